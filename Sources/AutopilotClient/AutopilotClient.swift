@@ -1,0 +1,132 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOSSL
+import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
+
+/// The CCE Autopilot release and chart API: every operation, signed as Huawei's SDKs sign, with
+/// timeouts, safe retries and one clear error type (`AutopilotError`).
+///
+/// ```swift
+/// let client = try AutopilotClient(configuration: .init(endpoint: .region("cn-north-4"), credentials: .fromEnvironment()!))
+/// let release = try await client.upgrade(release: "testwww", in: "monitoring", cluster: clusterID,
+///                                        chart: chartID, values: ReleaseValues(imageTag: "v2"))
+/// try await client.shutdown()
+/// ```
+public final class AutopilotClient: Sendable {
+    /// The configuration this client was made with.
+    public let configuration: AutopilotConfiguration
+    let api: Client
+    private let httpClient: HTTPClient
+
+    /// Makes a client with its own connection pool; call `shutdown()` when done.
+    public init(configuration: AutopilotConfiguration) throws {
+        self.configuration = configuration
+        var http = HTTPClient.Configuration()
+        http.timeout = .init(
+            connect: .nanoseconds(configuration.connectTimeout.nanoseconds),
+            read: .nanoseconds(configuration.readTimeout.nanoseconds))
+        http.redirectConfiguration = .disallow
+        http.connectionPool.idleTimeout = .seconds(60)
+        if configuration.insecureSkipTLSVerification {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            http.tlsConfiguration = tls
+        }
+        httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        let host = configuration.endpoint.hostHeader
+        var middlewares: [any ClientMiddleware] = [
+            ErrorMiddleware(host: host),
+            RetryMiddleware(policy: configuration.retry, host: host),
+            AuthMiddleware(
+                credentials: configuration.credentials, endpoint: configuration.endpoint,
+                userAgent: configuration.userAgent, now: configuration.now),
+        ]
+        if let observe = configuration.onCall { middlewares.append(CallLogMiddleware(observe: observe)) }
+        var runtime = OpenAPIRuntime.Configuration()
+        runtime.jsonEncodingOptions = [.sortedKeys]
+        api = Client(
+            serverURL: configuration.endpoint.url,
+            configuration: runtime,
+            transport: AsyncHTTPClientTransport(
+                configuration: .init(
+                    client: httpClient, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))),
+            middlewares: middlewares)
+    }
+
+    /// Closes the connection pool. The client cannot be used after it.
+    public func shutdown() async throws {
+        try await httpClient.shutdown()
+    }
+
+    /// Runs `body` with a new client and shuts the client down after it, even when it throws.
+    public static func with<T: Sendable>(
+        _ configuration: AutopilotConfiguration, _ body: (AutopilotClient) async throws -> T
+    ) async throws -> T {
+        let client = try AutopilotClient(configuration: configuration)
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    /// Runs one generated call and maps every failure to an `AutopilotError`.
+    func call<T>(_ operation: String, _ body: () async throws -> T) async throws(AutopilotError) -> T {
+        do {
+            return try await body()
+        } catch let error as AutopilotError {
+            throw error
+        } catch let error as ClientError {
+            let cause = TransportFailureClassifier.unwrap(error)
+            if let known = cause as? AutopilotError { throw known }
+            if cause is CancellationError {
+                throw AutopilotError(kind: .cancelled, message: "cancelled; the server may still be working")
+            }
+            throw AutopilotError(
+                kind: .invalidResponse, httpStatus: error.response?.status.code,
+                message: "\(operation): the answer does not have the documented shape (\(Self.describe(cause)))",
+                requestID: error.response?.headerFields[.requestID])
+        } catch {
+            throw TransportFailureClassifier.autopilotError(for: error, host: configuration.endpoint.hostHeader)
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return String(describing: error) }
+        switch decoding {
+        case .typeMismatch(let type, let context):
+            return "\(path(context)): expected \(type)"
+        case .valueNotFound(let type, let context):
+            return "\(path(context)): missing \(type)"
+        case .keyNotFound(let key, let context):
+            return "\(path(context)): missing key \(key.stringValue)"
+        case .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return String(describing: decoding)
+        }
+    }
+
+    private static func path(_ context: DecodingError.Context) -> String {
+        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        return path.isEmpty ? "body" : path
+    }
+
+    /// An unexpected answer that the documented cases do not cover.
+    func unexpected(_ operation: String, status: Int) -> AutopilotError {
+        AutopilotError(kind: .invalidResponse, httpStatus: status, message: "\(operation): unexpected status \(status)")
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,38 @@
+public import Foundation
+
+/// Everything an `AutopilotClient` needs: where, who, and how patient to be.
+public struct AutopilotConfiguration: Sendable {
+    /// The base URL of the API.
+    public var endpoint: Endpoint
+    /// How requests are authenticated.
+    public var credentials: Credentials
+    /// When calls are tried again.
+    public var retry: RetryPolicy = RetryPolicy()
+    /// How long to wait for a connection.
+    public var connectTimeout: Duration = .seconds(10)
+    /// How long a read may go without a byte.
+    public var readTimeout: Duration = .seconds(60)
+    /// The deadline of one try, from send to the last byte.
+    public var requestTimeout: Duration = .seconds(120)
+    /// The `User-Agent` header.
+    public var userAgent: String = "rollout/\(RolloutVersion.current)"
+    /// Skips TLS certificate verification. Only for a private endpoint with a self-signed
+    /// certificate; the command warns on every run that sets it.
+    public var insecureSkipTLSVerification: Bool = false
+    /// Called once for every try on the wire (`--debug`).
+    public var onCall: (@Sendable (CallRecord) -> Void)?
+    /// The clock that dates signatures.
+    public var now: @Sendable () -> Date = { Date() }
+
+    /// A configuration for an endpoint and credentials, with the default timeouts and retries.
+    public init(endpoint: Endpoint, credentials: Credentials) {
+        self.endpoint = endpoint
+        self.credentials = credentials
+    }
+}
+
+/// The version of rollout and its client module.
+public enum RolloutVersion {
+    /// The version string.
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,104 @@
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+
+/// Adds the project, user agent and credentials to every try: an `SDK-HMAC-SHA256` signature over
+/// the request as Huawei's SDK signs it, or an `X-Auth-Token`.
+struct AuthMiddleware: ClientMiddleware {
+    let credentials: Credentials
+    let endpoint: Endpoint
+    let userAgent: String
+    let now: @Sendable () -> Date
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        var request = request
+        request.headerFields[.userAgent] = userAgent
+        if let projectID = credentials.projectID { request.headerFields[.projectID] = projectID }
+        switch credentials {
+        case .none:
+            return try await next(request, body, baseURL)
+        case .token(let token, _):
+            request.headerFields[.authToken] = token.value
+            return try await next(request, body, baseURL)
+        case .accessKey(let key):
+            if let token = key.securityToken { request.headerFields[.securityToken] = token.value }
+            var bytes: [UInt8]? = nil
+            if let body { bytes = try await [UInt8](collecting: body, upTo: 256 << 20) }
+            let (path, query) = Self.split(request.path ?? "/")
+            let prefix = baseURL.path.hasSuffix("/") ? String(baseURL.path.dropLast()) : baseURL.path
+            let signable = SignableRequest(
+                method: request.method.rawValue, path: prefix + path, query: query,
+                headers: request.headerFields.map { ($0.name.rawName, $0.value) }, body: bytes)
+            let signer = Signer(accessKey: key.id, secretKey: key.secret)
+            let parts = signer.sign(signable, host: endpoint.hostHeader, date: now())
+            for (name, value) in parts.addedHeaders { request.headerFields[HTTPField.Name(name)!] = value }
+            request.headerFields[.authorization] = parts.authorization
+            // The SDK puts the query on the wire in exactly its canonical form.
+            let canonicalQuery = Canonical.query(query)
+            request.path = canonicalQuery.isEmpty ? path : "\(path)?\(canonicalQuery)"
+            return try await next(request, bytes.map { HTTPBody($0) }, baseURL)
+        }
+    }
+
+    /// Splits `/a/b?x=1&y` into the path and the decoded query pairs.
+    static func split(_ pathAndQuery: String) -> (path: String, query: [(name: String, value: String)]) {
+        guard let mark = pathAndQuery.firstIndex(of: "?") else { return (pathAndQuery, []) }
+        let path = String(pathAndQuery[..<mark])
+        let query = pathAndQuery[pathAndQuery.index(after: mark)...].split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (
+                name: PercentEncoding.decodeString(String(parts[0])),
+                value: parts.count > 1 ? PercentEncoding.decodeString(String(parts[1])) : ""
+            )
+        }
+        return (path, query)
+    }
+}
+
+/// One HTTP exchange as `--debug` shows it: never a header value, a body or a secret.
+public struct CallRecord: Sendable {
+    /// `GET`, `PUT`, ...
+    public var method: String
+    /// The path, without the query.
+    public var path: String
+    /// The HTTP status, or nil when no answer came.
+    public var status: Int?
+    /// How long the exchange took.
+    public var duration: Duration
+    /// The answer's `X-Request-Id`.
+    public var requestID: String?
+    /// Why no answer came, when none did.
+    public var failure: String?
+}
+
+/// Reports every try on the wire (innermost, so retries show one by one).
+struct CallLogMiddleware: ClientMiddleware {
+    let observe: @Sendable (CallRecord) -> Void
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let path = AuthMiddleware.split(request.path ?? "/").path
+        do {
+            let (response, responseBody) = try await next(request, body, baseURL)
+            observe(
+                CallRecord(
+                    method: request.method.rawValue, path: path, status: response.status.code,
+                    duration: clock.now - start, requestID: response.headerFields[.requestID]))
+            return (response, responseBody)
+        } catch {
+            let failure = TransportFailureClassifier.failure(for: error, host: baseURL.host ?? "")
+            observe(
+                CallRecord(
+                    method: request.method.rawValue, path: path, status: nil, duration: clock.now - start,
+                    requestID: nil, failure: failure.cause.rawValue))
+            throw error
+        }
+    }
+}

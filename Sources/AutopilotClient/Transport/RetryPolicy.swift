@@ -1,0 +1,101 @@
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+
+/// When and how often a call is tried again: reads on connection errors, 429, 502, 503 and 504;
+/// changes only when the request cannot have been applied (never sent, or 429/503).
+public struct RetryPolicy: Sendable {
+    /// The most tries of one call, the first included.
+    public var maxAttempts: Int
+    /// The first backoff; each later one doubles, up to `maxDelay`, with jitter.
+    public var baseDelay: Duration
+    /// The longest wait between tries.
+    public var maxDelay: Duration
+    /// No try starts after this much time since the first.
+    public var deadline: Duration
+
+    /// The defaults: 4 tries, 200 ms doubling to 5 s, within 60 s.
+    public init(
+        maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(5),
+        deadline: Duration = .seconds(60)
+    ) {
+        self.maxAttempts = maxAttempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.deadline = deadline
+    }
+
+    /// One try only.
+    public static let never = RetryPolicy(maxAttempts: 1)
+
+    /// The jittered wait before try `attempt + 1` ("equal jitter": half fixed, half random).
+    func backoff(after attempt: Int) -> Duration {
+        let exponential = baseDelay * (1 << min(attempt - 1, 16))
+        let capped = min(exponential, maxDelay)
+        let half = capped / 2
+        return half + half * Double.random(in: 0...1)
+    }
+
+    /// True when a response status may be answered by trying again.
+    static func shouldRetry(status: Int, isRead: Bool) -> Bool {
+        switch status {
+        case 429, 503: return true
+        case 502, 504: return isRead
+        default: return false
+        }
+    }
+
+    /// The `Retry-After` of a response in seconds (delta-seconds form), capped at 30.
+    static func retryAfter(_ response: HTTPResponse) -> Double? {
+        guard let text = response.headerFields[.retryAfter], let seconds = Double(text.trimmingWhitespace),
+            seconds >= 0
+        else { return nil }
+        return min(seconds, 30)
+    }
+}
+
+/// Tries a call again as `RetryPolicy` allows; outside the signer, so every try is signed anew.
+struct RetryMiddleware: ClientMiddleware {
+    let policy: RetryPolicy
+    let host: String
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        let isRead = request.method == .get || request.method == .head
+        var body = body
+        if let single = body, single.iterationBehavior == .single {
+            body = HTTPBody(try await [UInt8](collecting: single, upTo: 256 << 20))
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var attempt = 0
+        while true {
+            attempt += 1
+            try Task.checkCancellation()
+            let wait: Duration
+            do {
+                let (response, responseBody) = try await next(request, body, baseURL)
+                guard attempt < policy.maxAttempts,
+                    RetryPolicy.shouldRetry(status: response.status.code, isRead: isRead)
+                else { return (response, responseBody) }
+                let asked = RetryPolicy.retryAfter(response).map { Duration.milliseconds(Int($0 * 1000)) }
+                wait = max(asked ?? .zero, policy.backoff(after: attempt))
+                guard clock.now - start + wait < policy.deadline else { return (response, responseBody) }
+                _ = try? await [UInt8](collecting: responseBody ?? HTTPBody(), upTo: 1 << 20)
+            } catch {
+                let cause = TransportFailureClassifier.unwrap(error)
+                if cause is CancellationError || Task.isCancelled { throw error }
+                if cause is AutopilotError { throw error }
+                let failure = TransportFailureClassifier.failure(for: cause, host: host)
+                guard attempt < policy.maxAttempts, isRead || failure.requestNeverSent,
+                    failure.cause != .deadlineExceeded
+                else { throw error }
+                wait = policy.backoff(after: attempt)
+                guard clock.now - start + wait < policy.deadline else { throw error }
+            }
+            try await Task.sleep(for: wait)
+        }
+    }
+}

@@ -1,0 +1,2 @@
+import Hummingbird; import OpenAPIHummingbird; import GRDB; import Yams; import CompressNIO; import Crypto
+enum EPlaceholder {}

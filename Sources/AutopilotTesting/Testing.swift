@@ -1,0 +1,1 @@
+import AutopilotClient; import AutopilotEmulator
