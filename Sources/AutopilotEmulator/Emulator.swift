@@ -1,2 +1,106 @@
-import Hummingbird; import OpenAPIHummingbird; import GRDB; import Yams; import CompressNIO; import Crypto
-enum EPlaceholder {}
+public import AutopilotClient
+public import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import OpenAPIHummingbird
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+
+/// A local CCE Autopilot release API on Hummingbird: the server side of the same OpenAPI document,
+/// with real signature checks, Helm-like release lifecycles, faults on purpose, and optional
+/// durable state.
+///
+/// In-process: `let url = try await emulator.start()` … `await emulator.stop()`.
+/// Standalone: `try await emulator.run()` serves until SIGINT or SIGTERM.
+public final class Emulator: Sendable {
+    /// The configuration it was made with.
+    public let configuration: EmulatorConfiguration
+    /// Its state.
+    public let store: EmulatorStore
+    private let running = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
+    private let boundURL = Mutex<URL?>(nil)
+
+    /// Makes an emulator; opens the state file when one is set, and seeds demo data when the state is new.
+    public init(configuration: EmulatorConfiguration = EmulatorConfiguration()) throws {
+        self.configuration = configuration
+        let clock = configuration.now
+        store = try EmulatorStore(
+            clusters: configuration.clusters, settings: configuration.settings,
+            persistence: try configuration.statePath.map { try Persistence(path: $0) },
+            now: { clock().timeIntervalSince1970 })
+        if configuration.demoData && store.isEmpty {
+            let now = clock().timeIntervalSince1970
+            try store.seed(charts: DemoData.charts(at: now), releases: DemoData.releases(at: now))
+        }
+    }
+
+    /// The base URL once listening.
+    public var url: URL? { boundURL.withLock { $0 } }
+
+    /// Client settings for this emulator: its URL and its first AK/SK.
+    public var clientConfiguration: AutopilotConfiguration? {
+        url.map { AutopilotConfiguration(endpoint: Endpoint(url: $0), credentials: configuration.credentials.clientCredentials) }
+    }
+
+    /// Starts serving in the background and returns the base URL once it is listening.
+    public func start() async throws -> URL {
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = makeApplication { port in continuation.yield(port) }
+        let group = ServiceGroup(
+            configuration: .init(services: [app], logger: Self.quietLogger))
+        let task = Task { try await group.run() }
+        running.withLock { $0 = (group, task) }
+        var iterator = stream.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw EmulatorError(status: 500, code: "EMULATOR", message: "did not start") }
+        let url = URL(string: "http://\(Self.urlHost(configuration.host)):\(port)")!
+        boundURL.withLock { $0 = url }
+        return url
+    }
+
+    /// Stops serving and waits until it has.
+    public func stop() async {
+        guard let (group, task) = running.withLock({ state in defer { state = nil }; return state }) else { return }
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    /// Serves until SIGINT or SIGTERM; `onListening` gets the base URL once it is listening.
+    public func run(onListening: @escaping @Sendable (URL) -> Void) async throws {
+        let host = Self.urlHost(configuration.host)
+        let app = makeApplication { [self] port in
+            let url = URL(string: "http://\(host):\(port)")!
+            self.boundURL.withLock { $0 = url }
+            onListening(url)
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Self.quietLogger))
+        try await group.run()
+    }
+
+    private func makeApplication(onPort: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: HuaweiErrorMiddleware())
+        router.add(middleware: FaultMiddleware(store: store))
+        let clock = configuration.now
+        router.add(middleware: SignatureMiddleware(credentials: configuration.credentials, now: clock))
+        ControlRoutes.register(on: router, store: store)
+        try! EmulatorAPI(store: store).registerHandlers(on: AlignedParameterTransport(router: router))
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in onPort(channel.localAddress?.port ?? 0) },
+            logger: Self.quietLogger)
+    }
+
+    private static func urlHost(_ host: String) -> String {
+        host.contains(":") ? "[\(host)]" : host
+    }
+
+    private static let quietLogger: Logger = {
+        var logger = Logger(label: "rollout.emulator")
+        logger.logLevel = .critical
+        return logger
+    }()
+}

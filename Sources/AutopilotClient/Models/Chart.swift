@@ -26,6 +26,27 @@ public struct Chart: Sendable, Hashable {
     public var createdAt: String
     /// When it last changed.
     public var updatedAt: String
+
+    /// Makes a chart value.
+    public init(
+        id: String, name: String, version: String, values: JSONValue = .object([:]), description: String = "",
+        source: String = "", iconURL: String = "", isPublic: Bool = false, chartURL: String = "", translate: String = "",
+        instruction: String = "", createdAt: String = "", updatedAt: String = ""
+    ) {
+        self.id = id
+        self.name = name
+        self.version = version
+        self.values = values
+        self.description = description
+        self.source = source
+        self.iconURL = iconURL
+        self.isPublic = isPublic
+        self.chartURL = chartURL
+        self.translate = translate
+        self.instruction = instruction
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 /// One line of the project's chart quota.

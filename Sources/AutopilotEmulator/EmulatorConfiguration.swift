@@ -1,0 +1,65 @@
+public import AutopilotClient
+public import Foundation
+
+/// Who the emulator lets in.
+public struct EmulatorCredentials: Sendable {
+    /// AK → SK pairs whose signatures it accepts.
+    public var accessKeys: [String: Secret]
+    /// `X-Auth-Token` values it accepts.
+    public var tokens: Set<String>
+    /// The project id of its one project.
+    public var projectID: String
+    /// How far `X-Sdk-Date` may be from the server's clock.
+    public var maxClockSkew: TimeInterval = 15 * 60
+
+    /// Credentials with the given keys and tokens.
+    public init(accessKeys: [String: Secret], tokens: Set<String>, projectID: String) {
+        self.accessKeys = accessKeys
+        self.tokens = tokens
+        self.projectID = projectID
+    }
+
+    /// The documented local defaults (not secrets: anyone can read them in the README).
+    public static let localDefaults = EmulatorCredentials(
+        accessKeys: [localAccessKey: Secret(localSecretKey)], tokens: [localToken], projectID: localProjectID)
+
+    /// The default AK.
+    public static let localAccessKey = "ROLLOUTEMULATORAK001"
+    /// The default SK.
+    public static let localSecretKey = "rollout-emulator-local-secret"
+    /// The default token.
+    public static let localToken = "rollout-emulator-local-token"
+    /// The default project id.
+    public static let localProjectID = "0123456789abcdef0123456789abcdef"
+
+    /// Client credentials that this emulator accepts (its first AK, signed).
+    public var clientCredentials: Credentials {
+        guard let (id, secret) = accessKeys.sorted(by: { $0.key < $1.key }).first else {
+            return tokens.first.map { .token(Secret($0), projectID: projectID) } ?? .none
+        }
+        return .accessKey(AccessKey(id: id, secret: secret, projectID: projectID))
+    }
+}
+
+/// How to run an emulator: where it listens, what it holds, and what it accepts.
+public struct EmulatorConfiguration: Sendable {
+    /// The address to listen on.
+    public var host: String = "127.0.0.1"
+    /// The port; 0 picks a free one.
+    public var port: Int = 8080
+    /// A SQLite file to keep state in; nil keeps it in memory.
+    public var statePath: String?
+    /// Deploy time and faults.
+    public var settings = EmulatorSettings()
+    /// Who it lets in.
+    public var credentials = EmulatorCredentials.localDefaults
+    /// Its clusters.
+    public var clusters: [EmulatedCluster] = DemoData.clusters
+    /// Whether a fresh state gets the demo releases and charts.
+    public var demoData = true
+    /// The server's clock (tests move it).
+    public var now: @Sendable () -> Date = { Date() }
+
+    /// The defaults: 127.0.0.1:8080, in memory, demo data, 2 s deploys, local credentials.
+    public init() {}
+}

@@ -1,0 +1,110 @@
+import AutopilotClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OpenAPIRuntime
+
+/// The outermost middleware: gives every answer an `X-Request-Id`, and turns every error into a
+/// Huawei-style body, `{"error_code": ..., "error_msg": ...}`, with the right status.
+struct HuaweiErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let requestID = Self.newRequestID()
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = Self.response(for: Self.emulatorError(for: error, request: request))
+            if let fault = error as? InjectedFault, fault.status == 429 || fault.status == 503 {
+                response.headers[.retryAfter] = "1"
+            }
+        }
+        response.headers[.requestID] = requestID
+        return response
+    }
+
+    /// The answer for an error.
+    static func response(for error: EmulatorError) -> Response {
+        let body = #"{"error_code":"\#(error.code)","error_msg":\#(JSONValue.string(error.message).jsonText)}"#
+        return Response(
+            status: .init(code: error.status), headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// What any thrown error means for the client.
+    static func emulatorError(for error: any Error, request: Request) -> EmulatorError {
+        switch error {
+        case let known as EmulatorError:
+            return known
+        case let fault as InjectedFault:
+            return fault.error
+        case let server as ServerError:
+            if let known = server.underlyingError as? EmulatorError { return known }
+            if let http = server.underlyingError as? HTTPError { return emulatorError(for: http, request: request) }
+            return .badRequest("Malformed request: \(describe(server.underlyingError, cause: server.causeDescription))")
+        case let http as HTTPError:
+            switch http.status.code {
+            case 404: return .notFound("No such API: \(request.method) \(request.uri.path.prefix(200))")
+            case 405: return EmulatorError(status: 405, code: "CCE.01405001", message: "Method \(request.method) is not allowed here")
+            case 413: return .tooLarge(EmulatorLimits.maxBody)
+            default: return EmulatorError(status: http.status.code, code: "CCE.0\(http.status.code)0001", message: http.body ?? http.status.reasonPhrase)
+            }
+        default:
+            return EmulatorError(status: 500, code: "CCE.01500001", message: "Internal error")
+        }
+    }
+
+    private static func describe(_ error: any Error, cause: String) -> String {
+        guard let decoding = error as? DecodingError else { return cause }
+        switch decoding {
+        case .keyNotFound(let key, let context):
+            return "missing required field \(path(context.codingPath + [key]))"
+        case .typeMismatch(let type, let context):
+            return "field \(path(context.codingPath)) must be \(typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "field \(path(context.codingPath)) must be \(typeName(type)), not null"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "the body is not valid JSON" : "field \(path(context.codingPath)) is invalid"
+        @unknown default:
+            return cause
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty ? "body" : keys.map(\.stringValue).joined(separator: ".")
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Bool.Type: return "a boolean"
+        case is Int.Type, is Int32.Type, is Int64.Type: return "an integer"
+        default: return "an object"
+        }
+    }
+
+    /// 32 hex digits, as Huawei's request ids look.
+    static func newRequestID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef")
+        return String((0..<32).map { _ in digits[Int(generator.next() % 16)] })
+    }
+}
+
+/// An error answer injected on purpose (`errorRate`).
+struct InjectedFault: Error {
+    var status: Int
+
+    var error: EmulatorError {
+        switch status {
+        case 429: return EmulatorError(status: 429, code: "APIGW.0308", message: "The throttling threshold has been reached")
+        case 503: return EmulatorError(status: 503, code: "CCE.01503001", message: "Service temporarily unavailable")
+        default: return EmulatorError(status: status, code: "CCE.0\(status)0001", message: "Injected fault \(status)")
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-Id")!
+}

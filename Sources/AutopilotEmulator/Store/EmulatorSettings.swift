@@ -1,0 +1,123 @@
+import AutopilotClient
+
+/// What the emulator does beyond answering: how long deploys take, and the faults it injects.
+public struct EmulatorSettings: Codable, Sendable, Equatable {
+    /// Seconds from a change to its final status.
+    public var deployTime: Double
+    /// The faults to inject.
+    public var faults: FaultSettings
+
+    /// The number of charts a project may hold.
+    static let chartQuota = 100
+    /// "Never", as a time that JSON can still hold.
+    static let never = 1e18
+
+    /// Settings with a deploy time and faults.
+    public init(deployTime: Double = 2, faults: FaultSettings = FaultSettings()) {
+        self.deployTime = deployTime
+        self.faults = faults
+    }
+
+    func readyTime(for release: String, from now: Double) -> Double {
+        faults.isStuck(release: release) ? Self.never : now + deployTime
+    }
+}
+
+/// Faults a user rehearses against: deploys that fail, changes that never settle, latency, error
+/// answers and dropped connections. Set by flags or `PUT /_emulator/faults`.
+public struct FaultSettings: Codable, Sendable, Equatable {
+    /// Deploys whose `imageTag` matches one of these patterns (`*` and `?`) fail.
+    public var failTags: [String]
+    /// Deploys of these releases (names or patterns) fail.
+    public var failReleases: [String]
+    /// Changes to these releases (names or patterns; `*` for all) stay `PENDING_*`.
+    public var stuckReleases: [String]
+    /// Milliseconds added to every answer.
+    public var latencyMs: Int
+    /// The share (0 to 1) of requests answered with one of `errorStatuses` instead.
+    public var errorRate: Double
+    /// The statuses `errorRate` answers with; 429 and 503 carry `Retry-After: 1`.
+    public var errorStatuses: [Int]
+    /// The share (0 to 1) of requests whose connection is dropped after the request was handled.
+    public var dropRate: Double
+
+    /// No faults.
+    public init(
+        failTags: [String] = [], failReleases: [String] = [], stuckReleases: [String] = [], latencyMs: Int = 0,
+        errorRate: Double = 0, errorStatuses: [Int] = [500, 503, 429], dropRate: Double = 0
+    ) {
+        self.failTags = failTags
+        self.failReleases = failReleases
+        self.stuckReleases = stuckReleases
+        self.latencyMs = latencyMs
+        self.errorRate = errorRate
+        self.errorStatuses = errorStatuses
+        self.dropRate = dropRate
+    }
+
+    func deployFails(release: String, values: JSONValue) -> Bool {
+        if failReleases.contains(where: { Glob.matches($0, release) }) { return true }
+        guard let tag = values["imageTag"]?.scalarText else { return false }
+        return failTags.contains { Glob.matches($0, tag) }
+    }
+
+    func isStuck(release: String) -> Bool {
+        stuckReleases.contains { Glob.matches($0, release) }
+    }
+
+    /// Checks the ranges; nil when fine, else what is wrong.
+    public var problem: String? {
+        if !(0...1).contains(errorRate) { return "errorRate must be between 0 and 1" }
+        if !(0...1).contains(dropRate) { return "dropRate must be between 0 and 1" }
+        if latencyMs < 0 || latencyMs > 600_000 { return "latencyMs must be between 0 and 600000" }
+        if errorStatuses.isEmpty || errorStatuses.contains(where: { !(400...599).contains($0) }) {
+            return "errorStatuses must be HTTP error statuses"
+        }
+        return nil
+    }
+
+    // Decoding accepts any subset of the fields, so `{"errorRate": 0.3}` is a whole request.
+    enum CodingKeys: String, CodingKey {
+        case failTags, failReleases, stuckReleases, latencyMs, errorRate, errorStatuses, dropRate
+    }
+
+    /// Decodes any subset of the fields; the rest keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let base = FaultSettings()
+        failTags = try c.decodeIfPresent([String].self, forKey: .failTags) ?? base.failTags
+        failReleases = try c.decodeIfPresent([String].self, forKey: .failReleases) ?? base.failReleases
+        stuckReleases = try c.decodeIfPresent([String].self, forKey: .stuckReleases) ?? base.stuckReleases
+        latencyMs = try c.decodeIfPresent(Int.self, forKey: .latencyMs) ?? base.latencyMs
+        errorRate = try c.decodeIfPresent(Double.self, forKey: .errorRate) ?? base.errorRate
+        errorStatuses = try c.decodeIfPresent([Int].self, forKey: .errorStatuses) ?? base.errorStatuses
+        dropRate = try c.decodeIfPresent(Double.self, forKey: .dropRate) ?? base.dropRate
+    }
+}
+
+/// `*` and `?` patterns, as shells match names.
+enum Glob {
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern.unicodeScalars)
+        let t = Array(text.unicodeScalars)
+        var (pi, ti, star, mark) = (0, 0, -1, 0)
+        while ti < t.count {
+            if pi < p.count && (p[pi] == "?" || p[pi] == t[ti]) {
+                pi += 1
+                ti += 1
+            } else if pi < p.count && p[pi] == "*" {
+                star = pi
+                mark = ti
+                pi += 1
+            } else if star >= 0 {
+                pi = star + 1
+                mark += 1
+                ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count && p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+}
