@@ -9,7 +9,7 @@ public struct AutopilotConfiguration: Sendable {
     /// When calls are tried again.
     public var retry: RetryPolicy = RetryPolicy()
     /// How long to wait for a connection.
-    public var connectTimeout: Duration = .seconds(10)
+    public var connectTimeout: Duration = .seconds(5)
     /// How long a read may go without a byte.
     public var readTimeout: Duration = .seconds(60)
     /// The deadline of one try, from send to the last byte.

@@ -57,6 +57,13 @@ public struct ChartQuota: Sendable, Hashable {
     public var quota: Int
     /// How many are used.
     public var used: Int
+
+    /// Makes a quota line.
+    public init(type: String, quota: Int, used: Int) {
+        self.type = type
+        self.quota = quota
+        self.used = used
+    }
 }
 
 /// The form parameters of a chart upload or update (sent as JSON text in the `parameters` part).

@@ -1,0 +1,176 @@
+import AutopilotClient
+import Foundation
+import Testing
+
+/// Runs `body` with a client for a scripted server.
+func withScriptedServer<T: Sendable>(
+    _ answers: [ScriptedServer.Answer], readTimeout: Duration = .seconds(10),
+    _ body: (AutopilotClient, ScriptedServer) async throws -> T
+) async throws -> T {
+    let server = ScriptedServer(answers)
+    let url = try await server.start()
+    var configuration = AutopilotConfiguration(
+        endpoint: Endpoint(url: url), credentials: .accessKey(AccessKey(id: "AK", secret: "SK", projectID: "p1")))
+    configuration.retry = RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(50), deadline: .seconds(10))
+    configuration.readTimeout = readTimeout
+    defer { Task { await server.stop() } }
+    return try await AutopilotClient.with(configuration) { try await body($0, server) }
+}
+
+let releaseJSON = #"{"name":"r1","namespace":"n1","version":2,"status":"DEPLOYED","values":"{\"imageTag\":\"v2\"}"}"#
+
+@Suite struct ErrorShapeTests {
+    @Test(arguments: [
+        (404, #"{"error_code":"CCE.01404001","error_msg":"Release not found"}"#,
+         "HTTP 404 CCE.01404001: Release not found (request id req-1)"),
+        (400, #"{"errorCode":"CCE.01400002","errorMessage":"Bad value"}"#,
+         "HTTP 400 CCE.01400002: Bad value (request id req-1)"),
+        (403, #"{"code":"IAM.0003","message":"Forbidden here"}"#,
+         "HTTP 403 IAM.0003: Forbidden here (request id req-1)"),
+        (404, #"{"error":{"code":"APIGW.0101","message":"The API does not exist"}}"#,
+         "HTTP 404 APIGW.0101: The API does not exist (request id req-1)"),
+        (401, #"{"error":{"error_code":"APIGW.0301","error_msg":"Bad signature"}}"#,
+         "HTTP 401 APIGW.0301: Bad signature (request id req-1)"),
+        (502, "<html>Bad Gateway</html>",
+         "HTTP 502 -: body is not JSON (HTTP 502 bad gateway): <html>Bad Gateway</html> (request id req-1)"),
+        (500, "", "HTTP 500 -: empty body (HTTP 500 internal server error) (request id req-1)"),
+        (400, "[1,2]", "HTTP 400 -: body is not a JSON object (HTTP 400 bad request): [1,2] (request id req-1)"),
+    ])
+    func errorBodiesOfEveryShape(status: Int, body: String, printed: String) async throws {
+        try await withScriptedServer([.init(status: status, body: body)]) { client, _ in
+            let error = await #expect(throws: AutopilotError.self) {
+                try await client.upgrade(release: "r1", in: "n1", cluster: "c1", chart: "x")
+            }
+            #expect(error?.kind == .api)
+            #expect(error?.httpStatus == status)
+            #expect(error?.description == printed)
+        }
+    }
+
+    @Test func refusedConnectionSaysSo() async throws {
+        var configuration = AutopilotConfiguration(endpoint: Endpoint(string: "http://127.0.0.1:1")!, credentials: .none)
+        configuration.retry = .never
+        configuration.connectTimeout = .seconds(1)
+        try await AutopilotClient.with(configuration) { client in
+            let error = await #expect(throws: AutopilotError.self) {
+                try await client.release("r1", in: "n1", cluster: "c1")
+            }
+            #expect(error?.kind == .transport)
+            #expect(error?.transportFailure?.cause == .connectionRefused)
+            #expect(error?.description.hasPrefix("connection refused (127.0.0.1:1)") == true)
+        }
+    }
+
+    @Test func garbledSuccessBodyIsAnInvalidResponse() async throws {
+        try await withScriptedServer([.init(status: 200, body: #"{"name": 7}"#)]) { client, _ in
+            let error = await #expect(throws: AutopilotError.self) { try await client.release("r1", in: "n1", cluster: "c1") }
+            #expect(error?.kind == .invalidResponse)
+            #expect(error?.description.contains("name: expected String") == true)
+            #expect(error?.requestID == "req-1")
+        }
+    }
+
+    @Test func secretsNeverShowInDescriptions() {
+        let key = AccessKey(id: "HPUAEXAMPLEAK0000001", secret: "topsecret-sk", projectID: "p1", securityToken: "sts-token")
+        let credentials = Credentials.accessKey(key)
+        var dumped = ""
+        dump(credentials, to: &dumped)
+        for text in [credentials.description, String(reflecting: credentials), dumped, "\(key)"] {
+            #expect(!text.contains("topsecret-sk"))
+            #expect(!text.contains("sts-token"))
+            #expect(!text.contains("HPUAEXAMPLEAK0000001"))
+        }
+        #expect(credentials.description == "AK HPUA************0001, project p1, temporary")
+        #expect(Credentials.token("tok-123", projectID: nil).description == "token <redacted>")
+    }
+
+    @Test func credentialsComeFromTheEnvironment() {
+        let env = ["CLOUD_SDK_AK": "ak", "CLOUD_SDK_SK": "sk", "CLOUD_SDK_PROJECT_ID": "p", "CLOUD_SDK_SECURITY_TOKEN": "t"]
+        guard case .accessKey(let key)? = Credentials.fromEnvironment(env) else {
+            Issue.record("no credentials")
+            return
+        }
+        #expect(key.id == "ak" && key.secret.value == "sk" && key.projectID == "p" && key.securityToken?.value == "t")
+        guard case .token(let token, "p2")? = Credentials.fromEnvironment(["HUAWEICLOUD_SDK_TOKEN": "x", "CLOUD_SDK_PROJECT_ID": "p2"]) else {
+            Issue.record("no token")
+            return
+        }
+        #expect(token.value == "x")
+        #expect(Credentials.fromEnvironment([:]) == nil)
+    }
+
+    @Test(arguments: [
+        ("cn-north-4", "https://cce.cn-north-4.myhuaweicloud.com"),
+        ("eu-west-101", "https://cce.eu-west-101.myhuaweicloud.eu"),
+    ])
+    func regionEndpoints(region: String, url: String) {
+        #expect(Endpoint.region(region).url.absoluteString == url)
+    }
+}
+
+@Suite struct RetryTests {
+    @Test func readsAreRetriedOn503And429() async throws {
+        let answers: [ScriptedServer.Answer] = [
+            .init(status: 503, body: "{}"), .init(status: 429, body: "{}", headers: ["Retry-After": "0"]),
+            .init(status: 200, body: releaseJSON),
+        ]
+        try await withScriptedServer(answers) { client, server in
+            let release = try await client.release("r1", in: "n1", cluster: "c1")
+            #expect(release.imageTag == "v2")
+            #expect(server.count("GET") == 3)
+        }
+    }
+
+    @Test func readsAreNotRetriedOn500() async throws {
+        try await withScriptedServer([.init(status: 500, body: "{}"), .init(status: 200, body: releaseJSON)]) { client, server in
+            await #expect(throws: AutopilotError.self) { try await client.release("r1", in: "n1", cluster: "c1") }
+            #expect(server.count("GET") == 1)
+        }
+    }
+
+    @Test func changesAreRetriedOn503ButNotOn502() async throws {
+        try await withScriptedServer([.init(status: 503, body: "{}"), .init(status: 200, body: releaseJSON)]) { client, server in
+            _ = try await client.upgrade(release: "r1", in: "n1", cluster: "c1", chart: "x")
+            #expect(server.count("PUT") == 2)
+        }
+        try await withScriptedServer([.init(status: 502, body: "{}"), .init(status: 200, body: releaseJSON)]) { client, server in
+            let error = await #expect(throws: AutopilotError.self) {
+                try await client.upgrade(release: "r1", in: "n1", cluster: "c1", chart: "x")
+            }
+            #expect(error?.httpStatus == 502)
+            #expect(server.count("PUT") == 1)
+        }
+    }
+
+    @Test func aChangeThatTimesOutIsReadBackNotResent() async throws {
+        let answers: [ScriptedServer.Answer] = [
+            .init(status: 200, body: releaseJSON, delay: .seconds(2)), .init(status: 200, body: releaseJSON),
+        ]
+        try await withScriptedServer(answers, readTimeout: .milliseconds(300)) { client, server in
+            let error = await #expect(throws: AutopilotError.self) {
+                try await client.upgrade(release: "r1", in: "n1", cluster: "c1", chart: "x")
+            }
+            #expect(error?.kind == .outcomeUnknown)
+            #expect(error?.transportFailure?.cause == .readTimeout)
+            #expect(error?.readBack?.version == 2)
+            #expect(server.count("PUT") == 1)
+            #expect(server.count("GET") == 1)
+        }
+    }
+
+    @Test func cancellationStopsACallPromptly() async throws {
+        try await withScriptedServer([.init(status: 200, body: releaseJSON, delay: .seconds(20))]) { client, _ in
+            let start = ContinuousClock.now
+            let task = Task { try await client.release("r1", in: "n1", cluster: "c1") }
+            try await Task.sleep(for: .milliseconds(200))
+            task.cancel()
+            let result = await task.result
+            #expect(ContinuousClock.now - start < .seconds(5))
+            guard case .failure(let error as AutopilotError) = result else {
+                Issue.record("expected an AutopilotError, got \(result)")
+                return
+            }
+            #expect(error.kind == .cancelled)
+        }
+    }
+}
