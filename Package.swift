@@ -75,7 +75,12 @@ let package = Package(
         ),
         .target(
             name: "AutopilotTesting",
-            dependencies: ["AutopilotClient", "AutopilotEmulator"],
+            dependencies: [
+                "AutopilotClient", "AutopilotEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -85,12 +90,15 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AutopilotEmulatorTests",
+            dependencies: ["AutopilotClient", "AutopilotTesting", "AutopilotEmulator"],
             swiftSettings: swiftSettings
         ),
     ]
