@@ -15,7 +15,7 @@ struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
         let faults = store.settings.withLock { $0.faults }
         if faults.latencyMs > 0 { try await Task.sleep(for: .milliseconds(faults.latencyMs)) }
         if faults.errorRate > 0, Double.random(in: 0..<1) < faults.errorRate {
-            throw InjectedFault(status: faults.errorStatuses.randomElement() ?? 503)
+            throw InjectedFault(status: faults.errorStatuses.randomElement() ?? 503, retryAfterSeconds: faults.retryAfterSeconds)
         }
         let response = try await next(request, context)
         if faults.dropRate > 0, Double.random(in: 0..<1) < faults.dropRate {

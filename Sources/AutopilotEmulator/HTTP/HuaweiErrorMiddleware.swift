@@ -17,7 +17,7 @@ struct HuaweiErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             response = Self.response(for: Self.emulatorError(for: error, request: request))
             if let fault = error as? InjectedFault, fault.status == 429 || fault.status == 503 {
-                response.headers[.retryAfter] = "1"
+                response.headers[.retryAfter] = String(fault.retryAfterSeconds)
             }
         }
         response.headers[.requestID] = requestID
@@ -95,6 +95,7 @@ struct HuaweiErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 /// An error answer injected on purpose (`errorRate`).
 struct InjectedFault: Error {
     var status: Int
+    var retryAfterSeconds: Int
 
     var error: EmulatorError {
         switch status {

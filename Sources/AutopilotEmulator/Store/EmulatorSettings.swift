@@ -36,15 +36,17 @@ public struct FaultSettings: Codable, Sendable, Equatable {
     public var latencyMs: Int
     /// The share (0 to 1) of requests answered with one of `errorStatuses` instead.
     public var errorRate: Double
-    /// The statuses `errorRate` answers with; 429 and 503 carry `Retry-After: 1`.
+    /// The statuses `errorRate` answers with; 429 and 503 carry `Retry-After`.
     public var errorStatuses: [Int]
+    /// The seconds of `Retry-After` on injected 429 and 503 answers.
+    public var retryAfterSeconds: Int
     /// The share (0 to 1) of requests whose connection is dropped after the request was handled.
     public var dropRate: Double
 
     /// No faults.
     public init(
         failTags: [String] = [], failReleases: [String] = [], stuckReleases: [String] = [], latencyMs: Int = 0,
-        errorRate: Double = 0, errorStatuses: [Int] = [500, 503, 429], dropRate: Double = 0
+        errorRate: Double = 0, errorStatuses: [Int] = [500, 503, 429], retryAfterSeconds: Int = 1, dropRate: Double = 0
     ) {
         self.failTags = failTags
         self.failReleases = failReleases
@@ -52,6 +54,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         self.latencyMs = latencyMs
         self.errorRate = errorRate
         self.errorStatuses = errorStatuses
+        self.retryAfterSeconds = retryAfterSeconds
         self.dropRate = dropRate
     }
 
@@ -70,6 +73,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         if !(0...1).contains(errorRate) { return "errorRate must be between 0 and 1" }
         if !(0...1).contains(dropRate) { return "dropRate must be between 0 and 1" }
         if latencyMs < 0 || latencyMs > 600_000 { return "latencyMs must be between 0 and 600000" }
+        if retryAfterSeconds < 0 || retryAfterSeconds > 3600 { return "retryAfterSeconds must be between 0 and 3600" }
         if errorStatuses.isEmpty || errorStatuses.contains(where: { !(400...599).contains($0) }) {
             return "errorStatuses must be HTTP error statuses"
         }
@@ -78,7 +82,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
 
     // Decoding accepts any subset of the fields, so `{"errorRate": 0.3}` is a whole request.
     enum CodingKeys: String, CodingKey {
-        case failTags, failReleases, stuckReleases, latencyMs, errorRate, errorStatuses, dropRate
+        case failTags, failReleases, stuckReleases, latencyMs, errorRate, errorStatuses, retryAfterSeconds, dropRate
     }
 
     /// Decodes any subset of the fields; the rest keep their defaults.
@@ -91,6 +95,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         latencyMs = try c.decodeIfPresent(Int.self, forKey: .latencyMs) ?? base.latencyMs
         errorRate = try c.decodeIfPresent(Double.self, forKey: .errorRate) ?? base.errorRate
         errorStatuses = try c.decodeIfPresent([Int].self, forKey: .errorStatuses) ?? base.errorStatuses
+        retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds) ?? base.retryAfterSeconds
         dropRate = try c.decodeIfPresent(Double.self, forKey: .dropRate) ?? base.dropRate
     }
 }

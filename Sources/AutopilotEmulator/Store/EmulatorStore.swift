@@ -37,6 +37,12 @@ public final class EmulatorStore: Sendable {
         self.now = now
     }
 
+    /// The deploy time and faults in force.
+    public var currentSettings: EmulatorSettings { settings.withLock { $0 } }
+
+    /// Replaces the faults in force.
+    public func setFaults(_ faults: FaultSettings) { settings.withLock { $0.faults = faults } }
+
     /// True when the store holds no release and no chart (a new state file).
     var isEmpty: Bool { state.withLock { $0.releases.isEmpty && $0.charts.isEmpty } }
 
