@@ -17,6 +17,8 @@ let package = Package(
     products: [
         .library(name: "AutopilotClient", targets: ["AutopilotClient"]),
         .library(name: "AutopilotEmulator", targets: ["AutopilotEmulator"]),
+        .library(name: "RolloutLanguage", targets: ["RolloutLanguage"]),
+        .executable(name: "rollout", targets: ["rollout"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
@@ -71,6 +73,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RolloutLanguage",
+            dependencies: ["AutopilotClient"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RolloutCLI",
+            dependencies: [
+                "AutopilotClient", "AutopilotEmulator", "RolloutLanguage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "rollout",
+            dependencies: ["RolloutCLI"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,0 +1,79 @@
+import ArgumentParser
+import AutopilotClient
+import AutopilotEmulator
+import Foundation
+import RolloutLanguage
+
+/// `rollout emulator`: the local CCE Autopilot API, standalone.
+struct EmulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emulator",
+        abstract: "Run the local CCE Autopilot release API until Ctrl-C.",
+        discussion: """
+            Serves the 14 release and chart operations with demo data, checks SDK-HMAC-SHA256 signatures, \
+            and injects faults on request. Change faults while it runs with PUT /_emulator/faults.
+            """)
+
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on; 0 picks a free one.") var port = 8080
+    @Option(help: "Keep state in this SQLite file, so it survives restarts.") var state: String?
+    @Option(help: "How long a change stays PENDING_* (e.g. 2s, 200ms).", transform: parseDuration) var deployTime: Duration = .seconds(2)
+    @Option(name: .customLong("fail-tag"), help: "Deploys of image tags matching this pattern fail (repeatable).") var failTags: [String] = []
+    @Option(name: .customLong("fail-release"), help: "Deploys of this release fail (repeatable; patterns).") var failReleases: [String] = []
+    @Option(name: .customLong("stuck-release"), help: "Changes to this release stay PENDING_* (repeatable; '*' for all).") var stuckReleases: [String] = []
+    @Option(help: "Latency added to every answer (e.g. 200ms).", transform: parseDuration) var latency: Duration = .zero
+    @Option(help: "Share of requests (0 to 1) answered with an error status instead.") var errorRate: Double = 0
+    @Option(name: .customLong("error-status"), help: "Statuses --error-rate answers with (repeatable).") var errorStatuses: [Int] = [500, 503, 429]
+    @Option(help: "Share of requests (0 to 1) whose connection drops after handling.") var dropRate: Double = 0
+    @Flag(help: "Start empty, without the demo clusters' releases and charts.") var noDemoData = false
+
+    func run() async throws {
+        let faults = FaultSettings(
+            failTags: failTags, failReleases: failReleases, stuckReleases: stuckReleases,
+            latencyMs: Int(DurationText.seconds(latency) * 1000), errorRate: errorRate, errorStatuses: errorStatuses,
+            dropRate: dropRate)
+        if let problem = faults.problem { throw ValidationError(problem) }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        var configuration = EmulatorConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.statePath = state
+        configuration.demoData = !noDemoData
+        configuration.settings = EmulatorSettings(deployTime: DurationText.seconds(deployTime), faults: faults)
+        let emulator: Emulator
+        do {
+            emulator = try Emulator(configuration: configuration)
+        } catch {
+            throw CLIError("cannot open the state file \(state ?? ""): \(error)")
+        }
+        do {
+            let settled = configuration
+            try await emulator.run { url in Console.out(Self.banner(url, settled)) }
+        } catch {
+            throw CLIError("the emulator stopped: \(error)")
+        }
+        Console.out("emulator stopped")
+    }
+
+    static func banner(_ url: URL, _ configuration: EmulatorConfiguration) -> String {
+        let clusters = configuration.clusters.map { "\($0.name)=\($0.id)" }.joined(separator: " ")
+        return """
+            rollout emulator listening on \(url.absoluteString)
+              access key  \(EmulatorCredentials.localAccessKey)   secret key \(EmulatorCredentials.localSecretKey)   (local defaults)
+              token       \(EmulatorCredentials.localToken)
+              project     \(EmulatorCredentials.localProjectID)
+              clusters    \(clusters)
+              deploy time \(DurationText.format(.milliseconds(Int64(configuration.settings.deployTime * 1000))))\(configuration.statePath.map { "   state \($0)" } ?? "")
+              faults      \(url.absoluteString)/_emulator/faults
+            Stop with Ctrl-C.
+            """
+    }
+}
+
+/// Parses a duration option.
+func parseDuration(_ text: String) throws -> Duration {
+    guard let duration = DurationText.parse(text) else {
+        throw ValidationError("'\(text)' is not a duration; write it like 500ms, 2s, 5m or 1h")
+    }
+    return duration
+}

@@ -1,0 +1,43 @@
+/// Durations as scripts and flags write them: `500ms`, `2s`, `1.5s`, `5m`, `1h`, `1m30s`.
+public enum DurationText {
+    /// Parses a duration; nil when the text is not one (a bare number has no unit and is refused).
+    public static func parse(_ text: String) -> Duration? {
+        var total = Duration.zero
+        var rest = Substring(text)
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard !number.isEmpty, let value = Double(number), value.isFinite else { return nil }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            let scale: Double
+            switch unit {
+            case "ms": scale = 0.001
+            case "s": scale = 1
+            case "m": scale = 60
+            case "h": scale = 3600
+            default: return nil
+            }
+            guard value * scale <= 366 * 86400 else { return nil }
+            total += .milliseconds(Int64((value * scale * 1000).rounded()))
+        }
+        return total
+    }
+
+    /// Writes a duration the short way: `250ms`, `2s`, `1.5s`, `5m`, `1m30s`.
+    public static func format(_ duration: Duration) -> String {
+        let ms = Int64(duration.components.seconds) * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if ms < 1000 { return "\(ms)ms" }
+        if ms < 60_000 {
+            return ms % 1000 == 0 ? "\(ms / 1000)s" : "\(Double(ms) / 1000)s"
+        }
+        let (minutes, seconds) = (ms / 60_000, (ms % 60_000) / 1000)
+        return seconds == 0 ? "\(minutes)m" : "\(minutes)m\(seconds)s"
+    }
+
+    /// Seconds as a Double.
+    public static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,3 @@
+import RolloutCLI
+
+await RolloutMain.run()
