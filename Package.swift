@@ -117,6 +117,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RolloutLanguageTests",
+            dependencies: [
+                "RolloutLanguage", "AutopilotClient", "AutopilotTesting", "AutopilotEmulator",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "AutopilotEmulatorTests",
             dependencies: ["AutopilotClient", "AutopilotTesting", "AutopilotEmulator"],
             swiftSettings: swiftSettings

@@ -1,0 +1,129 @@
+public import AutopilotClient
+
+/// Runs statements against a `ReleaseAPI`, one at a time, and reports what happens as `RunEvent`s;
+/// it prints nothing itself.
+///
+/// A statement fails when the API answers an error, a wait sees a failed status or runs out of
+/// time, an expect is false, or on abort. An `else` runs exactly when the statement before it
+/// failed; when it succeeds, the failure is recovered and the script ends there (exit code 3),
+/// since the statements after it were written for the step having worked.
+public actor Interpreter {
+    /// The context statements run in; the prompt shows it.
+    public internal(set) var context: RunContext
+    let api: any ReleaseAPI
+    let environment: [String: String]
+    let resolveCluster: @Sendable (String) -> String
+    let emit: @Sendable (RunEvent) -> Void
+    private var beforeStep: (@Sendable (StepInfo) async -> StepDecision)?
+    private var onPause: @Sendable (String) async -> Bool = { _ in true }
+    private var stepNumber = 0
+    var chartCache: [Chart]?
+    /// The version each release reached by the last change made here, so a wait waits for it.
+    var expectedVersions: [String: Int] = [:]
+    /// Where the release last named lives, when it was named with `in` or `on`.
+    var releaseTarget: Target?
+
+    /// An interpreter over an API; `resolveCluster` maps aliases to cluster ids.
+    public init(
+        api: any ReleaseAPI, context: RunContext = RunContext(), environment: [String: String] = [:],
+        resolveCluster: @escaping @Sendable (String) -> String = { $0 },
+        events: @escaping @Sendable (RunEvent) -> Void
+    ) {
+        self.api = api
+        self.context = context
+        self.environment = environment
+        self.resolveCluster = resolveCluster
+        self.emit = events
+    }
+
+    /// Asks before each step (step mode).
+    public func setBeforeStep(_ decide: @escaping @Sendable (StepInfo) async -> StepDecision) { beforeStep = decide }
+
+    /// Answers `pause`: true to go on, false to stop.
+    public func setPauseHandler(_ handler: @escaping @Sendable (String) async -> Bool) { onPause = handler }
+
+    func pauseHandler(_ text: String) async -> Bool { await onPause(text) }
+
+    /// Sets a variable (the command line's `NAME=VALUE`).
+    public func define(_ name: String, _ value: String) { context.variables[name] = value }
+
+    /// Runs a script and says how it ended.
+    public func run(_ script: Script) async -> ExitCode {
+        switch await runList(script.statements, asElse: false) {
+        case .completed: return .success
+        case .recovered: return .recovered
+        case .quit: return .interrupted
+        case .failed(let failure): return Self.exitCode(for: failure)
+        }
+    }
+
+    /// The exit code of an unhandled failure.
+    public static func exitCode(for failure: StepFailure) -> ExitCode {
+        switch failure.kind {
+        case .timedOut: return .timedOut
+        case .interrupted: return .interrupted
+        case .invalid: return .stepFailed
+        default: return .stepFailed
+        }
+    }
+
+    enum Outcome {
+        case completed, recovered, quit
+        case failed(StepFailure)
+    }
+
+    private func runList(_ statements: [Statement], asElse: Bool) async -> Outcome {
+        for statement in statements {
+            let outcome = await execute(statement, asElse: asElse)
+            guard case .completed = outcome else { return outcome }
+        }
+        return .completed
+    }
+
+    private func execute(_ statement: Statement, asElse: Bool) async -> Outcome {
+        stepNumber += 1
+        let info = StepInfo(
+            number: stepNumber, location: statement.location, text: ScriptPrinter.display(statement.kind),
+            keyword: statement.kind.keyword, narration: statement.narration, isElse: asElse)
+        if let beforeStep {
+            switch await beforeStep(info) {
+            case .run: break
+            case .skip:
+                emit(.skipped(info))
+                return .completed
+            case .quit:
+                return .quit
+            }
+        }
+        emit(.started(info))
+        let result: Result<StepResult, StepFailure>
+        if Task.isCancelled {
+            result = .failure(StepFailure(.interrupted, "interrupted before it started"))
+        } else {
+            do {
+                result = .success(try await perform(statement.kind, info))
+            } catch {
+                result = .failure(error)
+            }
+        }
+        emit(.finished(info, result))
+        guard case .failure(let failure) = result else { return .completed }
+        guard failure.kind != .interrupted, let branch = statement.elseBranch else { return .failed(failure) }
+        return await runElse(branch, after: info, failure: failure)
+    }
+
+    private func runElse(_ branch: ElseBranch, after info: StepInfo, failure: StepFailure) async -> Outcome {
+        switch await runList(branch.body, asElse: true) {
+        case .completed:
+            emit(.recovered(info))
+            return .recovered
+        case .recovered: return .recovered
+        case .quit: return .quit
+        case .failed(let next):
+            if next.kind != .interrupted, let following = branch.next {
+                return await runElse(following, after: info, failure: next)
+            }
+            return .failed(next)
+        }
+    }
+}

@@ -1,0 +1,242 @@
+/// Turns a script's text into tokens. Statements end at a newline or `;`; `#` at the start of a
+/// word starts a comment; a `\` before a newline continues the line; strings may span lines.
+public struct Lexer {
+    private let source: SourceFile
+    private let bytes: [UInt8]
+    private var index = 0
+    private var line = 1
+    private var lineStart = 0
+
+    /// Full-line and trailing comments, by line, for narration.
+    public private(set) var comments: [(line: Int, text: String, fullLine: Bool)] = []
+    /// Problems found while reading.
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    /// A lexer over a source file.
+    public init(_ source: SourceFile) {
+        self.source = source
+        self.bytes = source.bytes
+    }
+
+    /// Every token, ending with `.end`.
+    public mutating func tokenize() -> [Token] {
+        var tokens: [Token] = []
+        tokens.reserveCapacity(bytes.count / 4)
+        while true {
+            let token = next()
+            tokens.append(token)
+            if token.kind == .end { return tokens }
+        }
+    }
+
+    private var location: SourceLocation { location(at: index) }
+
+    private func location(at offset: Int) -> SourceLocation {
+        var column = 1
+        var i = lineStart
+        while i < offset {
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return SourceLocation(file: source.name, line: line, column: column, offset: offset)
+    }
+
+    private mutating func newLine(after offset: Int) {
+        line += 1
+        lineStart = offset + 1
+    }
+
+    /// The next token.
+    public mutating func next() -> Token {
+        skipSpaceAndComments()
+        guard index < bytes.count else { return Token(kind: .end, location: location, length: 0) }
+        let start = location
+        let byte = bytes[index]
+        switch byte {
+        case UInt8(ascii: "\n"):
+            index += 1
+            newLine(after: index - 1)
+            return Token(kind: .newline, location: start, length: 1)
+        case UInt8(ascii: ";"):
+            index += 1
+            return Token(kind: .semicolon, location: start, length: 1)
+        case UInt8(ascii: "{"):
+            index += 1
+            return Token(kind: .openBrace, location: start, length: 1)
+        case UInt8(ascii: "}"):
+            index += 1
+            return Token(kind: .closeBrace, location: start, length: 1)
+        case UInt8(ascii: "\""):
+            return string(start)
+        default:
+            if let op = operatorAt(index) {
+                index += op.utf8.count
+                return Token(kind: .op(op), location: start, length: op.count)
+            }
+            return word(start)
+        }
+    }
+
+    private mutating func skipSpaceAndComments() {
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") {
+                index += 1
+            } else if byte == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") {
+                index += 2
+                newLine(after: index - 1)
+            } else if byte == UInt8(ascii: "\\"), index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\r"),
+                bytes[index + 2] == UInt8(ascii: "\n")
+            {
+                index += 3
+                newLine(after: index - 1)
+            } else if byte == UInt8(ascii: "#") {
+                let fullLine = bytes[lineStart..<index].allSatisfy { $0 == 32 || $0 == 9 }
+                let start = index + 1
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                let text = String(decoding: bytes[start..<index], as: UTF8.self)
+                comments.append((line, text.hasPrefix(" ") ? String(text.dropFirst()) : text, fullLine))
+            } else {
+                return
+            }
+        }
+    }
+
+    private func operatorAt(_ i: Int) -> String? {
+        let byte = bytes[i]
+        let nextByte = i + 1 < bytes.count ? bytes[i + 1] : 0
+        switch (byte, nextByte) {
+        case (UInt8(ascii: "="), UInt8(ascii: "=")): return "=="
+        case (UInt8(ascii: "!"), UInt8(ascii: "=")): return "!="
+        case (UInt8(ascii: "<"), UInt8(ascii: "=")): return "<="
+        case (UInt8(ascii: ">"), UInt8(ascii: "=")): return ">="
+        case (UInt8(ascii: "<"), _): return "<"
+        case (UInt8(ascii: ">"), _): return ">"
+        case (UInt8(ascii: "="), _): return "="
+        default: return nil
+        }
+    }
+
+    private static func endsWord(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: ";"),
+            UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "}"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    private mutating func word(_ start: SourceLocation) -> Token {
+        var parts: [WordPart] = []
+        var literal: [UInt8] = []
+        let begin = index
+        while index < bytes.count, !Self.endsWord(bytes[index]) {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "$") {
+                literal.append(UInt8(ascii: "$"))
+                index += 2
+                // An escaped reference is literal up to its closing brace.
+                if index < bytes.count, bytes[index] == UInt8(ascii: "{") {
+                    while index < bytes.count, bytes[index] != UInt8(ascii: "}"), bytes[index] != UInt8(ascii: "\n") {
+                        literal.append(bytes[index])
+                        index += 1
+                    }
+                    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                        literal.append(bytes[index])
+                        index += 1
+                    }
+                }
+            } else if byte == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") {
+                break
+            } else if byte == UInt8(ascii: "$"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{") {
+                flush(&literal, into: &parts)
+                if let variable = variable() { parts.append(variable) }
+            } else {
+                literal.append(byte)
+                index += 1
+            }
+        }
+        flush(&literal, into: &parts)
+        let length = String(decoding: bytes[begin..<index], as: UTF8.self).count
+        return Token(kind: .word(Word(parts: parts, quoted: false, location: start, length: length)), location: start, length: length)
+    }
+
+    private mutating func string(_ start: SourceLocation) -> Token {
+        let begin = index
+        index += 1
+        var parts: [WordPart] = []
+        var literal: [UInt8] = []
+        var closed = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                closed = true
+                break
+            }
+            if byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                let escaped = bytes[index + 1]
+                switch escaped {
+                case UInt8(ascii: "n"): literal.append(10)
+                case UInt8(ascii: "t"): literal.append(9)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "$"): literal.append(escaped)
+                case UInt8(ascii: "\n"):
+                    newLine(after: index + 1)
+                default:
+                    literal += [byte, escaped]
+                }
+                index += 2
+            } else if byte == UInt8(ascii: "$"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{") {
+                flush(&literal, into: &parts)
+                if let variable = variable() { parts.append(variable) }
+            } else {
+                if byte == UInt8(ascii: "\n") { newLine(after: index) }
+                literal.append(byte)
+                index += 1
+            }
+        }
+        flush(&literal, into: &parts)
+        let length = String(decoding: bytes[begin..<index], as: UTF8.self).count
+        if !closed {
+            diagnostics.append(Diagnostic("unterminated string", at: start, note: "close it with \""))
+        }
+        let word = Word(parts: parts, quoted: true, location: start, length: length)
+        return Token(kind: .string(word), location: start, length: length)
+    }
+
+    /// Reads `${NAME}` or `${NAME:-default}` at `index`.
+    private mutating func variable() -> WordPart? {
+        let start = location
+        index += 2
+        let nameStart = index
+        while index < bytes.count, Self.isNameByte(bytes[index]) { index += 1 }
+        let name = String(decoding: bytes[nameStart..<index], as: UTF8.self)
+        var fallback: String?
+        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "-") {
+            index += 2
+            let fallbackStart = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: "}"), bytes[index] != UInt8(ascii: "\n") { index += 1 }
+            fallback = String(decoding: bytes[fallbackStart..<index], as: UTF8.self)
+        }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "}"), !name.isEmpty, !(bytes[nameStart] >= 48 && bytes[nameStart] <= 57) else {
+            diagnostics.append(
+                Diagnostic("malformed variable reference", at: start, length: 2, note: "write ${NAME} or ${NAME:-default}; NAME is letters, digits and _"))
+            while index < bytes.count, !Self.endsWord(bytes[index]), bytes[index] != UInt8(ascii: "}") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1 }
+            return nil
+        }
+        index += 1
+        return .variable(name: name, fallback: fallback)
+    }
+
+    static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte == 95
+    }
+
+    private func flush(_ literal: inout [UInt8], into parts: inout [WordPart]) {
+        guard !literal.isEmpty else { return }
+        parts.append(.literal(String(decoding: literal, as: UTF8.self)))
+        literal.removeAll(keepingCapacity: true)
+    }
+}

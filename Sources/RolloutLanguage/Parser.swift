@@ -1,0 +1,152 @@
+/// Reads tokens into statements, collecting every problem instead of stopping at the first.
+public struct Parser {
+    /// Every statement keyword, for completion and did-you-mean.
+    public static let keywords = [
+        "use", "set", "let", "upgrade", "rollback", "install", "uninstall", "show", "status", "list", "history",
+        "charts", "chart", "values", "wait", "expect", "sleep", "echo", "pause", "abort", "else",
+    ]
+
+    private let source: SourceFile
+    private var tokens: [Token]
+    private var index = 0
+    private var commentsByLine: [Int: String] = [:]
+    private(set) var diagnostics: [Diagnostic] = []
+
+    /// Parses a whole source file.
+    public static func parse(_ source: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
+        var lexer = Lexer(source)
+        let tokens = lexer.tokenize()
+        var parser = Parser(source: source, tokens: tokens)
+        for comment in lexer.comments where comment.fullLine { parser.commentsByLine[comment.line] = comment.text }
+        let statements = parser.statementList(inBlock: false)
+        return (Script(statements: statements), lexer.diagnostics + parser.diagnostics)
+    }
+
+    private init(source: SourceFile, tokens: [Token]) {
+        self.source = source
+        self.tokens = tokens
+    }
+
+    private var current: Token { tokens[index] }
+
+    private mutating func advance() { if index < tokens.count - 1 { index += 1 } }
+
+    private mutating func statementList(inBlock: Bool) -> [Statement] {
+        var statements: [Statement] = []
+        while true {
+            switch current.kind {
+            case .end:
+                if inBlock { diagnostics.append(Diagnostic("missing '}' to close the else block", at: current.location)) }
+                return statements
+            case .newline, .semicolon:
+                advance()
+            case .closeBrace:
+                if inBlock { return statements }
+                diagnostics.append(Diagnostic("'}' without an else block to close", at: current.location))
+                advance()
+            case .word(let word) where word.literal == "else":
+                let elseToken = current
+                advance()
+                guard let branch = elseBranch(after: elseToken) else { continue }
+                if statements.isEmpty {
+                    diagnostics.append(
+                        Diagnostic(
+                            "'else' with no statement before it", at: elseToken.location, length: 4,
+                            note: "else runs only when the statement before it fails"))
+                } else {
+                    let last = statements.count - 1
+                    statements[last].elseBranch = statements[last].elseBranch.map { $0.appending(branch) } ?? branch
+                }
+            default:
+                if let statement = statement() { statements.append(statement) }
+            }
+        }
+    }
+
+    private mutating func elseBranch(after elseToken: Token) -> ElseBranch? {
+        if current.kind == .openBrace {
+            advance()
+            let body = statementList(inBlock: true)
+            if current.kind == .closeBrace { advance() }
+            return ElseBranch(body: body, braced: true)
+        }
+        switch current.kind {
+        case .newline, .semicolon, .end, .closeBrace:
+            diagnostics.append(Diagnostic("'else' needs a statement after it", at: elseToken.location, length: 4, note: "e.g. else rollback 1"))
+            return nil
+        case .word(let word) where word.literal == "else":
+            diagnostics.append(Diagnostic("'else' cannot follow 'else' on the same line", at: current.location, length: 4))
+            return nil
+        default:
+            guard let statement = statement() else { return nil }
+            return ElseBranch(body: [statement], braced: false)
+        }
+    }
+
+    /// One statement: the keyword and its arguments up to `;`, a newline, `}` or the end.
+    private mutating func statement() -> Statement? {
+        let first = current
+        var arguments: [Token] = []
+        advance()
+        while true {
+            switch current.kind {
+            case .newline, .semicolon, .end, .closeBrace: break
+            case .openBrace:
+                diagnostics.append(Diagnostic("'{' is only for else blocks", at: current.location))
+                advance()
+                continue
+            default:
+                arguments.append(current)
+                advance()
+                continue
+            }
+            break
+        }
+        guard case .word(let keywordWord) = first.kind, let keyword = keywordWord.literal else {
+            diagnostics.append(Diagnostic("expected a statement", at: first.location, length: first.length, note: "statements start with a keyword such as upgrade or wait"))
+            return nil
+        }
+        var reader = ArgumentReader(keyword: keyword, keywordToken: first, tokens: arguments)
+        let kind = reader.read()
+        diagnostics += reader.diagnostics
+        guard let kind else { return nil }
+        return Statement(kind: kind, location: first.location, narration: narration(above: first.location.line))
+    }
+
+    private func narration(above line: Int) -> [String] {
+        var lines: [String] = []
+        var number = line - 1
+        while let text = commentsByLine[number] {
+            lines.insert(text, at: 0)
+            number -= 1
+        }
+        return lines
+    }
+}
+
+/// Edit distance, for did-you-mean notes.
+enum Suggest {
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, distance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
+        guard let (best, score) = scored, score <= max(1, word.count / 3) else { return nil }
+        return best
+    }
+
+    /// Optimal string alignment distance: edits and swaps of neighbours each cost 1.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let (x, y) = (Array(a), Array(b))
+        guard !x.isEmpty else { return y.count }
+        guard !y.isEmpty else { return x.count }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
+        for i in 0...x.count { d[i][0] = i }
+        for j in 0...y.count { d[0][j] = j }
+        for i in 1...x.count {
+            for j in 1...y.count {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[x.count][y.count]
+    }
+}

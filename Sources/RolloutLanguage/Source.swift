@@ -1,0 +1,107 @@
+/// A script's text with its name, and the line starts to turn offsets into lines and columns.
+public struct SourceFile: Sendable {
+    /// The name diagnostics show (`deploy.rollout`, `-c`, `<stdin>`).
+    public let name: String
+    /// The text.
+    public let text: String
+    let bytes: [UInt8]
+    private let lineStarts: [Int]
+
+    /// Wraps a script's text.
+    public init(name: String, text: String) {
+        self.name = name
+        self.text = text
+        bytes = Array(text.utf8)
+        var starts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+        lineStarts = starts
+    }
+
+    /// The line and column (1-based, columns in characters) of a byte offset.
+    public func location(of offset: Int) -> SourceLocation {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        let start = lineStarts[low]
+        let column = String(decoding: bytes[start..<min(offset, bytes.count)], as: UTF8.self).count + 1
+        return SourceLocation(file: name, line: low + 1, column: column, offset: offset)
+    }
+
+    /// The text of a line (1-based), without its newline.
+    public func line(_ number: Int) -> String {
+        guard number >= 1, number <= lineStarts.count else { return "" }
+        let start = lineStarts[number - 1]
+        var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    }
+
+    /// The text between two offsets.
+    func text(_ range: Range<Int>) -> String {
+        String(decoding: bytes[range.clamped(to: 0..<bytes.count)], as: UTF8.self)
+    }
+}
+
+/// A place in a script: file, 1-based line and column, and byte offset.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    /// The file name.
+    public var file: String
+    /// The line, from 1.
+    public var line: Int
+    /// The column, from 1.
+    public var column: Int
+    /// The byte offset, from 0.
+    public var offset: Int
+
+    /// A location.
+    public init(file: String, line: Int, column: Int, offset: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.offset = offset
+    }
+
+    /// `file:line:col`.
+    public var description: String { "\(file):\(line):\(column)" }
+    /// `file:line`, as steps are named.
+    public var fileAndLine: String { "\(file):\(line)" }
+}
+
+/// A problem found in a script before it runs.
+public struct Diagnostic: Error, Sendable, Hashable {
+    /// How bad it is.
+    public enum Severity: String, Sendable { case error, warning }
+
+    /// Where.
+    public var location: SourceLocation
+    /// Error or warning.
+    public var severity: Severity
+    /// What is wrong.
+    public var message: String
+    /// A hint, e.g. `did you mean 'upgrade'?`.
+    public var note: String?
+    /// How many characters to underline.
+    public var length: Int
+
+    /// Makes a diagnostic.
+    public init(_ message: String, at location: SourceLocation, length: Int = 1, note: String? = nil, severity: Severity = .error) {
+        self.message = message
+        self.location = location
+        self.length = max(1, length)
+        self.note = note
+        self.severity = severity
+    }
+
+    /// Rendered like a compiler: `file:line:col: error: message`, the source line, a caret, a note.
+    public func rendered(in source: SourceFile) -> String {
+        let line = source.line(location.line)
+        let prefix = String(line.prefix(location.column - 1).map { $0 == "\t" ? "\t" : " " })
+        var out = "\(location): \(severity.rawValue): \(message)\n\(line)\n\(prefix)^"
+        if length > 1 { out += String(repeating: "~", count: min(length, max(1, line.count - location.column + 1)) - 1) }
+        if let note { out += "\nnote: \(note)" }
+        return out
+    }
+}
