@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(
@@ -80,11 +81,18 @@ let package = Package(
             dependencies: ["AutopilotClient"],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .target(
+            name: "LineEditor",
+            dependencies: ["CEditLine"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "RolloutCLI",
             dependencies: [
-                "AutopilotClient", "AutopilotEmulator", "RolloutLanguage",
+                "AutopilotClient", "AutopilotEmulator", "RolloutLanguage", "LineEditor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
         ),

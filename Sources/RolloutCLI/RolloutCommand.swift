@@ -1,14 +1,24 @@
 public import ArgumentParser
 import AutopilotClient
+import Foundation
+import RolloutLanguage
 
 /// `rollout`: drive CCE Autopilot chart releases from a prompt, a script file, `-c` or stdin.
 public struct RolloutCommand: AsyncParsableCommand {
-    /// The command tree.
+    /// The command tree; a first word that is not a subcommand is a script file for `run`.
     public static let configuration = CommandConfiguration(
         commandName: "rollout",
         abstract: "Roll out Helm chart releases on Huawei Cloud CCE Autopilot.",
+        discussion: """
+            rollout                      the prompt (on the embedded emulator unless a cloud is configured)
+            rollout deploy.rollout       run a script file (#!/usr/bin/env rollout works too)
+            rollout -c 'statements'      run statements
+            rollout - < deploy.rollout   run a script from stdin
+            Exit codes: 0 success, 1 a step failed, 2 invalid script or command line, 3 recovered by else, 4 wait timed out, 130 interrupted.
+            """,
         version: RolloutVersion.current,
-        subcommands: [EmulatorCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, PlanCommand.self, EmulatorCommand.self, JournalCommand.self],
+        defaultSubcommand: RunCommand.self)
 
     /// Makes the command (ArgumentParser).
     public init() {}
@@ -16,8 +26,30 @@ public struct RolloutCommand: AsyncParsableCommand {
 
 /// The entry point of the `rollout` executable.
 public enum RolloutMain {
-    /// Parses the command line, runs it, and exits with its code.
-    public static func run() async {
-        await RolloutCommand.main()
+    /// Parses the command line, runs it, and exits with its code: 2 for a bad command line.
+    public static func run() async -> Never {
+        do {
+            var command = try RolloutCommand.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit(0)
+        } catch let done as CLIExit {
+            exit(done.code)
+        } catch let error as CLIError {
+            Console.err("rollout: \(error.description)")
+            exit(error.exitCode)
+        } catch {
+            let code = RolloutCommand.exitCode(for: error)
+            let message = RolloutCommand.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { Console.out(message) }
+                exit(0)
+            }
+            Console.err(message)
+            exit(code == .validationFailure ? ExitCode.invalid.rawValue : code.rawValue)
+        }
     }
 }

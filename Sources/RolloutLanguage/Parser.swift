@@ -125,7 +125,10 @@ public struct Parser {
 }
 
 /// Edit distance, for did-you-mean notes.
-enum Suggest {
+public enum Suggest {
+    /// The statement keyword closest to a word, if one is close.
+    public static func closestKeyword(_ word: String) -> String? { closest(to: word, in: Parser.keywords) }
+
     static func closest(to word: String, in candidates: [String]) -> String? {
         let scored = candidates.map { ($0, distance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
         guard let (best, score) = scored, score <= max(1, word.count / 3) else { return nil }

@@ -1,0 +1,98 @@
+import ArgumentParser
+import AutopilotClient
+import Foundation
+import RolloutLanguage
+
+/// `rollout check FILE...`: every problem in each file, like a compiler; nothing is sent.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Find every problem in scripts without running them; nothing is sent.")
+
+    @Argument(help: "Script files.", completion: .file(extensions: ["rollout"])) var files: [String]
+    @OptionGroup var target: TargetOptions
+    @Argument(parsing: .postTerminator, help: "Variables: -- NAME=VALUE ...") var assignments: [String] = []
+
+    func run() async throws {
+        guard !files.isEmpty else { throw CLIError("check needs at least one script file", exitCode: 2) }
+        let environment = ProcessInfo.processInfo.environment
+        let choice = try TargetChoice.resolve(target, environment: environment)
+        let context = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: try Assignments.parse(assignments))
+        var failed = false
+        for file in files {
+            let source = try SourceLoader.load(file)
+            if ScriptRunner.checked(source, context: context, environment: environment) == nil {
+                failed = true
+            } else {
+                Console.out("\(file): ok")
+            }
+        }
+        if failed { throw CLIExit(code: ExitCode.invalid.rawValue) }
+    }
+}
+
+/// `rollout plan FILE`: the API calls a script would make; nothing is sent.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan", abstract: "Show the API calls a script would make, with its else branches; nothing is sent.")
+
+    @Argument(help: "A script file.", completion: .file(extensions: ["rollout"])) var file: String
+    @OptionGroup var target: TargetOptions
+    @Argument(parsing: .postTerminator, help: "Variables: -- NAME=VALUE ...") var assignments: [String] = []
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let choice = try TargetChoice.resolve(target, environment: environment)
+        let context = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: try Assignments.parse(assignments))
+        let source = try SourceLoader.load(file)
+        guard let script = ScriptRunner.checked(source, context: context, environment: environment) else {
+            throw CLIExit(code: ExitCode.invalid.rawValue)
+        }
+        FileHandle.standardOutput.write(Data(Planner.plan(
+            script, name: file, context: context, environment: environment, resolveCluster: { choice.clusterID($0) }).utf8))
+    }
+}
+
+/// `rollout journal [--last N]`: the changes rollout made.
+struct JournalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal", abstract: "Show the last changes rollout made (from $XDG_STATE_HOME/rollout/journal.jsonl).")
+
+    @Option(help: "How many entries.") var last: Int = 20
+    @Option(help: "human or json.") var output: OutputFormat = .human
+
+    func run() async throws {
+        guard last > 0 else { throw CLIError("--last must be at least 1", exitCode: 2) }
+        let entries = try Journal.entries(in: Paths.journalFile, last: last)
+        switch output {
+        case .json:
+            for entry in entries { Console.out(entry.jsonText) }
+        case .human:
+            guard !entries.isEmpty else {
+                Console.out("no changes yet (\(Paths.journalFile.path))")
+                return
+            }
+            var table = Table(headers: ["TIME", "ACTION", "RELEASE", "NAMESPACE", "VERSION", "OUTCOME", "REQUEST ID"])
+            table.rows = entries.map { entry in
+                let before = entry["version_before"]?.scalarText ?? "-"
+                let after = entry["version_after"]?.scalarText ?? "-"
+                return [
+                    entry["time"]?.scalarText ?? "", entry["action"]?.scalarText ?? "", entry["release"]?.scalarText ?? "",
+                    entry["namespace"]?.scalarText ?? "", "\(before) → \(after)", entry["outcome"]?.scalarText ?? "",
+                    entry["request_id"]?.scalarText ?? "-",
+                ]
+            }
+            Console.out(table.render())
+        }
+    }
+}
+
+/// Reads script files with a clear error.
+enum SourceLoader {
+    static func load(_ file: String) throws -> SourceFile {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            let reason = FileManager.default.fileExists(atPath: file) ? "it is not readable UTF-8 text" : "no such file"
+            throw CLIError("cannot read \(file): \(reason)", exitCode: 2)
+        }
+        return SourceFile(name: file, text: text)
+    }
+}

@@ -1,0 +1,122 @@
+import AutopilotClient
+import AutopilotEmulator
+import Foundation
+import RolloutLanguage
+import Synchronization
+
+/// Tab completion: statements and keywords, then live names from the target (clusters and
+/// aliases, namespaces, releases, versions, statuses, chart ids), cached for ten seconds.
+final class Completer: Sendable {
+    private let session: Session
+    private let context: Mutex<RunContext>
+    private let cache = Mutex<[String: (Date, [String])]>([:])
+
+    static let commands = ["help", "context", "vars", "exit"]
+
+    init(session: Session, context: RunContext) {
+        self.session = session
+        self.context = Mutex(context)
+    }
+
+    /// Keeps the context completion works in.
+    func update(_ context: RunContext) { self.context.withLock { $0 = context } }
+
+    /// Candidates for the word being typed.
+    func complete(_ lineBeforeCursor: String, _ word: String) -> [String] {
+        let statement = lineBeforeCursor.split(separator: ";", omittingEmptySubsequences: false).last ?? ""
+        let words = statement.split(separator: " ").map(String.init)
+        guard let first = words.first else { return Parser.keywords + Self.commands }
+        let previous = words.last ?? ""
+        switch previous {
+        case "in": return namespaces()
+        case "on": return clusters()
+        case "for": return releases()
+        case "to": return words.count >= 3 ? versions(of: words[1]) : []
+        default: break
+        }
+        switch (first, words.count) {
+        case ("help", 1): return Parser.keywords
+        case ("use", 1): return UseKind.allCases.map(\.rawValue)
+        case ("use", 2):
+            switch words[1] {
+            case "cluster": return clusters()
+            case "namespace": return namespaces()
+            default: return releases()
+            }
+        case ("set", 1): return ["tag", "pull-policy", "value", "chart", "timeout", "interval"] + ParameterFlag.allCases.map(\.rawValue)
+        case ("set", 2):
+            switch words[1] {
+            case "chart": return charts()
+            case "pull-policy": return ["IfNotPresent", "Always", "Never"]
+            default: return ParameterFlag(rawValue: words[1]) != nil ? ["on", "off"] : []
+            }
+        case ("wait", 1): return WaitTarget.names
+        case ("wait", _): return ["for", "timeout", "in", "on"]
+        case ("expect", 1): return ["status", "version", "tag", "chart-version", "chart", "pull-policy", "value"]
+        case ("expect", 2): return ["==", "!=", "<", "<=", ">", ">="]
+        case ("expect", 3) where words[1] == "status": return WaitTarget.names
+        case ("rollback", 1): return releases()
+        case ("rollback", 2): return ["to"] + versions(of: words[1])
+        case ("install", 2): return ["from"]
+        case ("install", 3): return ["chart"]
+        case ("install", 4): return charts()
+        case ("chart", 1), ("values", 1): return charts()
+        case ("upgrade", 1), ("uninstall", 1), ("show", 1), ("status", 1), ("history", 1): return releases()
+        case (_, _) where Parser.keywords.contains(first): return ["in", "on"]
+        default: return words.count == 1 ? Parser.keywords + Self.commands : []
+        }
+    }
+
+    private func clusters() -> [String] {
+        Array(session.choice.clusterAliases.keys).sorted() + Array(Set(session.choice.clusterAliases.values)).sorted()
+    }
+
+    private func namespaces() -> [String] {
+        var names = Set(cached("releases") { try await self.fetchReleases() }.compactMap { $0.split(separator: "\t").last.map(String.init) })
+        for cluster in session.emulator?.configuration.clusters ?? [] where cluster.id == currentCluster() {
+            names.formUnion(cluster.namespaces)
+        }
+        return names.sorted()
+    }
+
+    private func releases() -> [String] {
+        Array(Set(cached("releases") { try await self.fetchReleases() }.compactMap { $0.split(separator: "\t").first.map(String.init) })).sorted()
+    }
+
+    private func versions(of release: String) -> [String] {
+        let namespace = context.withLock { $0.namespace }
+        guard let cluster = currentCluster() else { return [] }
+        return cached("history \(cluster) \(namespace) \(release)") {
+            try await self.session.client.history(of: release, in: namespace, cluster: cluster).map { String($0.version) }
+        }
+    }
+
+    private func charts() -> [String] {
+        cached("charts") { try await self.session.client.charts().map(\.id) }
+    }
+
+    private func currentCluster() -> String? {
+        context.withLock { $0.cluster }.map { session.choice.clusterID($0) }
+    }
+
+    private func fetchReleases() async throws -> [String] {
+        guard let cluster = currentCluster() else { return [] }
+        return try await session.client.releases(in: cluster, namespace: nil, chart: nil).map { "\($0.name)\t\($0.namespace)" }
+    }
+
+    /// A cached list, fetched at most every ten seconds; waits up to two seconds for a fetch.
+    private func cached(_ key: String, fetch: @escaping @Sendable () async throws -> [String]) -> [String] {
+        if let (time, values) = cache.withLock({ $0[key] }), Date().timeIntervalSince(time) < 10 { return values }
+        let result = Mutex<[String]>([])
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let values = (try? await fetch()) ?? []
+            result.withLock { $0 = values }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + 2) == .success else { return [] }
+        let values = result.withLock { $0 }
+        cache.withLock { $0[key] = (Date(), values) }
+        return values
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+
+/// Where to send calls.
+struct TargetOptions: ParsableArguments {
+    @Option(help: "The API base URL (e.g. a standalone emulator, http://127.0.0.1:8080).")
+    var endpoint: String?
+
+    @Option(help: "The Huawei Cloud region (e.g. cn-north-4); the endpoint is https://cce.<region>.myhuaweicloud.com.")
+    var region: String?
+
+    @Option(help: "The profile of $XDG_CONFIG_HOME/rollout/config.toml to use.")
+    var profile: String?
+
+    @Flag(name: .customLong("insecure-skip-tls-verify"), help: "Do not verify the endpoint's TLS certificate (warns on every run).")
+    var insecureSkipTLSVerify = false
+}
+
+/// How to show results.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case human, json
+}
+
+/// When to use colour.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+/// How results look.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "human, or json: one JSON object per statement result.")
+    var output: OutputFormat = .human
+
+    @Option(help: "auto (a terminal, unless NO_COLOR is set), always or never.")
+    var color: ColorChoice = .auto
+
+    @Flag(name: [.customShort("v"), .customLong("debug")], help: "Show each HTTP call: method, path, status, time and request id.")
+    var debug = false
+}

@@ -1,0 +1,88 @@
+import Foundation
+import TOMLKit
+
+/// A named set of defaults from `config.toml`:
+///
+/// ```toml
+/// default = "prod"
+/// [profiles.prod]
+/// region = "cn-north-4"
+/// project_id = "0123..."
+/// endpoint = "https://..."        # optional, instead of the region's
+/// cluster = "shop"                # the cluster in use at start (alias or id)
+/// namespace = "web"
+/// ak_env = "PROD_AK"              # credentials named by environment variable
+/// sk_env = "PROD_SK"
+/// [profiles.prod.clusters]
+/// shop = "a870253f-5dc7-11ee-bf71-0255ac100b03"
+/// ```
+///
+/// Literal `ak`, `sk`, `token` and `security_token` are allowed only in a file that no one else can read.
+struct Profile: Equatable {
+    var name: String
+    var region: String?
+    var endpoint: String?
+    var projectID: String?
+    var cluster: String?
+    var namespace: String?
+    var clusters: [String: String] = [:]
+    var accessKey: String?
+    var secretKey: String?
+    var token: String?
+    var securityToken: String?
+
+    static let secretKeys = ["sk", "token", "security_token", "ak"]
+
+    /// Loads a profile: the named one, else the file's `default`, else none.
+    static func load(named wanted: String?, from file: URL, environment: [String: String]) throws -> Profile? {
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            if let wanted { throw CLIError("no profile '\(wanted)': \(file.path) does not exist", exitCode: 2) }
+            return nil
+        }
+        let text: String
+        do { text = try String(contentsOf: file, encoding: .utf8) } catch {
+            throw CLIError("cannot read \(file.path): \(error.localizedDescription)", exitCode: 2)
+        }
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch {
+            throw CLIError("\(file.path) is not valid TOML: \(error)", exitCode: 2)
+        }
+        let profiles = root["profiles"]?.table
+        try refuseReadableSecrets(in: profiles, file: file)
+        guard let name = wanted ?? root["default"]?.string else { return nil }
+        guard let table = profiles?[name]?.table else {
+            let known = profiles?.keys.sorted().joined(separator: ", ") ?? "none"
+            throw CLIError("no profile '\(name)' in \(file.path) (profiles: \(known))", exitCode: 2)
+        }
+        func value(_ key: String) -> String? { table[key]?.string }
+        func secret(_ key: String) -> String? {
+            value(key) ?? value("\(key)_env").flatMap { environment[$0] }
+        }
+        var clusters: [String: String] = [:]
+        if let aliases = table["clusters"]?.table {
+            for key in aliases.keys { clusters[key] = aliases[key]?.string }
+        }
+        return Profile(
+            name: name, region: value("region"), endpoint: value("endpoint"), projectID: value("project_id"),
+            cluster: value("cluster"), namespace: value("namespace"), clusters: clusters, accessKey: secret("ak"),
+            secretKey: secret("sk"), token: secret("token"), securityToken: secret("security_token"))
+    }
+
+    /// A file that holds a literal secret must not be readable by group or others.
+    private static func refuseReadableSecrets(in profiles: TOMLTable?, file: URL) throws {
+        guard let profiles else { return }
+        var found: [String] = []
+        for name in profiles.keys {
+            guard let table = profiles[name]?.table else { continue }
+            for key in secretKeys where key != "ak" && table[key] != nil { found.append("\(name).\(key)") }
+        }
+        guard let first = found.first else { return }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
+        let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
+        if mode & 0o077 != 0 {
+            throw CLIError(
+                "refusing \(file.path): it holds a secret (\(first)) and others can read it (mode \(String(mode, radix: 8))); run 'chmod 600 \(file.path)', or name the secret by environment variable (\(first.split(separator: ".").last!)_env = \"VARIABLE\")",
+                exitCode: 2)
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import AutopilotClient
+import Foundation
+import LineEditor
+import RolloutLanguage
+
+/// The interactive prompt: `rollout demo/monitoring>`, with history, completion, `help`,
+/// `context`, `vars` and `exit`. Ctrl-C stops a running statement or clears the line; Ctrl-D exits.
+struct Prompt {
+    let choice: TargetChoice
+    let options: OutputOptions
+    let renderer: Renderer
+    let confirmChanges: Bool
+
+    func run(environment: [String: String], variables: [String: String]) async throws {
+        let style = renderer.style
+        let session = try await Session.open(choice, debug: options.debug, style: style)
+        let runner = ScriptRunner(
+            session: session, renderer: renderer,
+            journal: Journal(file: Paths.journalFile, target: session.url.absoluteString), environment: environment)
+        let start = RunContext(
+            cluster: choice.defaultCluster ?? (choice.isEmbedded ? "demo" : nil),
+            namespace: choice.defaultNamespace ?? (choice.isEmbedded ? "default" : nil), variables: variables)
+        let interpreter = runner.interpreter(context: start)
+        await interpreter.setPauseHandler(StepMode.pause)
+        if confirmChanges {
+            let cluster = { @Sendable in "the cloud" }
+            await interpreter.setBeforeStep { info in
+                guard ["install", "upgrade", "rollback", "uninstall"].contains(info.keyword) else { return .run }
+                FileHandle.standardOutput.write(Data("\(info.text) on \(cluster())? [y/N] ".utf8))
+                return StepMode.readAnswer()?.lowercased().hasPrefix("y") == true ? .run : .skip
+            }
+        }
+        try? Paths.ensureStateDirectory()
+        let completer = Completer(session: session, context: start)
+        let editor = LineEditor(name: "rollout", historyPath: Paths.historyFile.path, completer: completer.complete)
+        Console.out("rollout \(RolloutVersion.current) on \(choice.describe(url: session.url))")
+        Console.out(style.dim("Type help for the statements, help <statement> for one, exit or Ctrl-D to leave."))
+
+        while true {
+            let context = await interpreter.context
+            completer.update(context)
+            let label = "rollout \(context.cluster ?? "-")/\(context.namespace)> "
+            guard let text = await readStatement(editor, prompt: label) else { break }
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { continue }
+            if handleCommand(trimmed, context: context, style: style) == .exit {
+                editor.remember(trimmed)
+                break
+            }
+            if Self.commandWords.contains(String(trimmed.split(separator: " ").first ?? "")) {
+                editor.remember(trimmed)
+                continue
+            }
+            let source = SourceFile(name: "prompt", text: trimmed)
+            let (script, diagnostics) = Checker.diagnose(source, context: context, environment: environment)
+            editor.remember(Self.historyForm(of: script, text: trimmed, clean: diagnostics.isEmpty))
+            guard diagnostics.isEmpty else {
+                for diagnostic in diagnostics { Console.err(diagnostic.rendered(in: source)) }
+                continue
+            }
+            LineEditor.clearInterrupt()
+            _ = await ScriptRunner.run(script, on: interpreter)
+        }
+        editor.save()
+        await session.close()
+    }
+
+    static let commandWords: Set<String> = ["help", "context", "vars", "exit", "quit"]
+
+    enum CommandResult { case handled, exit, notACommand }
+
+    /// Reads one statement, with a secondary prompt while a line ends in `\`, a string is open,
+    /// or an else block is open. Nil at the end of input.
+    private func readStatement(_ editor: LineEditor, prompt: String) async -> String? {
+        var buffer = ""
+        var label = prompt
+        while true {
+            switch await editor.readLine(prompt: label) {
+            case .end:
+                if buffer.isEmpty { Console.out("") }
+                return buffer.isEmpty ? nil : buffer
+            case .interrupted:
+                Console.out("^C")
+                buffer = ""
+                label = prompt
+            case .line(let line):
+                buffer += buffer.isEmpty ? line : "\n" + line
+                guard Self.isOpen(buffer) else { return buffer }
+                label = String(repeating: " ", count: max(0, prompt.count - 4)) + "... "
+            }
+        }
+    }
+
+    /// True while the text continues on the next line.
+    static func isOpen(_ text: String) -> Bool {
+        if text.hasSuffix("\\") { return true }
+        var lexer = Lexer(SourceFile(name: "prompt", text: text))
+        let tokens = lexer.tokenize()
+        if lexer.diagnostics.contains(where: { $0.message == "unterminated string" }) { return true }
+        let opened = tokens.filter { $0.kind == .openBrace }.count
+        let closed = tokens.filter { $0.kind == .closeBrace }.count
+        return opened > closed
+    }
+
+    /// What history keeps of a line: the line, or with a secret literal replaced by `******`.
+    static func historyForm(of script: Script, text: String, clean: Bool) -> String {
+        guard clean else { return text }
+        let shown = script.statements.map(ScriptPrinter.print).joined(separator: "; ")
+        let redacted = script.statements.map { statement -> String in
+            var printed = ScriptPrinter.display(statement.kind)
+            if let branch = statement.elseBranch, !branch.body.isEmpty { printed = ScriptPrinter.print(statement) }
+            return printed
+        }.joined(separator: "; ")
+        return redacted == shown ? text : redacted
+    }
+
+    private func handleCommand(_ line: String, context: RunContext, style: Style) -> CommandResult {
+        let words = line.split(separator: " ").map(String.init)
+        switch words.first {
+        case "exit", "quit":
+            return .exit
+        case "help":
+            if words.count > 1 {
+                guard let entry = Help.entry(words[1]) else {
+                    let note = Suggest.closestKeyword(words[1]).map { "; did you mean '\($0)'?" } ?? ""
+                    Console.err("no statement '\(words[1])'\(note)")
+                    return .handled
+                }
+                Console.out("\(style.bold(entry.syntax))\n  \(entry.summary)\n  e.g. \(entry.example)")
+            } else {
+                var table = Table(headers: ["STATEMENT", "WHAT IT DOES"])
+                table.rows = Help.entries.map { [$0.keyword, $0.summary] }
+                Console.out(table.render())
+                Console.out(style.dim("Also: help <statement>, context, vars, exit. Statements end at ; or a newline; Tab completes."))
+            }
+            return .handled
+        case "context":
+            var lines = [
+                "cluster    \(context.cluster.map { "\($0) (\(choice.clusterID($0)))" } ?? "none")",
+                "namespace  \(context.namespace)",
+                "release    \(context.release ?? "none")",
+                "timeout    \(DurationText.format(context.timeout)), interval \(DurationText.format(context.interval))",
+                "target     \(choice.describe(url: nil))",
+            ]
+            if !context.change.isEmpty {
+                lines.append("next change: " + Self.describe(context.change))
+            }
+            Console.out(lines.joined(separator: "\n"))
+            return .handled
+        case "vars":
+            if context.variables.isEmpty {
+                Console.out(style.dim("no variables; set one with let NAME = value"))
+            } else {
+                for (name, value) in context.variables.sorted(by: { $0.key < $1.key }) {
+                    Console.out("\(name) = \(SecretKeys.isSecret(name) ? "******" : value)")
+                }
+            }
+            return .handled
+        default:
+            return .notACommand
+        }
+    }
+
+    static func describe(_ change: PendingChange) -> String {
+        var parts: [String] = []
+        if let tag = change.tag { parts.append("tag \(tag)") }
+        if let policy = change.pullPolicy { parts.append("pull-policy \(policy)") }
+        for (path, value) in change.values { parts.append("\(path) = \(SecretKeys.isSecret(path) ? "******" : value.scalarText ?? value.jsonText)") }
+        if let chart = change.chart { parts.append("chart \(chart)") }
+        for (flag, on) in change.flags.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { parts.append("\(flag.rawValue) \(on ? "on" : "off")") }
+        return parts.joined(separator: ", ")
+    }
+}

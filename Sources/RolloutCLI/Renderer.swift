@@ -1,0 +1,178 @@
+import AutopilotClient
+import Foundation
+import RolloutLanguage
+import Synchronization
+
+/// Shows run events: one clear line per step, tables for lists and history, live wait progress
+/// on a terminal; or one JSON object per statement result.
+final class Renderer: Sendable {
+    let format: OutputFormat
+    let style: Style
+    let live: Bool
+    private let liveLineOpen = Mutex(false)
+
+    init(format: OutputFormat, color: Bool, live: Bool) {
+        self.format = format
+        self.style = Style(enabled: color && format == .human)
+        self.live = live && format == .human
+    }
+
+    /// Shows one event.
+    func show(_ event: RunEvent) {
+        switch format {
+        case .json: showJSON(event)
+        case .human: showHuman(event)
+        }
+    }
+
+    // MARK: JSON
+
+    private func showJSON(_ event: RunEvent) {
+        switch event {
+        case .finished(let info, let result):
+            var object = JSONOutput.step(info)
+            switch result {
+            case .success(let value):
+                object["ok"] = true
+                object["result"] = JSONOutput.result(value)
+            case .failure(let failure):
+                object["ok"] = false
+                object["error"] = JSONOutput.failure(failure)
+            }
+            Console.out(JSONValue.object(object).jsonText)
+        case .recovered(let info):
+            var object = JSONOutput.step(info)
+            object["event"] = "recovered"
+            Console.out(JSONValue.object(object).jsonText)
+        case .skipped(let info):
+            var object = JSONOutput.step(info)
+            object["event"] = "skipped"
+            Console.out(JSONValue.object(object).jsonText)
+        default:
+            break
+        }
+    }
+
+    // MARK: Human
+
+    private func showHuman(_ event: RunEvent) {
+        switch event {
+        case .started, .change:
+            break
+        case .progress(_, let text):
+            line(style.dim("  … \(text)"))
+        case .statusChanged(_, let release, let status, let version, let elapsed):
+            let text = "  \(release) version \(version): \(style.status(status.rawValue)) \(style.dim("(\(Self.seconds(elapsed)))"))"
+            if live {
+                liveLineOpen.withLock { open in
+                    FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + text).utf8))
+                    open = true
+                }
+            } else {
+                line(text)
+            }
+        case .finished(let info, .success(let result)):
+            line(success(info, result))
+        case .finished(let info, .failure(let failure)):
+            closeLive()
+            var text = style.red("✘ \(info.location.fileAndLine): \(info.text): \(failure.message)")
+            if failure.kind == .interrupted { text = style.yellow("⏹ \(info.location.fileAndLine): \(info.text): \(failure.message)") }
+            Console.err(text)
+        case .skipped(let info):
+            line(style.dim("↷ skipped \(info.text)"))
+        case .recovered(let info):
+            line(style.yellow("↺ \(info.location.fileAndLine) failed and its else recovered; the rollout ends here"))
+        }
+    }
+
+    private func line(_ text: String) {
+        closeLive()
+        Console.out(text)
+    }
+
+    private func closeLive() {
+        liveLineOpen.withLock { open in
+            if open {
+                FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
+                open = false
+            }
+        }
+    }
+
+    private func success(_ info: StepInfo, _ result: StepResult) -> String {
+        let mark = style.green("✔")
+        switch result {
+        case .none: return "\(mark) \(info.text)"
+        case .message(let text): return info.keyword == "echo" ? text : "\(mark) \(text)"
+        case .expectation(let text): return "\(mark) \(text)"
+        case .status(let release): return statusLine(release)
+        case .release(let release): return block(release)
+        case .releases(let releases):
+            guard !releases.isEmpty else { return style.dim("no releases") }
+            var table = Table(headers: ["NAME", "NAMESPACE", "VERSION", "STATUS", "CHART", "TAG", "UPDATED"])
+            table.rows = releases.map {
+                [$0.name, $0.namespace, String($0.version), $0.status.rawValue, "\($0.chartName)-\($0.chartVersion)", $0.imageTag ?? "", $0.updatedAt]
+            }
+            return table.render()
+        case .history(_, let versions):
+            var table = Table(headers: ["VERSION", "UPDATED", "STATUS", "CHART", "TAG", "DESCRIPTION"])
+            table.rows = versions.map {
+                [String($0.version), $0.updatedAt, $0.status.rawValue, "\($0.chartName)-\($0.chartVersion)", $0.imageTag ?? "", $0.description]
+            }
+            return table.render()
+        case .charts(let charts):
+            guard !charts.isEmpty else { return style.dim("no charts") }
+            var table = Table(headers: ["ID", "NAME", "VERSION", "UPDATED"])
+            table.rows = charts.map { [$0.id, $0.name, $0.version, $0.updatedAt] }
+            return table.render()
+        case .chart(let chart):
+            return [
+                "chart \(style.bold(chart.name)) \(chart.version)", "  id          \(chart.id)",
+                "  description \(chart.description)", "  updated     \(chart.updatedAt)",
+                "  values", Self.indented(chart.values.redactingSecrets()),
+            ].joined(separator: "\n")
+        case .values(_, let values):
+            return Self.indented(values.redactingSecrets(), by: 0)
+        case .change(let action, let release, let dryRun):
+            if dryRun {
+                return "\(mark) \(action) \(release.name) (dry run, nothing changed): would make version \(release.version)"
+            }
+            if action == "uninstall" { return "\(mark) uninstall \(release.name): \(style.status(release.status.rawValue))" }
+            return "\(mark) \(action) \(release.name): version \(release.version) \(style.status(release.status.rawValue))"
+                + (release.imageTag.map { " (tag \($0))" } ?? "")
+        case .waited(let target, let release, let elapsed):
+            guard let release else { return "\(mark) \(info.text): gone after \(Self.seconds(elapsed))" }
+            return "\(mark) \(release.name) is \(style.status(target)) (version \(release.version)) after \(Self.seconds(elapsed))"
+        }
+    }
+
+    private func statusLine(_ release: Release) -> String {
+        "\(release.name)  version \(release.version)  \(style.status(release.status.rawValue))  \(release.chartName) \(release.chartVersion)"
+            + (release.imageTag.map { "  tag \($0)" } ?? "") + "  (\(release.namespace))"
+    }
+
+    private func block(_ release: Release) -> String {
+        [
+            "\(style.bold(release.name)) in \(release.namespace) on \(release.clusterName.isEmpty ? release.clusterID : release.clusterName)",
+            "  version     \(release.version)",
+            "  status      \(style.status(release.status.rawValue))" + (release.statusDescription.isEmpty ? "" : " (\(release.statusDescription))"),
+            "  chart       \(release.chartName) \(release.chartVersion)",
+            "  updated     \(release.updatedAt)",
+            "  values", Self.indented(release.values.redactingSecrets()),
+        ].joined(separator: "\n")
+    }
+
+    /// Pretty JSON, indented.
+    static func indented(_ value: JSONValue, by spaces: Int = 4) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let text = (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? value.jsonText
+        let pad = String(repeating: " ", count: spaces)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { pad + $0 }.joined(separator: "\n")
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let value = DurationText.seconds(duration)
+        return value < 60 ? String(format: "%.1fs", value) : DurationText.format(duration)
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import AutopilotClient
+import Foundation
+import LineEditor
+import RolloutLanguage
+
+/// `rollout [FILE | - | -c STATEMENTS] [-- NAME=VALUE ...]`: runs a script, or opens the prompt.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a script file, statements (-c), a script on stdin (-), or open the prompt.",
+        discussion: "With no file on a terminal, opens the prompt. Exit codes: 0 success, 1 a step failed, 2 invalid script or command line, 3 a step failed and its else recovered, 4 a wait timed out, 130 interrupted.")
+
+    @Argument(help: "A script file, or - to read one from stdin.", completion: .file(extensions: ["rollout"]))
+    var file: String?
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Statements to run, e.g. 'use cluster demo; list'.", valueName: "statements"))
+    var commands: String?
+
+    @Flag(help: "Teach a runbook: show each statement with the comments above it, and wait for Enter (s skips, q quits).")
+    var step = false
+
+    @Flag(name: [.customShort("y"), .long], help: "At the prompt against a cloud target, do not ask before changes.")
+    var yes = false
+
+    @OptionGroup var target: TargetOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(parsing: .postTerminator, help: "Variables for the script: -- NAME=VALUE ...")
+    var assignments: [String] = []
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let variables = try Assignments.parse(assignments)
+        let interactive = isatty(0) == 1 && isatty(1) == 1
+        if commands != nil && file != nil { throw CLIError("give a script file or -c, not both", exitCode: 2) }
+        let source: SourceFile?
+        if let commands {
+            source = SourceFile(name: "-c", text: commands)
+        } else if file == "-" || (file == nil && !interactive) {
+            source = SourceFile(name: "<stdin>", text: Self.readStandardInput())
+        } else if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                let reason = FileManager.default.fileExists(atPath: file) ? "it is not readable UTF-8 text" : "no such file"
+                throw CLIError("cannot read \(file): \(reason)", exitCode: 2)
+            }
+            source = SourceFile(name: file, text: text)
+        } else {
+            source = nil
+        }
+        let fromStdin = source?.name == "<stdin>"
+        let choice = try TargetChoice.resolve(target, environment: environment)
+        let color = Self.useColor(output.color, environment: environment) && !fromStdin
+        let renderer = Renderer(format: output.output, color: color, live: isatty(1) == 1 && !fromStdin)
+        var context = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: variables)
+
+        guard let source else {
+            try await Prompt(choice: choice, options: output, renderer: renderer, confirmChanges: !yes && !choice.isEmbedded)
+                .run(environment: environment, variables: variables)
+            return
+        }
+        guard let script = ScriptRunner.checked(source, context: context, environment: environment) else {
+            throw CLIExit(code: ExitCode.invalid.rawValue)
+        }
+        Interrupts.install()
+        let session = try await Session.open(choice, debug: output.debug, style: Style(enabled: color))
+        let runner = ScriptRunner(
+            session: session, renderer: renderer,
+            journal: Journal(file: Paths.journalFile, target: session.url.absoluteString), environment: environment)
+        context.variables = variables
+        let interpreter = runner.interpreter(context: context)
+        if step {
+            await interpreter.setBeforeStep(StepMode.decide)
+        }
+        await interpreter.setPauseHandler(StepMode.pause)
+        let code = await ScriptRunner.run(script, on: interpreter)
+        await session.close()
+        throw CLIExit(code: code.rawValue)
+    }
+
+    static func readStandardInput() -> String {
+        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    static func useColor(_ choice: ColorChoice, environment: [String: String]) -> Bool {
+        switch choice {
+        case .always: return true
+        case .never: return false
+        case .auto: return isatty(1) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        }
+    }
+}
+
+/// Ends the process with a code, after output is done.
+struct CLIExit: Error {
+    var code: Int32
+}
+
+/// Step mode and pauses: questions asked on the terminal.
+enum StepMode {
+    /// Shows the narration and the statement, and waits for Enter, s or q.
+    @Sendable static func decide(_ info: StepInfo) async -> StepDecision {
+        var lines = [""]
+        lines += info.narration.map { "  \($0)" }
+        lines.append("▸ \(info.location.fileAndLine)  \(info.text)")
+        Console.out(lines.joined(separator: "\n"))
+        FileHandle.standardOutput.write(Data("  [Enter] run  [s] skip  [q] quit: ".utf8))
+        guard let answer = readAnswer() else { return .quit }
+        switch answer.lowercased() {
+        case "s", "skip": return .skip
+        case "q", "quit": return .quit
+        default: return .run
+        }
+    }
+
+    /// Asks the pause question on a terminal; elsewhere goes on and says so.
+    @Sendable static func pause(_ question: String) async -> Bool {
+        guard isatty(0) == 1 else {
+            Console.out("⏸ \(question) (not on a terminal: going on)")
+            return true
+        }
+        FileHandle.standardOutput.write(Data("⏸ \(question) [Enter to go on, q to stop] ".utf8))
+        guard let answer = readAnswer() else { return false }
+        return answer.lowercased() != "q"
+    }
+
+    /// A line from the terminal (stdin), off the cooperative threads; nil at the end of input.
+    static func readAnswer() -> String? {
+        Swift.readLine(strippingNewline: true)
+    }
+}

@@ -1,0 +1,72 @@
+import AutopilotClient
+import AutopilotEmulator
+import Foundation
+import RolloutLanguage
+import Synchronization
+
+/// A connected target: the client, the embedded emulator when there is one, and what the
+/// journal and `--debug` need from each call.
+final class Session: Sendable {
+    let choice: TargetChoice
+    let client: AutopilotClient
+    let emulator: Emulator?
+    let url: URL
+    private let lastChangeRequestID = Mutex<String?>(nil)
+
+    private init(choice: TargetChoice, client: AutopilotClient, emulator: Emulator?, url: URL) {
+        self.choice = choice
+        self.client = client
+        self.emulator = emulator
+        self.url = url
+    }
+
+    /// Connects: starts the embedded emulator first when the target is local.
+    static func open(_ choice: TargetChoice, debug: Bool, style: Style) async throws -> Session {
+        var emulator: Emulator?
+        let endpoint: Endpoint
+        switch choice.kind {
+        case .embedded:
+            var configuration = EmulatorConfiguration()
+            configuration.port = 0
+            let deployTime = Paths.environment["ROLLOUT_EMULATOR_DEPLOY_TIME"].flatMap(DurationText.parse) ?? .seconds(2)
+            // The demo fails deploys of image tags ending in -bad, so rollback drills work out of the box.
+            configuration.settings = EmulatorSettings(
+                deployTime: DurationText.seconds(deployTime), faults: FaultSettings(failTags: ["*-bad"]))
+            let started = try Emulator(configuration: configuration)
+            endpoint = Endpoint(url: try await started.start())
+            emulator = started
+        case .remote(let remote, _):
+            endpoint = remote
+        }
+        if choice.insecure {
+            Console.err(style.yellow("warning: TLS certificate verification is off (--insecure-skip-tls-verify); anyone on the path can read and change these calls"))
+        }
+        var configuration = AutopilotConfiguration(endpoint: endpoint, credentials: choice.credentials)
+        configuration.insecureSkipTLSVerification = choice.insecure
+        let holder = Mutex<Session?>(nil)
+        configuration.onCall = { record in
+            holder.withLock { $0 }?.observe(record, debug: debug, style: style)
+        }
+        let session = Session(
+            choice: choice, client: try AutopilotClient(configuration: configuration), emulator: emulator, url: endpoint.url)
+        holder.withLock { $0 = session }
+        return session
+    }
+
+    private func observe(_ record: CallRecord, debug: Bool, style: Style) {
+        if record.method != "GET" { lastChangeRequestID.withLock { $0 = record.requestID } }
+        guard debug else { return }
+        let status = record.status.map(String.init) ?? (record.failure ?? "no answer")
+        let ms = Int(DurationText.seconds(record.duration) * 1000)
+        Console.err(style.dim("→ \(record.method) \(record.path) \(status) \(ms)ms request id \(record.requestID ?? "-")"))
+    }
+
+    /// The request id of the last change call, taken once.
+    func takeChangeRequestID() -> String? { lastChangeRequestID.withLock { id in defer { id = nil }; return id } }
+
+    /// Closes the client and stops the emulator.
+    func close() async {
+        try? await client.shutdown()
+        await emulator?.stop()
+    }
+}
