@@ -32,12 +32,15 @@ public final class LineEditor: Sendable {
                 setlocale(LC_CTYPE, "C.UTF-8")
             }
             rl_readline_name = UnsafePointer(strdup(name))
+            InterruptFlag.install()
+            // Before libedit initializes (using_history does): reads go through poll() on stdin
+            // and the interrupt pipe, so Ctrl-C ends a read whichever thread the signal hits.
+            rl_getc_function = interruptibleGetc
             using_history()
             stifle_history(1000)
             if let historyPath { _ = read_history(historyPath) }
             completionState.withLock { $0 = completer }
             rl_attempted_completion_function = attemptCompletion
-            InterruptFlag.install()
         }
     }
 
@@ -46,7 +49,8 @@ public final class LineEditor: Sendable {
         await withCheckedContinuation { continuation in
             queue.async {
                 InterruptFlag.clear()
-                guard let pointer = readline(prompt) else {
+                let pointer = readline(prompt)
+                guard let pointer else {
                     continuation.resume(returning: InterruptFlag.take() ? .interrupted : .end)
                     return
                 }
@@ -105,22 +109,89 @@ private func generateCompletion(_ text: UnsafePointer<CChar>?, _ state: Int32) -
     return strdup(list[Int(state)])
 }
 
-/// Ctrl-C as a flag: a `sigaction` handler without `SA_RESTART`, so a blocked read returns.
+/// Ctrl-C as a flag, and a byte on a pipe so a read waiting in `poll` wakes up.
 enum InterruptFlag {
     private static let flag = Atomic<Bool>(false)
+    private static let pipeWrite = Atomic<Int32>(-1)
+    static let pipeRead = Atomic<Int32>(-1)
 
     static func install() {
+        if pipeRead.load(ordering: .relaxed) < 0 {
+            var fds: [Int32] = [0, 0]
+            if pipe(&fds) == 0 {
+                _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
+                pipeRead.store(fds[0], ordering: .relaxed)
+                pipeWrite.store(fds[1], ordering: .relaxed)
+            }
+        }
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in InterruptFlag.set() }
+        action.__sigaction_handler.sa_handler = { _ in
+            InterruptFlag.set()
+            var byte: UInt8 = 1
+            _ = write(InterruptFlag.pipeWrite.load(ordering: .relaxed), &byte, 1)
+        }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
     }
 
     static func set() { flag.store(true, ordering: .relaxed) }
-    static func clear() { flag.store(false, ordering: .relaxed) }
+    static func clear() {
+        flag.store(false, ordering: .relaxed)
+        drainPipe()
+    }
     static func peek() -> Bool { flag.load(ordering: .relaxed) }
     static func take() -> Bool { flag.exchange(false, ordering: .relaxed) }
+
+    static func drainPipe() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let fd = pipeRead.load(ordering: .relaxed)
+        guard fd >= 0 else { return }
+        while read(fd, &buffer, buffer.count) > 0 {}
+    }
+}
+
+/// libedit's read: one Unicode scalar from stdin (decoded from UTF-8, since libedit takes the
+/// value as a wide character), or EOF when Ctrl-C arrives or input ends.
+private func interruptibleGetc(_ file: UnsafeMutablePointer<FILE>?) -> Int32 {
+    guard let lead = readByte() else { return EOF }
+    let length: Int
+    switch lead {
+    case 0..<0x80: return Int32(lead)
+    case 0xC0..<0xE0: length = 1
+    case 0xE0..<0xF0: length = 2
+    case 0xF0..<0xF8: length = 3
+    default: return Int32(0xFFFD)
+    }
+    var scalar = UInt32(lead) & (0x3F >> length)
+    for _ in 0..<length {
+        guard let next = readByte() else { return EOF }
+        scalar = scalar << 6 | UInt32(next & 0x3F)
+    }
+    return Int32(bitPattern: scalar)
+}
+
+/// One byte from stdin, waiting in poll() beside the interrupt pipe; nil on Ctrl-C or EOF.
+private func readByte() -> UInt8? {
+    let pipe = InterruptFlag.pipeRead.load(ordering: .relaxed)
+    var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: pipe, events: Int16(POLLIN), revents: 0)]
+    while true {
+        if InterruptFlag.peek() { return nil }
+        let ready = poll(&fds, pipe >= 0 ? 2 : 1, -1)
+        if ready < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        if pipe >= 0, fds[1].revents != 0 { return nil }
+        if fds[0].revents != 0 {
+            var byte: UInt8 = 0
+            let count = read(0, &byte, 1)
+            if count == 1 { return byte }
+            if count < 0 && errno == EINTR { continue }
+            return nil
+        }
+    }
 }
 
 /// Ctrl-C handling for runs without a prompt: the same flag, so a script's task can be cancelled.
