@@ -8,9 +8,10 @@ struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Find every problem in scripts without running them; nothing is sent.")
 
-    @Argument(help: "Script files.", completion: .file(extensions: ["rollout"])) var files: [String]
+    @Argument(help: "Script files.", completion: .file(extensions: ["rollout"])) var files: [String] = []
+    @Option(name: .customLong("var"), help: "A variable the scripts get from the command line (NAME=VALUE; repeatable).")
+    var assignments: [String] = []
     @OptionGroup var target: TargetOptions
-    @Argument(parsing: .postTerminator, help: "Variables: -- NAME=VALUE ...") var assignments: [String] = []
 
     func run() async throws {
         guard !files.isEmpty else { throw CLIError("check needs at least one script file", exitCode: 2) }
