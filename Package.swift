@@ -133,6 +133,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RolloutCLITests",
+            dependencies: ["rollout", "AutopilotClient", "AutopilotTesting", "AutopilotEmulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "AutopilotEmulatorTests",
             dependencies: ["AutopilotClient", "AutopilotTesting", "AutopilotEmulator"],
             swiftSettings: swiftSettings

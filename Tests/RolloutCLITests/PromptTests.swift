@@ -1,0 +1,129 @@
+import AutopilotClient
+import AutopilotEmulator
+import AutopilotTesting
+import Foundation
+import Testing
+
+/// The real prompt in a tmux pane: keys in, screen out.
+struct TmuxPane {
+    let name = "rollout-test-\(UUID().uuidString.prefix(8))"
+
+    /// Runs tmux; only `capture-pane` output is read, since a starting tmux server keeps the
+    /// pipes it inherits open.
+    @discardableResult
+    static func tmux(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux"] + arguments
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        let capture = arguments.first == "capture-pane"
+        let out = Pipe()
+        process.standardOutput = capture ? out : FileHandle.nullDevice
+        try process.run()
+        let data = capture ? out.fileHandleForReading.readDataToEndOfFile() : Data()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func start(_ command: String) throws {
+        try Self.tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "50", command + "; sleep 30"])
+    }
+
+    func send(_ keys: String...) throws { try Self.tmux(["send-keys", "-t", name] + keys) }
+
+    func screen() throws -> String { try Self.tmux(["capture-pane", "-t", name, "-p"]) }
+
+    /// Waits until the screen shows `text`; returns the screen.
+    @discardableResult
+    func waitFor(_ text: String, timeout: TimeInterval = 10) async throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var shown = ""
+        while Date() < deadline {
+            shown = try screen()
+            if shown.contains(text) { return shown }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the screen never showed \(text.debugDescription):\n\(shown)")
+        return shown
+    }
+
+    func kill() { _ = try? Self.tmux(["kill-session", "-t", name]) }
+}
+
+@Suite(.serialized) struct PromptTests {
+    static func command(_ rollout: RolloutProcess, _ arguments: String = "") -> String {
+        let env = rollout.environment.filter { ["HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "ROLLOUT_EMULATOR_DEPLOY_TIME", "PATH"].contains($0.key) }
+        return "env " + env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ") + " TERM=xterm \(RolloutProcess.binary) \(arguments)"
+    }
+
+    @Test func bannerCompletionAndCtrlCDuringAWait() async throws {
+        try await withEmulator(faults: FaultSettings(stuckReleases: ["stuck-*"])) { client, emulator in
+            _ = try await client.install(
+                release: "zeta-only", in: "default", cluster: demoCluster, chart: DemoData.redisChartID, chartVersion: "7.2.4")
+            _ = try await client.install(
+                release: "stuck-one", in: "default", cluster: demoCluster, chart: DemoData.redisChartID, chartVersion: "7.2.4")
+            let rollout = try RolloutProcess()
+            let pane = TmuxPane()
+            defer { pane.kill() }
+            try pane.start(Self.command(rollout, "--endpoint \(emulator.url!.absoluteString)"))
+            let banner = try await pane.waitFor("Type help")
+            #expect(banner.contains("rollout 0.1.0 on \(emulator.url!.absoluteString)"))
+            #expect(banner.contains("Type help for the statements"))
+            try pane.send("use cluster demo", "Enter")
+            try await pane.waitFor("rollout demo/default>")
+            try pane.send("show zeta", "Tab")
+            try await pane.waitFor("show zeta-only")
+            try pane.send("Enter")
+            try await pane.waitFor("zeta-only in default on demo")
+            try pane.send("wait deployed for stuck-one", "Enter")
+            try await pane.waitFor("stuck-one version 1: PENDING_INSTALL")
+            try pane.send("C-c")
+            try await pane.waitFor("stopped waiting for stuck-one; the server may still be working on it")
+            try pane.send("status zeta-only", "Enter")
+            try await pane.waitFor("zeta-only  version 1")
+            try pane.send("C-d")
+        }
+    }
+
+    @Test func historyIsRecalledAfterARestartAndCtrlCClearsTheLine() async throws {
+        let rollout = try RolloutProcess()
+        let first = TmuxPane()
+        defer { first.kill() }
+        try first.start(Self.command(rollout))
+        try await first.waitFor("rollout demo/default>")
+        try first.send("status testwww in monitoring", "Enter")
+        try await first.waitFor("testwww  version 3")
+        try first.send("half typed")
+        try await first.waitFor("half typed")
+        try first.send("C-c")
+        try await first.waitFor("half typed^C")
+        try first.send("exit", "Enter")
+        try await Task.sleep(for: .milliseconds(500))
+        first.kill()
+        let history = try String(contentsOf: rollout.home.appendingPathComponent("state/rollout/history"), encoding: .utf8)
+        #expect(history.contains("status\\040testwww"))
+
+        let second = TmuxPane()
+        defer { second.kill() }
+        try second.start(Self.command(rollout))
+        try await second.waitFor("rollout demo/default>")
+        try second.send("Up", "Up")
+        try await second.waitFor("rollout demo/default> status testwww in monitoring")
+    }
+
+    @Test func stepModeNarratesAndWaitsForEnter() async throws {
+        let rollout = try RolloutProcess()
+        let pane = TmuxPane()
+        defer { pane.kill() }
+        try pane.start(Self.command(rollout, "--step scripts/canary.rollout"))
+        try await pane.waitFor("We work on the demo cluster, in the shop namespace.")
+        try await pane.waitFor("▸ scripts/canary.rollout:7  use cluster demo")
+        try pane.send("Enter")
+        try await pane.waitFor("✔ using cluster demo")
+        try pane.send("s", "Enter")
+        try await pane.waitFor("↷ skipped use namespace shop")
+        try pane.send("q", "Enter")
+        try await pane.waitFor("[Enter] run  [s] skip  [q] quit: q")
+    }
+}
