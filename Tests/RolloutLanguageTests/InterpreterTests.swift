@@ -70,7 +70,7 @@ func run(
             expect tag == v9
             expect version == 4
             expect value basic.storage_size == 20G
-            """) { _, client in
+            """, deployTime: 2) { _, client in
             let release = try await client.release("testwww", in: "monitoring", cluster: demoCluster)
             #expect(release.values[path: "basic.mysql_user"] == "magento", "earlier values are kept")
         }
@@ -183,7 +183,8 @@ func run(
             let log = EventLog()
             let interpreter = Interpreter(api: client, events: { log.record($0) })
             let task = Task { await interpreter.run(script) }
-            try await Task.sleep(for: .milliseconds(400))
+            // Cancel once the wait has looked at the release at least once.
+            while log.statuses.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
             task.cancel()
             #expect(await task.value == .interrupted)
             #expect(log.steps.last == "wait failed: interrupted")
