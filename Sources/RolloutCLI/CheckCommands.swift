@@ -73,7 +73,7 @@ struct JournalCommand: AsyncParsableCommand {
                 return
             }
             var table = Table(headers: ["TIME", "ACTION", "RELEASE", "NAMESPACE", "VERSION", "OUTCOME", "REQUEST ID"])
-            table.rows = entries.map { entry in
+            table.rows = entries.filter { $0["outcome"] != "sending" }.map { entry in
                 let before = entry["version_before"]?.scalarText ?? "-"
                 let after = entry["version_after"]?.scalarText ?? "-"
                 return [

@@ -53,7 +53,7 @@ struct Prompt {
             }
             let source = SourceFile(name: "prompt", text: trimmed)
             let (script, diagnostics) = Checker.diagnose(source, context: context, environment: environment)
-            editor.remember(Self.historyForm(of: script, text: trimmed, clean: diagnostics.isEmpty))
+            editor.remember(Self.historyForm(of: script, text: trimmed))
             guard diagnostics.isEmpty else {
                 for diagnostic in diagnostics { Console.err(diagnostic.rendered(in: source)) }
                 continue
@@ -102,16 +102,28 @@ struct Prompt {
         return opened > closed
     }
 
-    /// What history keeps of a line: the line, or with a secret literal replaced by `******`.
-    static func historyForm(of script: Script, text: String, clean: Bool) -> String {
-        guard clean else { return text }
-        let shown = script.statements.map(ScriptPrinter.print).joined(separator: "; ")
-        let redacted = script.statements.map { statement -> String in
-            var printed = ScriptPrinter.display(statement.kind)
-            if let branch = statement.elseBranch, !branch.body.isEmpty { printed = ScriptPrinter.print(statement) }
-            return printed
-        }.joined(separator: "; ")
-        return redacted == shown ? text : redacted
+    /// What history keeps of a line: the line, with every secret literal it assigns (`let
+    /// DB_PASSWORD = x`, `set value basic.password = x`) replaced by `******`.
+    static func historyForm(of script: Script, text: String) -> String {
+        var secrets: [String] = []
+        func collect(_ statements: [Statement]) {
+            for statement in statements {
+                switch statement.kind {
+                case .assign(let name, let value) where SecretKeys.isSecret(name):
+                    if let literal = value.literal, !literal.isEmpty { secrets.append(literal) }
+                case .set(.value(let path, let value)) where SecretKeys.isSecret(path.literal ?? ""):
+                    if let literal = value.literal, !literal.isEmpty { secrets.append(literal) }
+                default: break
+                }
+                var branch = statement.elseBranch
+                while let current = branch {
+                    collect(current.body)
+                    branch = current.next
+                }
+            }
+        }
+        collect(script.statements)
+        return secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "******") }
     }
 
     private func handleCommand(_ line: String, context: RunContext, style: Style) -> CommandResult {

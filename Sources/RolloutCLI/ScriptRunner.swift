@@ -22,7 +22,8 @@ struct ScriptRunner {
             events: { event in
                 if case .change(_, let record) = event {
                     do {
-                        try journal.append(record, requestID: session.takeChangeRequestID())
+                        let requestID = record.outcome == "sending" ? nil : session.takeChangeRequestID()
+                        try journal.append(record, requestID: requestID)
                     } catch {
                         Console.err("warning: could not write the journal \(journal.file.path): \(error.localizedDescription)")
                     }

@@ -79,7 +79,9 @@ extension Interpreter {
         }
         var record = ChangeRecord(
             action: "uninstall", cluster: target.cluster, namespace: target.namespace, release: target.name,
-            versionBefore: current.version, versionAfter: nil, outcome: "applied", values: .object([:]))
+            versionBefore: current.version, versionAfter: nil, outcome: "sending", values: .object([:]))
+        emit(.change(info, record))
+        record.outcome = "applied"
         do {
             try await api.uninstall(release: target.name, in: target.namespace, cluster: target.cluster)
         } catch {
@@ -113,6 +115,11 @@ extension Interpreter {
             action: action, cluster: target.cluster, namespace: target.namespace, release: target.name,
             versionBefore: before?.version, versionAfter: nil, outcome: dryRun ? "dry-run" : "applied",
             values: values.redactingSecrets())
+        // The intent is journaled before anything is sent, so a change that reaches the service is
+        // on record even if this process dies before the answer.
+        var intent = record
+        intent.outcome = "sending"
+        emit(.change(info, intent))
         while true {
             do {
                 let release = try await body()

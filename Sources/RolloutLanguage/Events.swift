@@ -76,7 +76,7 @@ public struct ChangeRecord: Sendable, Equatable {
     public var versionBefore: Int?
     /// The version after, if known.
     public var versionAfter: Int?
-    /// `applied`, `dry-run`, `failed`, `outcome-unknown`.
+    /// `sending` (written before the call), then `applied`, `dry-run`, `failed` or `outcome-unknown`.
     public var outcome: String
     /// The values sent, with secrets redacted.
     public var values: JSONValue
@@ -92,7 +92,8 @@ public enum RunEvent: Sendable {
     case progress(StepInfo, String)
     /// A wait saw a release's status (first look, and every change).
     case statusChanged(StepInfo, release: String, status: ReleaseStatus, version: Int, elapsed: Duration)
-    /// A change was sent (or its sending failed); written to the journal before the script goes on.
+    /// A change is about to be sent (outcome `sending`), or was sent, or failed; each is written to
+    /// the journal before the script goes on.
     case change(StepInfo, ChangeRecord)
     /// A step ended.
     case finished(StepInfo, Result<StepResult, StepFailure>)

@@ -32,8 +32,13 @@ final class EventLog: Sendable {
         }
     }
 
+    /// The changes' final records (not the `sending` ones written before each call).
     var changes: [ChangeRecord] {
-        all.compactMap { if case .change(_, let record) = $0 { return record } else { return nil } }
+        all.compactMap { if case .change(_, let record) = $0, record.outcome != "sending" { return record } else { return nil } }
+    }
+
+    var intents: Int {
+        all.filter { if case .change(_, let record) = $0 { return record.outcome == "sending" } else { return false } }.count
     }
 }
 
@@ -78,6 +83,7 @@ func run(
         #expect(log.statuses.first == "4 PENDING_UPGRADE")
         #expect(log.statuses.last == "4 DEPLOYED")
         #expect(log.changes.map { "\($0.action) \($0.versionBefore ?? 0)->\($0.versionAfter ?? 0) \($0.outcome)" } == ["upgrade 3->4 applied"])
+        #expect(log.intents == 1, "the intent is recorded before the call")
     }
 
     @Test func theIssueSketchRunsWithItsVariable() async throws {

@@ -121,6 +121,12 @@ public struct TransportFailure: Sendable, Hashable, CustomStringConvertible {
         [.connectionRefused, .connectTimeout, .dns, .tls].contains(cause)
     }
 
+    /// True when trying again can help: the HTTP client's pool already retries a connection for
+    /// the whole connect timeout, so refused, timed-out, DNS and TLS failures are final.
+    var worthRetrying: Bool {
+        [.readTimeout, .connectionClosed, .other].contains(cause)
+    }
+
     /// `connection refused (127.0.0.1:8080): ...`.
     public var description: String { "\(cause.rawValue) (\(host))" + (detail.isEmpty ? "" : ": \(detail)") }
 }

@@ -76,7 +76,11 @@ struct RetryMiddleware: ClientMiddleware {
             try Task.checkCancellation()
             let wait: Duration
             do {
-                let (response, responseBody) = try await next(request, body, baseURL)
+                let (response, streamed) = try await next(request, body, baseURL)
+                // Read the whole body here, so a connection that drops mid-answer is a transport
+                // failure this loop can retry (or the caller can read back), not a garbled answer.
+                var responseBody: HTTPBody?
+                if let streamed { responseBody = HTTPBody(try await [UInt8](collecting: streamed, upTo: 256 << 20)) }
                 guard attempt < policy.maxAttempts,
                     RetryPolicy.shouldRetry(status: response.status.code, isRead: isRead)
                 else { return (response, responseBody) }
@@ -89,9 +93,7 @@ struct RetryMiddleware: ClientMiddleware {
                 if cause is CancellationError || Task.isCancelled { throw error }
                 if cause is AutopilotError { throw error }
                 let failure = TransportFailureClassifier.failure(for: cause, host: host)
-                guard attempt < policy.maxAttempts, isRead || failure.requestNeverSent,
-                    failure.cause != .deadlineExceeded
-                else { throw error }
+                guard attempt < policy.maxAttempts, isRead, failure.worthRetrying else { throw error }
                 wait = policy.backoff(after: attempt)
                 guard clock.now - start + wait < policy.deadline else { throw error }
             }
