@@ -65,7 +65,7 @@ let releaseJSON = #"{"name":"r1","namespace":"n1","version":2,"status":"DEPLOYED
         try await withScriptedServer([.init(status: 200, body: #"{"name": 7}"#)]) { client, _ in
             let error = await #expect(throws: AutopilotError.self) { try await client.release("r1", in: "n1", cluster: "c1") }
             #expect(error?.kind == .invalidResponse)
-            #expect(error?.description.contains("name: expected String") == true)
+            #expect(error?.description.contains("field name must be a string") == true)
             #expect(error?.requestID == "req-1")
         }
     }

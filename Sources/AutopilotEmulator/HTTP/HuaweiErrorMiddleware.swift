@@ -56,32 +56,7 @@ struct HuaweiErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private static func describe(_ error: any Error, cause: String) -> String {
-        guard let decoding = error as? DecodingError else { return cause }
-        switch decoding {
-        case .keyNotFound(let key, let context):
-            return "missing required field \(path(context.codingPath + [key]))"
-        case .typeMismatch(let type, let context):
-            return "field \(path(context.codingPath)) must be \(typeName(type))"
-        case .valueNotFound(let type, let context):
-            return "field \(path(context.codingPath)) must be \(typeName(type)), not null"
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "the body is not valid JSON" : "field \(path(context.codingPath)) is invalid"
-        @unknown default:
-            return cause
-        }
-    }
-
-    private static func path(_ keys: [any CodingKey]) -> String {
-        keys.isEmpty ? "body" : keys.map(\.stringValue).joined(separator: ".")
-    }
-
-    private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: return "a string"
-        case is Bool.Type: return "a boolean"
-        case is Int.Type, is Int32.Type, is Int64.Type: return "an integer"
-        default: return "an object"
-        }
+        (error as? DecodingError).map(DecodingProblem.describe) ?? cause
     }
 
     /// 32 hex digits, as Huawei's request ids look.
