@@ -32,8 +32,8 @@ struct EmulatorCommand: AsyncParsableCommand {
             failTags: failTags, failReleases: failReleases, stuckReleases: stuckReleases,
             latencyMs: Int(DurationText.seconds(latency) * 1000), errorRate: errorRate, errorStatuses: errorStatuses,
             dropRate: dropRate)
-        if let problem = faults.problem { throw ValidationError(problem) }
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if let problem = faults.problem { throw CLIError(problem, exitCode: 2) }
+        guard (0...65535).contains(port) else { throw CLIError("--port must be between 0 and 65535", exitCode: 2) }
         var configuration = EmulatorConfiguration()
         configuration.host = host
         configuration.port = port
@@ -50,6 +50,9 @@ struct EmulatorCommand: AsyncParsableCommand {
             let settled = configuration
             try await emulator.run { url in Console.out(Self.banner(url, settled)) }
         } catch {
+            if String(describing: error).contains("Address already in use") {
+                throw CLIError("cannot listen on \(host):\(port): the address is already in use (--port 0 picks a free port)")
+            }
             throw CLIError("the emulator stopped: \(error)")
         }
         Console.out("emulator stopped")
