@@ -23,10 +23,10 @@ struct Prompt {
         let interpreter = runner.interpreter(context: start)
         await interpreter.setPauseHandler(StepMode.pause)
         if confirmChanges {
-            let cluster = { @Sendable in "the cloud" }
+            let target = session.url.host ?? session.url.absoluteString
             await interpreter.setBeforeStep { info in
                 guard ["install", "upgrade", "rollback", "uninstall"].contains(info.keyword) else { return .run }
-                FileHandle.standardOutput.write(Data("\(info.text) on \(cluster())? [y/N] ".utf8))
+                FileHandle.standardOutput.write(Data("\(info.text) on \(target)? [y/N] ".utf8))
                 return StepMode.readAnswer()?.lowercased().hasPrefix("y") == true ? .run : .skip
             }
         }

@@ -8,7 +8,7 @@ import Testing
 struct TmuxPane {
     let name = "rollout-test-\(UUID().uuidString.prefix(8))"
 
-    /// Runs tmux; only `capture-pane` output is read, since a starting tmux server keeps the
+    /// Runs tmux; only `capture-pane` and `list-panes` output is read, since a starting tmux server keeps the
     /// pipes it inherits open.
     @discardableResult
     static func tmux(_ arguments: [String]) throws -> String {
@@ -17,7 +17,7 @@ struct TmuxPane {
         process.arguments = ["tmux"] + arguments
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        let capture = arguments.first == "capture-pane"
+        let capture = ["capture-pane", "list-panes"].contains(arguments.first ?? "")
         let out = Pipe()
         process.standardOutput = capture ? out : FileHandle.nullDevice
         try process.run()
@@ -49,6 +49,17 @@ struct TmuxPane {
     }
 
     func kill() { _ = try? Self.tmux(["kill-session", "-t", name]) }
+
+    /// Waits until the pane runs `command` (the shell's `sleep` once rollout has exited).
+    func waitForCommand(_ command: String, timeout: TimeInterval = 10) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let running = try Self.tmux(["list-panes", "-t", name, "-F", "#{pane_current_command}"])
+            if running.trimmingCharacters(in: .whitespacesAndNewlines) == command { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the pane never ran \(command)")
+    }
 }
 
 @Suite(.serialized) struct PromptTests {
@@ -83,6 +94,7 @@ struct TmuxPane {
             try pane.send("status zeta-only", "Enter")
             try await pane.waitFor("zeta-only  version 1")
             try pane.send("C-d")
+            try await pane.waitForCommand("sleep")
         }
     }
 
@@ -108,8 +120,21 @@ struct TmuxPane {
         defer { second.kill() }
         try second.start(Self.command(rollout))
         try await second.waitFor("rollout demo/default>")
+        try second.send("C-r", "stat")
+        try await second.waitFor("bck:stat")
+        try second.send("Enter")
+        try await second.waitFor("testwww  version 3")
         try second.send("Up", "Up")
         try await second.waitFor("rollout demo/default> status testwww in monitoring")
+        try second.send("C-u", "echo \"two", "Enter")
+        try await second.waitFor("...")
+        try second.send("lines\"", "Enter")
+        try await second.waitFor("two\nlines")
+        try second.send("use cluster \\", "Enter")
+        try second.send("staging", "Enter")
+        try await second.waitFor("rollout staging/default>")
+        try second.send("exit", "Enter")
+        try await second.waitForCommand("sleep")
     }
 
     @Test func stepModeNarratesAndWaitsForEnter() async throws {
