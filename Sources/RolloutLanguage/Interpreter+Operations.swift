@@ -92,7 +92,7 @@ extension Interpreter {
             }.joined(separator: " "))
         case .pause(let question):
             let text = try question.map { (word) throws(StepFailure) -> String in try expand(word) } ?? "Press Enter to go on"
-            guard await onPausePrompt(text) else { throw StepFailure(.aborted, "stopped at the pause") }
+            guard await onPause(text) else { throw StepFailure(.aborted, "stopped at the pause") }
             return .none
         case .abort(let message):
             throw StepFailure(.aborted, try message.map { (word) throws(StepFailure) -> String in try expand(word) } ?? "aborted")
@@ -191,9 +191,5 @@ extension Interpreter {
         case .outcomeUnknown: return StepFailure(.outcomeUnknown, error.description, apiError: error)
         default: return StepFailure(.api, error.description, apiError: error)
         }
-    }
-
-    private func onPausePrompt(_ text: String) async -> Bool {
-        await pauseHandler(text)
     }
 }

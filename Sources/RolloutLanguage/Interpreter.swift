@@ -15,7 +15,7 @@ public actor Interpreter {
     let resolveCluster: @Sendable (String) -> String
     let emit: @Sendable (RunEvent) -> Void
     private var beforeStep: (@Sendable (StepInfo) async -> StepDecision)?
-    private var onPause: @Sendable (String) async -> Bool = { _ in true }
+    var onPause: @Sendable (String) async -> Bool = { _ in true }
     private var stepNumber = 0
     var chartCache: [Chart]?
     /// The version each release reached by the last change made here, so a wait waits for it.
@@ -42,8 +42,6 @@ public actor Interpreter {
     /// Answers `pause`: true to go on, false to stop.
     public func setPauseHandler(_ handler: @escaping @Sendable (String) async -> Bool) { onPause = handler }
 
-    func pauseHandler(_ text: String) async -> Bool { await onPause(text) }
-
     /// Sets a variable (the command line's `NAME=VALUE`).
     public func define(_ name: String, _ value: String) { context.variables[name] = value }
 
@@ -62,7 +60,6 @@ public actor Interpreter {
         switch failure.kind {
         case .timedOut: return .timedOut
         case .interrupted: return .interrupted
-        case .invalid: return .stepFailed
         default: return .stepFailed
         }
     }
