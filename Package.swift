@@ -101,6 +101,18 @@ let package = Package(
             dependencies: ["RolloutCLI"],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "rollout-bench",
+            dependencies: [
+                "AutopilotClient", "AutopilotEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Sources/rollout-bench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "AutopilotTesting",
             dependencies: [

@@ -1,0 +1,121 @@
+// rollout-bench: the Swift side of scripts/bench. Each subcommand prints one JSON line.
+import ArgumentParser
+import AutopilotClient
+import AutopilotEmulator
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollout-bench", abstract: "Measurements for scripts/bench.",
+        subcommands: [Latency.self, FleetSetup.self, Fleet.self, BareServer.self])
+}
+
+func client(_ url: String) throws -> AutopilotClient {
+    guard let endpoint = Endpoint(string: url) else { throw ValidationError("bad --url") }
+    return try AutopilotClient(
+        configuration: AutopilotConfiguration(endpoint: endpoint, credentials: EmulatorCredentials.localDefaults.clientCredentials))
+}
+
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+/// `count` sequential `show` calls over one keep-alive connection.
+struct Latency: AsyncParsableCommand {
+    @Option var url: String
+    @Option var count = 2000
+
+    func run() async throws {
+        let api = try client(url)
+        _ = try await api.release("testwww", in: "monitoring", cluster: DemoData.demoClusterID)
+        let start = ContinuousClock.now
+        for _ in 0..<count { _ = try await api.release("testwww", in: "monitoring", cluster: DemoData.demoClusterID) }
+        let total = seconds(since: start)
+        try await api.shutdown()
+        print(#"{"seconds":\#(total),"per_call_ms":\#(total * 1000 / Double(count))}"#)
+    }
+}
+
+/// Installs `releases` releases (svc-0 …) and waits until they are deployed.
+struct FleetSetup: AsyncParsableCommand {
+    @Option var url: String
+    @Option var releases = 1000
+
+    func run() async throws {
+        let api = try client(url)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<releases {
+                if index >= 64 { try await group.next() }
+                group.addTask {
+                    _ = try await api.install(
+                        release: "svc-\(index)", in: "default", cluster: DemoData.demoClusterID,
+                        chart: DemoData.redisChartID, chartVersion: "7.2.4")
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await Task.sleep(for: .seconds(1))
+        try await api.shutdown()
+        print(#"{"installed":\#(releases)}"#)
+    }
+}
+
+/// Upgrades every release, `concurrency` at a time, each waited to DEPLOYED.
+struct Fleet: AsyncParsableCommand {
+    @Option var url: String
+    @Option var releases = 1000
+    @Option var concurrency = 64
+    @Option var tag = "bench"
+
+    func run() async throws {
+        let api = try client(url)
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<releases {
+                if index >= concurrency { try await group.next() }
+                group.addTask {
+                    let name = "svc-\(index)"
+                    let upgraded = try await api.upgrade(
+                        release: name, in: "default", cluster: DemoData.demoClusterID, chart: DemoData.redisChartID,
+                        values: ReleaseValues(imageTag: tag))
+                    while true {
+                        try await Task.sleep(for: .milliseconds(20))
+                        let now = try await api.release(name, in: "default", cluster: DemoData.demoClusterID)
+                        if now.version >= upgraded.version && now.status == .deployed { return }
+                        if now.status.isFailure { throw ValidationError("\(name) failed") }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let total = seconds(since: start)
+        try await api.shutdown()
+        print(#"{"seconds":\#(total)}"#)
+    }
+}
+
+/// A bare Hummingbird route that answers every GET with the bytes of a file.
+struct BareServer: AsyncParsableCommand {
+    @Option var bodyFile: String
+
+    func run() async throws {
+        let body = ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: bodyFile)))
+        let router = Router()
+        router.get("**") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+        }
+        var logger = Logger(label: "bare")
+        logger.logLevel = .critical
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                FileHandle.standardOutput.write(Data("listening on http://127.0.0.1:\(channel.localAddress?.port ?? 0)\n".utf8))
+            }, logger: logger)
+        try await app.runService()
+    }
+}

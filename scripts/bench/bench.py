@@ -1,0 +1,227 @@
+"""Runs every measurement of scripts/bench on this machine and writes scripts/bench/RESULTS.md.
+
+Each figure is the median of repeated runs, with min and max beside it; ratios compare rollout with
+the peer (Huawei's Python SDK) and with the limit (the machine's floor for the same work).
+"""
+import datetime
+import json
+import os
+import pty
+import re
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROLLOUT = os.path.join(ROOT, ".build/release/rollout")
+BENCH = os.path.join(ROOT, ".build/release/rollout-bench")
+PYTHON = os.path.join(ROOT, ".venv/bin/python")
+PEER = os.path.join(ROOT, "scripts/bench/peer.py")
+WORK = tempfile.mkdtemp(prefix="rollout-bench-")
+ENV = dict(os.environ, HOME=WORK, XDG_STATE_HOME=os.path.join(WORK, "state"), XDG_CONFIG_HOME=os.path.join(WORK, "config"), NO_COLOR="1")
+SHOW_PATH = "/autopilot/cam/v3/clusters/a870253f-5dc7-11ee-bf71-0255ac100b03/namespace/monitoring/releases/testwww"
+TOKEN = "X-Auth-Token: rollout-emulator-local-token"
+
+
+def timed(command, stdin=None):
+    """Seconds, peak RSS (kB) and stdout of one run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, stdin=subprocess.DEVNULL)
+    out, err = process.communicate()
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        raise RuntimeError(f"{command} failed ({process.returncode}): {err.decode()[-400:]}")
+    return elapsed, out.decode()
+
+
+def rss_of(command):
+    """Runs a command to the end and returns its peak RSS in MB (from wait4)."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    _, status, usage = os.wait4(process.pid, 0)
+    if status != 0:
+        raise RuntimeError(f"{command} failed")
+    return usage.ru_maxrss / 1024
+
+
+def repeat(command, runs):
+    return [timed(command)[0] for _ in range(runs)]
+
+
+def stats(values):
+    return statistics.median(values), min(values), max(values)
+
+
+def emulator(*flags):
+    process = subprocess.Popen([ROLLOUT, "emulator", "--port", "0", *flags], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=ENV, text=True)
+    line = process.stdout.readline()
+    return process, line.split()[-1]
+
+
+def wrk(url, connections, threads, seconds):
+    out = subprocess.run(["wrk", f"-c{connections}", f"-t{threads}", f"-d{seconds}s", "--latency", "-H", TOKEN, url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0
+
+
+def first_prompt(url):
+    """Seconds from spawn to the prompt on a pseudo-terminal, and the idle prompt's RSS (MB)."""
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(ROLLOUT, [ROLLOUT, "--endpoint", url], ENV)
+    seen = b""
+    while b"/default>" not in seen:
+        ready, _, _ = select.select([fd], [], [], 10)
+        if not ready:
+            raise RuntimeError("no prompt")
+        seen += os.read(fd, 4096)
+    elapsed = time.perf_counter() - start
+    time.sleep(1)
+    with open(f"/proc/{pid}/status") as status:
+        rss = int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1)) / 1024
+    os.write(fd, b"\x04")
+    os.waitpid(pid, 0)
+    return elapsed, rss
+
+
+def check_files(lines):
+    """A rollout script of `lines` statements, and the same statements as Python calls."""
+    templates = [
+        ("set tag v{n}", "set_tag('v{n}')"), ("upgrade testwww in monitoring", "upgrade('testwww', namespace='monitoring')"),
+        ("wait deployed timeout 5m", "wait('deployed', timeout='5m')"), ("expect tag == v{n}", "expect('tag', '==', 'v{n}')"),
+        ("set value basic.storage_size = {n}G", "set_value('basic.storage_size', '{n}G')"), ("status shop-web in shop", "status('shop-web', namespace='shop')"),
+        ("echo \"step {n} done\"", "echo('step {n} done')"), ("history redis-cache in default", "history('redis-cache', namespace='default')"),
+    ]
+    script, python = ["use cluster demo"], ["use('cluster', 'demo')"]
+    for i in range(lines - 1):
+        rollout_line, python_line = templates[i % len(templates)]
+        script.append(rollout_line.format(n=i % 997))
+        python.append(python_line.format(n=i % 997))
+    paths = os.path.join(WORK, "big.rollout"), os.path.join(WORK, "big.py")
+    for path, text in zip(paths, (script, python)):
+        with open(path, "w") as file:
+            file.write("\n".join(text) + "\n")
+    return paths
+
+
+def row(results, number, name, unit, rollout, peer, limit, note=""):
+    results.append((number, name, unit, rollout, peer, limit, note))
+
+
+def fmt(value, unit):
+    if value is None:
+        return "—"
+    median, low, high = value
+    return f"{median:.4g} {unit} ({low:.4g}–{high:.4g})"
+
+
+def ratio(a, b, lower_is_better=True):
+    if a is None or b is None:
+        return "—"
+    return f"{(b[0] / a[0]) if lower_is_better else (a[0] / b[0]):.2f}×"
+
+
+def main():
+    results = []
+    goals = []
+    hello = os.path.join(WORK, "hello")
+    subprocess.run(["cc", "-O2", "-o", hello, os.path.join(ROOT, "scripts/bench/hello.c")], check=True)
+    server, url = emulator("--deploy-time", "200ms")
+    try:
+        print("1. cold start", flush=True)
+        one = [ROLLOUT, "--endpoint", url, "-c", "use cluster demo; status testwww in monitoring"]
+        rollout_start = stats(repeat(one, 15))
+        peer_start = stats(repeat([PYTHON, PEER, "show", url], 10))
+        hello_start = stats(repeat([hello], 15))
+        row(results, 1, "cold start to exit, one `status` on the emulator", "s", rollout_start, peer_start, hello_start)
+        prompts = [first_prompt(url) for _ in range(5)]
+        row(results, 1, "cold start to the first prompt", "s", stats([p[0] for p in prompts]), None, hello_start)
+        goals.append(("1: at least 10× faster than the Python peer to exit", peer_start[0] / rollout_start[0] >= 10, f"{peer_start[0] / rollout_start[0]:.1f}×"))
+
+        print("2. per-call latency", flush=True)
+        swift = stats([json.loads(timed([BENCH, "latency", "--url", url, "--count", "2000"])[1])["per_call_ms"] for _ in range(3)])
+        python = stats([json.loads(timed([PYTHON, PEER, "latency", url, "2000"])[1])["per_call_ms"] for _ in range(3)])
+        wrk_ms = stats([1000 / wrk(url + SHOW_PATH, 1, 1, 5)[0] for _ in range(3)])
+        row(results, 2, "per-call latency, 2,000 sequential `show` over keep-alive", "ms", swift, python, wrk_ms, "limit: wrk -c1 -t1 (token auth)")
+        goals.append(("2: within 1.5× of wrk", swift[0] <= 1.5 * wrk_ms[0], f"{swift[0] / wrk_ms[0]:.2f}× wrk"))
+        goals.append(("2: at least 5× faster than the Python peer", python[0] / swift[0] >= 5, f"{python[0] / swift[0]:.1f}×"))
+
+        print("3. check throughput", flush=True)
+        script, python_file = check_files(100_000)
+        check = stats([100_000 / t for t in repeat([ROLLOUT, "check", script], 5)])
+        ast_parse = stats([100_000 / t for t in repeat([sys.executable, "-c", f"import ast; ast.parse(open({python_file!r}).read())"], 5)])
+        wc = stats([100_000 / t for t in repeat(["wc", "-l", script], 5)])
+        row(results, 3, "`check` of a 100,000-line script (process start included)", "lines/s", check, ast_parse, wc)
+        goals.append(("3: at least 1,000,000 lines a second", check[0] >= 1_000_000, f"{check[0]:,.0f} lines/s"))
+        goals.append(("3: faster than CPython's ast.parse", check[0] > ast_parse[0], f"{check[0] / ast_parse[0]:.2f}×"))
+
+        print("5. emulator throughput", flush=True)
+        rps, p99, errors = wrk(url + SHOW_PATH, 64, 2, 10)
+        body = os.path.join(WORK, "show.json")
+        subprocess.run(["curl", "-s", "-H", TOKEN, "-o", body, url + SHOW_PATH], check=True)
+        bare = subprocess.Popen([BENCH, "bare-server", "--body-file", body], stdout=subprocess.PIPE, text=True, env=ENV)
+        bare_url = bare.stdout.readline().split()[-1]
+        bare_rps, bare_p99, _ = wrk(bare_url + SHOW_PATH, 64, 2, 10)
+        bare.terminate()
+        row(results, 5, "emulator throughput on `show`, 64 connections, 10 s", "req/s", (rps, rps, rps), None, (bare_rps, bare_rps, bare_rps), f"p99 {p99:.1f} ms vs bare {bare_p99:.1f} ms; {errors} non-2xx")
+        goals.append(("5: at least 70% of the bare route's throughput", rps >= 0.7 * bare_rps, f"{100 * rps / bare_rps:.0f}%"))
+    finally:
+        server.terminate()
+
+    print("4. fleet", flush=True)
+    fleet_server, fleet_url = emulator("--deploy-time", "200ms")
+    try:
+        timed([BENCH, "fleet-setup", "--url", fleet_url, "--releases", "1000"])
+        start = time.perf_counter()
+        swift_rss = rss_of([BENCH, "fleet", "--url", fleet_url, "--releases", "1000", "--concurrency", "64"])
+        swift_fleet = time.perf_counter() - start
+        start = time.perf_counter()
+        peer_rss = rss_of([PYTHON, PEER, "fleet", fleet_url, "1000", "64"])
+        peer_fleet = time.perf_counter() - start
+    finally:
+        fleet_server.terminate()
+    ideal = 1000 / 64 * 0.2
+    row(results, 4, "fleet: 1,000 upgrades waited to DEPLOYED, 64 at a time, 200 ms deploys", "s", (swift_fleet,) * 3, (peer_fleet,) * 3, (ideal,) * 3, "one run each")
+    goals.append(("4: within 1.3× of the ideal time", swift_fleet <= 1.3 * ideal, f"{swift_fleet / ideal:.2f}× ideal"))
+    goals.append(("4: under 150 MB peak memory", swift_rss < 150, f"{swift_rss:.0f} MB"))
+
+    print("6. memory", flush=True)
+    server, url = emulator()
+    try:
+        one_rss = rss_of([ROLLOUT, "--endpoint", url, "-c", "use cluster demo; status testwww in monitoring"])
+        one_peer = rss_of([PYTHON, PEER, "show", url])
+        idle = statistics.median([first_prompt(url)[1] for _ in range(3)])
+    finally:
+        server.terminate()
+    row(results, 6, "peak RSS, measurement 1 (one call)", "MB", (one_rss,) * 3, (one_peer,) * 3, None)
+    row(results, 6, "peak RSS, measurement 4 (fleet)", "MB", (swift_rss,) * 3, (peer_rss,) * 3, None)
+    row(results, 6, "peak RSS, an idle prompt", "MB", (idle,) * 3, None, None)
+
+    lines = [
+        "# rollout benchmarks", "",
+        f"Made by `scripts/bench` on {datetime.date.today().isoformat()}, {os.cpu_count()} cores. Medians of repeated runs, (min–max).",
+        "rollout runs the release build; the peer is Huawei's Python SDK (huaweicloudsdkcce) against the same emulator;",
+        "the limit is the machine's floor for the same work. Ratios say how many times better rollout is (above 1 is better).", "",
+        "| # | measurement | rollout | peer | limit | vs peer | vs limit | note |", "|---|---|---|---|---|---|---|---|",
+    ]
+    for number, name, unit, mine, peer, limit, note in results:
+        higher_better = unit in ("lines/s", "req/s")
+        lines.append(f"| {number} | {name} | {fmt(mine, unit)} | {fmt(peer, unit)} | {fmt(limit, unit)} | "
+                     f"{ratio(mine, peer, not higher_better)} | {ratio(mine, limit, not higher_better)} | {note} |")
+    lines += ["", "## Goals", "", "| goal | met | figure |", "|---|---|---|"]
+    lines += [f"| {goal} | {'yes' if met else '**no**'} | {figure} |" for goal, met, figure in goals]
+    text = "\n".join(lines) + "\n"
+    with open(os.path.join(ROOT, "scripts/bench/RESULTS.md"), "w") as file:
+        file.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
