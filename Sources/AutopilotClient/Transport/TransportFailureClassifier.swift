@@ -59,6 +59,8 @@ enum TransportFailureClassifier {
             return (cause as? ChannelError) == .connectTimeout(.zero) ? make(.connectTimeout) : make(.connectionClosed)
         }
         if detail.contains("connectTimeout") { return make(.connectTimeout) }
+        // A body cut short (the answer's stream ended early) is a connection the server closed.
+        if detail.contains("stream ended") { return make(.connectionClosed) }
         if detail.localizedCaseInsensitiveContains("refused") { return make(.connectionRefused) }
         return make(.other)
     }
