@@ -48,8 +48,7 @@ public final class Emulator: Sendable {
     public func start() async throws -> URL {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = makeApplication { port in continuation.yield(port) }
-        let group = ServiceGroup(
-            configuration: .init(services: [app], logger: Self.quietLogger))
+        let group = ServiceGroup(configuration: Self.groupConfiguration(app, signals: []))
         let task = Task { try await group.run() }
         running.withLock { $0 = (group, task) }
         var iterator = stream.makeAsyncIterator()
@@ -74,8 +73,7 @@ public final class Emulator: Sendable {
             self.boundURL.withLock { $0 = url }
             onListening(url)
         }
-        let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Self.quietLogger))
+        let group = ServiceGroup(configuration: Self.groupConfiguration(app, signals: [.sigterm, .sigint]))
         try await group.run()
     }
 
@@ -92,6 +90,15 @@ public final class Emulator: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in onPort(channel.localAddress?.port ?? 0) },
             logger: Self.quietLogger)
+    }
+
+    /// A shutdown lets requests in flight finish, but a client that stalls mid-request cannot hold it up
+    /// longer than a few seconds.
+    private static func groupConfiguration(_ app: some Service, signals: [UnixSignal]) -> ServiceGroupConfiguration {
+        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: signals, logger: quietLogger)
+        configuration.maximumGracefulShutdownDuration = .seconds(5)
+        configuration.maximumCancellationDuration = .seconds(2)
+        return configuration
     }
 
     private static func urlHost(_ host: String) -> String {

@@ -84,7 +84,8 @@ import Testing
     }
 
     @Test func installDryRunResetValuesAndUninstall() async throws {
-        try await withEmulator { client, _ in
+        let clock = ManualClock()
+        try await withEmulator(configure: { $0.now = clock.read }) { client, _ in
             let dry = try await client.install(
                 release: "cache-two", in: "default", cluster: demoCluster, chart: DemoData.redisChartID,
                 chartVersion: "7.2.4", parameters: ReleaseParameters(dryRun: true))
@@ -97,16 +98,16 @@ import Testing
                 chartVersion: "7.2.4", values: ReleaseValues(imageTag: "7.0.0"), description: "second cache")
             #expect(installed.version == 1)
             #expect(installed.values[path: "persistence.size"] == "8Gi", "install starts from the chart's values")
-            try await Task.sleep(for: .milliseconds(300))
+            clock.advance(by: 0.3)
             let reset = try await client.upgrade(
                 release: "cache-two", in: "default", cluster: demoCluster, chart: DemoData.redisChartID,
                 values: ReleaseValues(imagePullPolicy: "Always"), parameters: ReleaseParameters(resetValues: true))
             #expect(reset.imageTag == "7.2.4", "reset_values starts again from the chart's values")
             #expect(reset.imagePullPolicy == "Always")
-            try await Task.sleep(for: .milliseconds(300))
+            clock.advance(by: 0.3)
             try await client.uninstall(release: "cache-two", in: "default", cluster: demoCluster)
             #expect(try await client.release("cache-two", in: "default", cluster: demoCluster).status == .deleting)
-            try await Task.sleep(for: .milliseconds(300))
+            clock.advance(by: 0.3)
             let gone = await #expect(throws: AutopilotError.self) {
                 try await client.release("cache-two", in: "default", cluster: demoCluster)
             }

@@ -15,7 +15,6 @@ import Testing
                 return release
             }
             try emulator.store.seed(charts: [], releases: many)
-            let start = ContinuousClock.now
             let listed = try await client.releases(in: demoCluster, namespace: "default")
             #expect(listed.count == 10_001)
             let one = try await client.release("svc-9999", in: "default", cluster: demoCluster)
@@ -24,7 +23,6 @@ import Testing
                 release: "svc-5000", in: "default", cluster: demoCluster, chart: DemoData.redisChartID,
                 values: ReleaseValues(imageTag: "8"))
             #expect(upgraded.version == 2)
-            #expect(ContinuousClock.now - start < .seconds(30))
         }
     }
 }

@@ -5,36 +5,36 @@ import Foundation
 import Testing
 
 @Suite(.serialized) struct CommandTests {
-    @Test func successExitsZeroWithATable() throws {
+    @Test func successExitsZeroWithATable() async throws {
         let rollout = try RolloutProcess()
-        let result = try rollout.run(["-c", "use cluster demo; history testwww in monitoring"])
+        let result = try await rollout.run(["-c", "use cluster demo; history testwww in monitoring"])
         #expect(result.code == 0, "\(result.all)")
         #expect(result.out.contains("VERSION  UPDATED                    STATUS    CHART                TAG  DESCRIPTION"))
         #expect(result.out.contains("Rollback to 1"))
     }
 
-    @Test func aFailedStepExitsOneAndNamesTheStep() throws {
+    @Test func aFailedStepExitsOneAndNamesTheStep() async throws {
         let rollout = try RolloutProcess()
-        let result = try rollout.run(["-c", "use cluster demo\nshow ghost in monitoring\necho unreachable"])
+        let result = try await rollout.run(["-c", "use cluster demo\nshow ghost in monitoring\necho unreachable"])
         #expect(result.code == 1)
         #expect(result.err.contains("✘ -c:2: show ghost in monitoring: HTTP 404 CCE.01404001: Release ghost not found in namespace monitoring (request id "))
         #expect(!result.out.contains("unreachable"))
     }
 
-    @Test func anInvalidScriptExitsTwoAndRunsNothing() throws {
+    @Test func anInvalidScriptExitsTwoAndRunsNothing() async throws {
         let rollout = try RolloutProcess()
-        let result = try rollout.run(["-c", "use cluster demo; upgrade testwww in monitoring; upgarde x"])
+        let result = try await rollout.run(["-c", "use cluster demo; upgrade testwww in monitoring; upgarde x"])
         #expect(result.code == 2)
         #expect(result.err == "-c:1:50: error: unknown statement 'upgarde'\nuse cluster demo; upgrade testwww in monitoring; upgarde x\n                                                 ^~~~~~~\nnote: did you mean 'upgrade'?\n")
         #expect(!FileManager.default.fileExists(atPath: rollout.journal.path), "nothing ran")
-        #expect(try rollout.run(["--outptu", "json"]).code == 2)
-        #expect(try rollout.run(["missing.rollout"]).err == "rollout: cannot read missing.rollout: no such file\n")
-        #expect(try rollout.run(["-c", "list", "--", "1X=2"]).code == 2)
+        #expect(try await rollout.run(["--outptu", "json"]).code == 2)
+        #expect(try await rollout.run(["missing.rollout"]).err == "rollout: cannot read missing.rollout: no such file\n")
+        #expect(try await rollout.run(["-c", "list", "--", "1X=2"]).code == 2)
     }
 
-    @Test func theRollbackDrillRecoversWithExitThree() throws {
+    @Test func theRollbackDrillRecoversWithExitThree() async throws {
         let rollout = try RolloutProcess()
-        let result = try rollout.run(["scripts/rollback-drill.rollout"])
+        let result = try await rollout.run(["scripts/rollback-drill.rollout"])
         #expect(result.code == 3, "\(result.all)")
         #expect(result.out.contains("failed and its else recovered; the rollout ends here"))
     }
@@ -43,7 +43,7 @@ import Testing
         try await withEmulator(faults: FaultSettings(stuckReleases: ["redis-cache"])) { _, emulator in
             let rollout = try RolloutProcess()
             let url = try #require(emulator.url)
-            let result = try rollout.run([
+            let result = try await rollout.run([
                 "--endpoint", url.absoluteString, "-c",
                 "use cluster demo; set interval 100ms; upgrade redis-cache; wait deployed timeout 500ms",
             ])
@@ -54,18 +54,17 @@ import Testing
 
     @Test func ctrlCInterruptsWithExit130() async throws {
         let rollout = try RolloutProcess()
-        let (process, _, err) = try rollout.start(["-c", "use cluster demo; sleep 30s"])
+        let child = try rollout.start(["-c", "use cluster demo; sleep 30s"])
         try await Task.sleep(for: .seconds(1.5))
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        kill(child.process.processIdentifier, SIGINT)
+        #expect(await child.exit() == 130)
+        let text = await child.output().err
         #expect(text.contains("interrupted while sleeping"))
     }
 
-    @Test func jsonOutputIsOneObjectPerStatement() throws {
+    @Test func jsonOutputIsOneObjectPerStatement() async throws {
         let rollout = try RolloutProcess()
-        let result = try rollout.run(["--output", "json", "-c", "use cluster demo; status testwww in monitoring; show nope"])
+        let result = try await rollout.run(["--output", "json", "-c", "use cluster demo; status testwww in monitoring; show nope"])
         #expect(result.code == 1)
         let lines = result.out.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
@@ -78,52 +77,52 @@ import Testing
         #expect(lines[1].hasPrefix(#"{"else":false,"location":"-c:1","ok":true,"result":{"release":{"chart_name":"magento-mysql""#))
     }
 
-    @Test func aScriptOnStdinRunsWithoutPromptOrColour() throws {
+    @Test func aScriptOnStdinRunsWithoutPromptOrColour() async throws {
         let rollout = try RolloutProcess()
-        let piped = try rollout.run([], stdin: "use cluster demo\nstatus testwww in monitoring\n", extraEnvironment: ["NO_COLOR": ""])
+        let piped = try await rollout.run([], stdin: "use cluster demo\nstatus testwww in monitoring\n", extraEnvironment: ["NO_COLOR": ""])
         #expect(piped.code == 0, "\(piped.all)")
         #expect(piped.out.contains("testwww  version 3  DEPLOYED"))
         #expect(!piped.out.contains("\u{1B}["))
-        let dash = try rollout.run(["-"], stdin: "use cluster demo; status testwww in monitoring")
+        let dash = try await rollout.run(["-"], stdin: "use cluster demo; status testwww in monitoring")
         #expect(dash.code == 0)
     }
 
-    @Test func aShebangScriptRuns() throws {
+    @Test func aShebangScriptRuns() async throws {
         let rollout = try RolloutProcess()
-        let result = try rollout.run([], executable: RolloutProcess.root.appendingPathComponent("scripts/oneliner.rollout").path)
+        let result = try await rollout.run([], executable: RolloutProcess.root.appendingPathComponent("scripts/oneliner.rollout").path)
         #expect(result.code == 0, "\(result.all)")
         #expect(result.out.contains("testwww is DEPLOYED (version 4)"))
     }
 
-    @Test func variablesComeFromTheCommandLine() throws {
+    @Test func variablesComeFromTheCommandLine() async throws {
         let rollout = try RolloutProcess()
-        let result = try rollout.run(["scripts/canary.rollout", "--", "TAG=3.1.4"])
+        let result = try await rollout.run(["scripts/canary.rollout", "--", "TAG=3.1.4"])
         #expect(result.code == 0, "\(result.all)")
         #expect(result.out.contains("shop-web now runs 3.1.4"))
     }
 
-    @Test func checkReportsEveryProblem() throws {
+    @Test func checkReportsEveryProblem() async throws {
         let rollout = try RolloutProcess()
         let file = rollout.home.appendingPathComponent("bad.rollout")
         try "use cluster demo\nsleep 5q\nwait deploid for x\nelse\n".write(to: file, atomically: true, encoding: .utf8)
-        let result = try rollout.run(["check", file.path, "scripts/canary.rollout"])
+        let result = try await rollout.run(["check", file.path, "scripts/canary.rollout"])
         #expect(result.code == 2)
         #expect(result.err.components(separatedBy: ": error: ").count == 4)
         #expect(result.err.contains("note: did you mean 'deployed'?"))
         #expect(result.out == "scripts/canary.rollout: ok\n")
     }
 
-    @Test func thePlanShowsCallsWithoutSendingAnything() throws {
+    @Test func thePlanShowsCallsWithoutSendingAnything() async throws {
         let rollout = try RolloutProcess()
-        let result = try rollout.run(["plan", "scripts/rollback-drill.rollout"])
+        let result = try await rollout.run(["plan", "scripts/rollback-drill.rollout"])
         #expect(result.code == 0)
         #expect(result.out.contains(#"{"action":"rollback","chart_id":"<chart of that version>","parameters":{"release_version":1},"values":{}}"#))
         #expect(!FileManager.default.fileExists(atPath: rollout.journal.path))
     }
 
-    @Test func changesAreJournaled() throws {
+    @Test func changesAreJournaled() async throws {
         let rollout = try RolloutProcess()
-        _ = try rollout.run(["-c", "use cluster demo; set tag v7; set value basic.admin_password = hunter2; upgrade testwww in monitoring"])
+        _ = try await rollout.run(["-c", "use cluster demo; set tag v7; set value basic.admin_password = hunter2; upgrade testwww in monitoring"])
         let journal = try String(contentsOf: rollout.journal, encoding: .utf8)
         let entry = try JSONValue.parse(String(journal.split(separator: "\n").last!))
         #expect(entry["action"] == "upgrade")
@@ -132,11 +131,11 @@ import Testing
         #expect(entry["request_id"]?.scalarText?.count == 32)
         #expect(entry["values"]?[path: "basic.admin_password"] == "******")
         #expect(!journal.contains("hunter2"))
-        let listed = try rollout.run(["journal", "--last", "5"])
+        let listed = try await rollout.run(["journal", "--last", "5"])
         #expect(listed.out.contains("upgrade  testwww  monitoring  3 → 4    applied"))
     }
 
-    @Test func aProfileThatOthersCanReadWithASecretIsRefused() throws {
+    @Test func aProfileThatOthersCanReadWithASecretIsRefused() async throws {
         let rollout = try RolloutProcess()
         try FileManager.default.createDirectory(at: rollout.configFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         try """
@@ -147,29 +146,29 @@ import Testing
             sk = "very-secret-sk"
             """.write(to: rollout.configFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: rollout.configFile.path)
-        let refused = try rollout.run(["-c", "charts"])
+        let refused = try await rollout.run(["-c", "charts"])
         #expect(refused.code == 2)
         #expect(refused.err.contains("refusing \(rollout.configFile.path): it holds a secret (lab.sk) and others can read it (mode 644)"))
         #expect(!refused.all.contains("very-secret-sk"))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: rollout.configFile.path)
-        let accepted = try rollout.run(["-c", "charts"], timeout: 30)
+        let accepted = try await rollout.run(["-c", "charts"], timeout: .seconds(30))
         #expect(accepted.code == 1, "the profile is read; the endpoint is down")
         #expect(accepted.err.contains("connection refused (127.0.0.1:1)"))
         #expect(!accepted.all.contains("very-secret-sk"))
     }
 
-    @Test func debugShowsCallsButNoSecrets() throws {
+    @Test func debugShowsCallsButNoSecrets() async throws {
         let rollout = try RolloutProcess()
-        let result = try rollout.run(["--debug", "-c", "use cluster demo; status testwww in monitoring"])
+        let result = try await rollout.run(["--debug", "-c", "use cluster demo; status testwww in monitoring"])
         #expect(result.err.contains("→ GET /autopilot/cam/v3/clusters/a870253f-5dc7-11ee-bf71-0255ac100b03/namespace/monitoring/releases/testwww 200 "))
         #expect(!result.all.contains(EmulatorCredentials.localSecretKey))
     }
 
-    @Test func versionAndCompletionScripts() throws {
+    @Test func versionAndCompletionScripts() async throws {
         let rollout = try RolloutProcess()
-        #expect(try rollout.run(["--version"]).out == "0.1.0\n")
+        #expect(try await rollout.run(["--version"]).out == "0.1.0\n")
         for shell in ["bash", "zsh", "fish"] {
-            let script = try rollout.run(["--generate-completion-script", shell])
+            let script = try await rollout.run(["--generate-completion-script", shell])
             #expect(script.code == 0)
             #expect(script.out.contains("rollout"))
         }

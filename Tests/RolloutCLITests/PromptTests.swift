@@ -11,28 +11,26 @@ struct TmuxPane {
     /// Runs tmux; only `capture-pane` and `list-panes` output is read, since a starting tmux server keeps the
     /// pipes it inherits open.
     @discardableResult
-    static func tmux(_ arguments: [String]) throws -> String {
+    static func tmux(_ arguments: [String]) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["tmux"] + arguments
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         let capture = ["capture-pane", "list-panes"].contains(arguments.first ?? "")
-        let out = Pipe()
-        process.standardOutput = capture ? out : FileHandle.nullDevice
-        try process.run()
-        let data = capture ? out.fileHandleForReading.readDataToEndOfFile() : Data()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        if !capture { process.standardOutput = FileHandle.nullDevice }
+        let child = try Child.start(process, piped: capture)
+        _ = await child.exit(timeout: .seconds(20))
+        return await child.output().out
     }
 
-    func start(_ command: String) throws {
-        try Self.tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "50", command + "; sleep 30"])
+    func start(_ command: String) async throws {
+        try await Self.tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "50", command + "; sleep 30"])
     }
 
-    func send(_ keys: String...) throws { try Self.tmux(["send-keys", "-t", name] + keys) }
+    func send(_ keys: String...) async throws { try await Self.tmux(["send-keys", "-t", name] + keys) }
 
-    func screen() throws -> String { try Self.tmux(["capture-pane", "-t", name, "-p"]) }
+    func screen() async throws -> String { try await Self.tmux(["capture-pane", "-t", name, "-p"]) }
 
     /// Waits until the screen shows `text`; returns the screen.
     @discardableResult
@@ -40,7 +38,7 @@ struct TmuxPane {
         let deadline = Date().addingTimeInterval(timeout)
         var shown = ""
         while Date() < deadline {
-            shown = try screen()
+            shown = try await screen()
             if shown.contains(text) { return shown }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -48,13 +46,20 @@ struct TmuxPane {
         return shown
     }
 
-    func kill() { _ = try? Self.tmux(["kill-session", "-t", name]) }
+    /// Ends the session; `defer` blocks use `killSoon`, which does not wait.
+    func kill() async { _ = try? await Self.tmux(["kill-session", "-t", name]) }
+
+    /// Ends the session without waiting (for `defer`).
+    func killSoon() {
+        let name = name
+        Task { _ = try? await Self.tmux(["kill-session", "-t", name]) }
+    }
 
     /// Waits until the pane runs `command` (the shell's `sleep` once rollout has exited).
     func waitForCommand(_ command: String, timeout: TimeInterval = 10) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let running = try Self.tmux(["list-panes", "-t", name, "-F", "#{pane_current_command}"])
+            let running = try await Self.tmux(["list-panes", "-t", name, "-F", "#{pane_current_command}"])
             if running.trimmingCharacters(in: .whitespacesAndNewlines) == command { return }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -76,24 +81,24 @@ struct TmuxPane {
                 release: "stuck-one", in: "default", cluster: demoCluster, chart: DemoData.redisChartID, chartVersion: "7.2.4")
             let rollout = try RolloutProcess()
             let pane = TmuxPane()
-            defer { pane.kill() }
-            try pane.start(Self.command(rollout, "--endpoint \(emulator.url!.absoluteString)"))
+            defer { pane.killSoon() }
+            try await pane.start(Self.command(rollout, "--endpoint \(emulator.url!.absoluteString)"))
             let banner = try await pane.waitFor("Type help")
             #expect(banner.contains("rollout 0.1.0 on \(emulator.url!.absoluteString)"))
             #expect(banner.contains("Type help for the statements"))
-            try pane.send("use cluster demo", "Enter")
+            try await pane.send("use cluster demo", "Enter")
             try await pane.waitFor("rollout demo/default>")
-            try pane.send("show zeta", "Tab")
+            try await pane.send("show zeta", "Tab")
             try await pane.waitFor("show zeta-only")
-            try pane.send("Enter")
+            try await pane.send("Enter")
             try await pane.waitFor("zeta-only in default on demo")
-            try pane.send("wait deployed for stuck-one", "Enter")
+            try await pane.send("wait deployed for stuck-one", "Enter")
             try await pane.waitFor("stuck-one version 1: PENDING_INSTALL")
-            try pane.send("C-c")
+            try await pane.send("C-c")
             try await pane.waitFor("stopped waiting for stuck-one; the server may still be working on it")
-            try pane.send("status zeta-only", "Enter")
+            try await pane.send("status zeta-only", "Enter")
             try await pane.waitFor("zeta-only  version 1")
-            try pane.send("C-d")
+            try await pane.send("C-d")
             try await pane.waitForCommand("sleep")
         }
     }
@@ -101,54 +106,54 @@ struct TmuxPane {
     @Test func historyIsRecalledAfterARestartAndCtrlCClearsTheLine() async throws {
         let rollout = try RolloutProcess()
         let first = TmuxPane()
-        defer { first.kill() }
-        try first.start(Self.command(rollout))
+        defer { first.killSoon() }
+        try await first.start(Self.command(rollout))
         try await first.waitFor("rollout demo/default>")
-        try first.send("status testwww in monitoring", "Enter")
+        try await first.send("status testwww in monitoring", "Enter")
         try await first.waitFor("testwww  version 3")
-        try first.send("half typed")
+        try await first.send("half typed")
         try await first.waitFor("half typed")
-        try first.send("C-c")
+        try await first.send("C-c")
         try await first.waitFor("half typed^C")
-        try first.send("exit", "Enter")
+        try await first.send("exit", "Enter")
         try await Task.sleep(for: .milliseconds(500))
-        first.kill()
+        await first.kill()
         let history = try String(contentsOf: rollout.home.appendingPathComponent("state/rollout/history"), encoding: .utf8)
         #expect(history.contains("status\\040testwww"))
 
         let second = TmuxPane()
-        defer { second.kill() }
-        try second.start(Self.command(rollout))
+        defer { second.killSoon() }
+        try await second.start(Self.command(rollout))
         try await second.waitFor("rollout demo/default>")
-        try second.send("C-r", "stat")
+        try await second.send("C-r", "stat")
         try await second.waitFor("bck:stat")
-        try second.send("Enter")
+        try await second.send("Enter")
         try await second.waitFor("testwww  version 3")
-        try second.send("Up", "Up")
+        try await second.send("Up", "Up")
         try await second.waitFor("rollout demo/default> status testwww in monitoring")
-        try second.send("C-u", "echo \"two", "Enter")
+        try await second.send("C-u", "echo \"two", "Enter")
         try await second.waitFor("...")
-        try second.send("lines\"", "Enter")
+        try await second.send("lines\"", "Enter")
         try await second.waitFor("two\nlines")
-        try second.send("use cluster \\", "Enter")
-        try second.send("staging", "Enter")
+        try await second.send("use cluster \\", "Enter")
+        try await second.send("staging", "Enter")
         try await second.waitFor("rollout staging/default>")
-        try second.send("exit", "Enter")
+        try await second.send("exit", "Enter")
         try await second.waitForCommand("sleep")
     }
 
     @Test func stepModeNarratesAndWaitsForEnter() async throws {
         let rollout = try RolloutProcess()
         let pane = TmuxPane()
-        defer { pane.kill() }
-        try pane.start(Self.command(rollout, "--step scripts/canary.rollout"))
+        defer { pane.killSoon() }
+        try await pane.start(Self.command(rollout, "--step scripts/canary.rollout"))
         try await pane.waitFor("We work on the demo cluster, in the shop namespace.")
         try await pane.waitFor("▸ scripts/canary.rollout:7  use cluster demo")
-        try pane.send("Enter")
+        try await pane.send("Enter")
         try await pane.waitFor("✔ using cluster demo")
-        try pane.send("s", "Enter")
+        try await pane.send("s", "Enter")
         try await pane.waitFor("↷ skipped use namespace shop")
-        try pane.send("q", "Enter")
+        try await pane.send("q", "Enter")
         try await pane.waitFor("[Enter] run  [s] skip  [q] quit: q")
     }
 }

@@ -8,9 +8,11 @@ import Testing
 /// A standalone `rollout emulator` process, for kill -9.
 struct EmulatorProcess {
     let process: Process
+    let status: Handoff<Int32>
     let url: URL
 
-    static func start(_ rollout: RolloutProcess, arguments: [String]) throws -> EmulatorProcess {
+    /// Starts the emulator and returns once it says where it listens.
+    static func start(_ rollout: RolloutProcess, arguments: [String]) async throws -> EmulatorProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RolloutProcess.binary)
         process.arguments = ["emulator", "--port", "0"] + arguments
@@ -18,23 +20,34 @@ struct EmulatorProcess {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
+        let status = Handoff<Int32>()
         try process.run()
-        var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-            line += byte
-        }
-        let text = String(decoding: line, as: UTF8.self)
+        Child.waitForExit(process, into: status)
+        // The first line names the URL; the rest is drained so the emulator never blocks on a full pipe.
+        let firstLine = Handoff<String>()
+        Thread {
+            var line = Data()
+            while let byte = try? out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+                line += byte
+            }
+            firstLine.put(String(decoding: line, as: UTF8.self))
+            _ = out.fileHandleForReading.readDataToEndOfFile()
+        }.start()
+        let text = await firstLine.value
         guard let url = URL(string: String(text.split(separator: " ").last ?? "")) else {
             throw CLIFailure("the emulator did not start: \(text)")
         }
-        Thread { _ = out.fileHandleForReading.readDataToEndOfFile() }.start()
-        return EmulatorProcess(process: process, url: url)
+        return EmulatorProcess(process: process, status: status, url: url)
     }
 
-    func kill9() {
+    /// Kills the emulator with SIGKILL and waits until it is gone.
+    func kill9() async {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        _ = await status.value
     }
+
+    /// Kills the emulator without waiting (for `defer`).
+    func kill9Soon() { kill(process.processIdentifier, SIGKILL) }
 
     var configuration: AutopilotConfiguration {
         var configuration = AutopilotConfiguration(endpoint: Endpoint(url: url), credentials: EmulatorCredentials.localDefaults.clientCredentials)
@@ -59,7 +72,7 @@ struct CLIFailure: Error, CustomStringConvertible {
     @Test func answeredUpgradesSurviveKill9OfTheEmulator() async throws {
         let rollout = try RolloutProcess()
         let state = rollout.home.appendingPathComponent("state.sqlite").path
-        let first = try EmulatorProcess.start(rollout, arguments: ["--state", state, "--deploy-time", "0s"])
+        let first = try await EmulatorProcess.start(rollout, arguments: ["--state", state, "--deploy-time", "0s"])
         let releases = [("testwww", "monitoring"), ("shop-web", "shop"), ("redis-cache", "default")]
         let answered = Versions()
         let client = try AutopilotClient(configuration: first.configuration)
@@ -85,14 +98,14 @@ struct CLIFailure: Error, CustomStringConvertible {
             {
                 try? await Task.sleep(for: .milliseconds(100))
             }
-            first.kill9()
+            await first.kill9()
         }
         try? await client.shutdown()
         let acknowledged = answered.all
         #expect(acknowledged.count == releases.count, "upgrades were answered before the kill: \(acknowledged)")
 
-        let second = try EmulatorProcess.start(rollout, arguments: ["--state", state])
-        defer { second.kill9() }
+        let second = try await EmulatorProcess.start(rollout, arguments: ["--state", state])
+        defer { second.kill9Soon() }
         try await AutopilotClient.with(second.configuration) { client in
             for (name, namespace) in releases {
                 let history = try await client.history(of: name, in: namespace, cluster: demoCluster)
@@ -105,16 +118,15 @@ struct CLIFailure: Error, CustomStringConvertible {
 
     @Test func everyChangeThatReachedTheEmulatorIsJournaledDespiteKill9() async throws {
         let rollout = try RolloutProcess()
-        let emulator = try EmulatorProcess.start(rollout, arguments: ["--deploy-time", "0s"])
-        defer { emulator.kill9() }
+        let emulator = try await EmulatorProcess.start(rollout, arguments: ["--deploy-time", "0s"])
+        defer { emulator.kill9Soon() }
         var script = "use cluster demo\nuse namespace monitoring\n"
         for index in 1...400 { script += "set tag t\(index)\nupgrade testwww\n" }
         let file = rollout.home.appendingPathComponent("many.rollout")
         try script.write(to: file, atomically: true, encoding: .utf8)
-        let (process, _, _) = try rolloutStart(rollout, ["--endpoint", emulator.url.absoluteString, file.path])
+        let running = try rollout.start(["--endpoint", emulator.url.absoluteString, file.path])
         try await Task.sleep(for: .seconds(2))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await running.kill()
         let counts = try await AutopilotClient.with(emulator.configuration) { client in
             try await client.release("testwww", in: "monitoring", cluster: demoCluster).version - 3
         }
@@ -136,7 +148,7 @@ struct CLIFailure: Error, CustomStringConvertible {
             let script = "use cluster demo\nuse namespace default\n" + names.map { "set tag 8.0.0\nupgrade \($0)\n" }.joined()
             let file = rollout.home.appendingPathComponent("fleet.rollout")
             try script.write(to: file, atomically: true, encoding: .utf8)
-            let result = try rollout.run(["--endpoint", emulator.url!.absoluteString, file.path], timeout: 120)
+            let result = try await rollout.run(["--endpoint", emulator.url!.absoluteString, file.path], timeout: .seconds(120))
             emulator.store.setFaults(FaultSettings())
             let counts = emulator.store.changeCounts()
             for name in names {
@@ -180,29 +192,29 @@ struct CLIFailure: Error, CustomStringConvertible {
         let environment = ["CLOUD_SDK_SK": sk, "CLOUD_SDK_TOKEN": token, "CLOUD_SDK_AK": "AKNOTSECRET"]
         var outputs: [String] = []
         for arguments in [[file.path], ["--debug", file.path], ["--output", "json", file.path], ["plan", file.path], ["check", file.path]] {
-            outputs.append(try rollout.run(arguments, extraEnvironment: environment).all)
+            outputs.append(try await rollout.run(arguments, extraEnvironment: environment).all)
         }
-        outputs.append(try rollout.run(["--endpoint", "http://127.0.0.1:1", "-c", "charts"], extraEnvironment: environment, timeout: 30).all)
+        outputs.append(try await rollout.run(["--endpoint", "http://127.0.0.1:1", "-c", "charts"], extraEnvironment: environment, timeout: .seconds(30)).all)
         let pane = TmuxPane()
-        defer { pane.kill() }
-        try pane.start(PromptTests.command(rollout) + " --step " + file.path)
+        defer { pane.killSoon() }
+        try await pane.start(PromptTests.command(rollout) + " --step " + file.path)
         for _ in 0..<12 {
-            try pane.send("Enter")
+            try await pane.send("Enter")
             try await Task.sleep(for: .milliseconds(250))
         }
-        outputs.append(try pane.screen())
+        outputs.append(try await pane.screen())
         let prompt = TmuxPane()
-        defer { prompt.kill() }
-        try prompt.start(PromptTests.command(rollout))
+        defer { prompt.killSoon() }
+        try await prompt.start(PromptTests.command(rollout))
         try await prompt.waitFor("rollout demo/default>")
-        try prompt.send("let API_TOKEN = \(password)", "Enter")
+        try await prompt.send("let API_TOKEN = \(password)", "Enter")
         try await prompt.waitFor("API_TOKEN set")
         // Clear what the terminal echoed of the typing; what rollout prints is checked below.
-        try prompt.send("C-l")
-        try prompt.send("vars", "Enter")
+        try await prompt.send("C-l")
+        try await prompt.send("vars", "Enter")
         try await prompt.waitFor("API_TOKEN = ******")
-        outputs.append(try prompt.screen())
-        try prompt.send("exit", "Enter")
+        outputs.append(try await prompt.screen())
+        try await prompt.send("exit", "Enter")
         try await Task.sleep(for: .milliseconds(500))
         let journal = (try? String(contentsOf: rollout.journal, encoding: .utf8)) ?? ""
         let history = (try? String(contentsOf: rollout.home.appendingPathComponent("state/rollout/history"), encoding: .utf8)) ?? ""
@@ -215,18 +227,14 @@ struct CLIFailure: Error, CustomStringConvertible {
         }
     }
 
-    @Test func turningOffTLSVerificationWarnsOnEveryRun() throws {
+    @Test func turningOffTLSVerificationWarnsOnEveryRun() async throws {
         let rollout = try RolloutProcess()
         for _ in 0..<2 {
-            let result = try rollout.run(
+            let result = try await rollout.run(
                 ["--endpoint", "https://127.0.0.1:1", "--insecure-skip-tls-verify", "-c", "charts"],
-                extraEnvironment: ["CLOUD_SDK_AK": "ak", "CLOUD_SDK_SK": "sk"], timeout: 30)
+                extraEnvironment: ["CLOUD_SDK_AK": "ak", "CLOUD_SDK_SK": "sk"], timeout: .seconds(30))
             #expect(result.err.hasPrefix("warning: TLS certificate verification is off"))
             #expect(result.code == 1)
         }
-    }
-
-    private func rolloutStart(_ rollout: RolloutProcess, _ arguments: [String]) throws -> (Process, Pipe, Pipe) {
-        try rollout.start(arguments)
     }
 }

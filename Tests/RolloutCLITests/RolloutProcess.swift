@@ -35,60 +35,36 @@ struct RolloutProcess {
         var all: String { out + err }
     }
 
-    /// Runs rollout (or another executable) to the end; kills it after `timeout`.
+    /// Runs rollout (or another executable) to the end; terminates it after `timeout`.
     func run(
         _ arguments: [String], stdin: String? = nil, executable: String = RolloutProcess.binary,
-        extraEnvironment: [String: String] = [:], timeout: TimeInterval = 60
-    ) throws -> Result {
+        extraEnvironment: [String: String] = [:], timeout: Duration = .seconds(60)
+    ) async throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment.merging(extraEnvironment) { $1 }
         process.currentDirectoryURL = Self.root
-        let out = Pipe()
-        let err = Pipe()
         let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
         process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let collected = Collected()
-        let readers = [out, err].enumerated().map { index, pipe in
-            Thread { collected.set(index, pipe.fileHandleForReading.readDataToEndOfFile()) }
-        }
-        readers.forEach { $0.start() }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        while !collected.done { Thread.sleep(forTimeInterval: 0.01) }
-        return Result(code: process.terminationStatus, out: collected.text(0), err: collected.text(1))
+        let child = try Child.start(process)
+        let writer = input.fileHandleForWriting
+        Thread {
+            if let stdin { try? writer.write(contentsOf: Data(stdin.utf8)) }
+            try? writer.close()
+        }.start()
+        let code = await child.exit(timeout: timeout)
+        let (out, err) = await child.output()
+        return Result(code: code, out: out, err: err)
     }
 
-    /// Starts rollout in the background (for signals); read its output after it ends.
-    func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    /// Starts rollout in the background (for signals); await its end and output through the child.
+    func start(_ arguments: [String]) throws -> Child {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return (process, out, err)
+        return try Child.start(process)
     }
-}
-
-/// Output gathered by reader threads.
-final class Collected: @unchecked Sendable {
-    private let lock = NSLock()
-    private var parts: [Int: Data] = [:]
-
-    func set(_ index: Int, _ data: Data) { lock.withLock { parts[index] = data } }
-    var done: Bool { lock.withLock { parts.count == 2 } }
-    func text(_ index: Int) -> String { lock.withLock { String(decoding: parts[index] ?? Data(), as: UTF8.self) } }
 }
