@@ -127,6 +127,7 @@ let package = Package(
             name: "AutopilotClientTests",
             dependencies: [
                 "AutopilotClient", "AutopilotTesting", "AutopilotEmulator",
+                .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

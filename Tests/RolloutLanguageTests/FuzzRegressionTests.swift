@@ -1,9 +1,11 @@
+import AutopilotClient
 import Foundation
 import RolloutLanguage
 import Testing
 
 /// Every file the fuzzer is seeded with, and every input that once broke the front end
-/// (`Tests/RolloutLanguageTests/FuzzCorpus`), must hold `SelfCheck`'s properties.
+/// (`Tests/RolloutLanguageTests/FuzzCorpus`), must hold `SelfCheck`'s properties and, where it is JSON,
+/// survive a round trip through `JSONValue`.
 @Suite struct FuzzRegressionTests {
     static let corpus: [URL] = {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("FuzzCorpus")
@@ -17,5 +19,8 @@ import Testing
     func frontEndHoldsOn(_ file: URL) throws {
         let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
         #expect(SelfCheck.verify(text) == nil, "\(file.lastPathComponent)")
+        if let value = try? JSONValue.parse(text) {
+            #expect(try JSONValue.parse(value.jsonText) == value, "\(file.lastPathComponent): JSON round trip")
+        }
     }
 }

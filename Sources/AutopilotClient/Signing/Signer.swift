@@ -146,11 +146,7 @@ public struct Signer: Sendable {
 /// The `X-Sdk-Date` format, `yyyyMMdd'T'HHmmss'Z'` in UTC.
 public enum SigningDate {
     /// Formats a date as `20240102T030405Z`.
-    public static func format(_ date: Date) -> String {
-        let c = Calendar.utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ n: Int?) -> String { n.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
-        return "\(c.year ?? 0)\(two(c.month))\(two(c.day))T\(two(c.hour))\(two(c.minute))\(two(c.second))Z"
-    }
+    public static func format(_ date: Date) -> String { UTCTime(date).compactText }
 
     /// Parses `20240102T030405Z`; nil when it is not in that form.
     public static func parse(_ text: String) -> Date? {
@@ -165,20 +161,11 @@ public enum SigningDate {
             return n
         }
         guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
-            let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15)
+            let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
+            let time = UTCTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         else { return nil }
-        let parts = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        guard let date = Calendar.utc.date(from: parts), format(date) == text else { return nil }
-        return date
+        return time.date
     }
-}
-
-extension Calendar {
-    static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }
 
 extension Sequence<UInt8> {

@@ -409,10 +409,5 @@ struct ChartFormParameters: Sendable {
 
 /// Timestamps as CCE writes them: `2023-11-14T20:30:57+00:00`.
 enum Timestamp {
-    static func text(_ seconds: Double) -> String {
-        let c = Calendar(identifier: .gregorian).dateComponents(
-            in: TimeZone(identifier: "UTC")!, from: Date(timeIntervalSince1970: seconds))
-        func two(_ n: Int?) -> String { String(format: "%02d", n ?? 0) }
-        return "\(c.year ?? 1970)-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second))+00:00"
-    }
+    static func text(_ seconds: Double) -> String { UTCTime(secondsSince1970: Int(seconds.rounded(.down))).isoText }
 }
