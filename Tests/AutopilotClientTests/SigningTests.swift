@@ -1,4 +1,4 @@
-import AutopilotClient
+@testable import AutopilotClient
 import Foundation
 import Testing
 
@@ -35,5 +35,13 @@ struct UTCTimeTests {
     @Test(arguments: ["19000229T000000Z", "20231301T000000Z", "20230431T000000Z", "20230101T240000Z", "20230101T006000Z", "2023010T1000000Z", "20230101 000000Z"])
     func refusesDatesThatDoNotExist(text: String) {
         #expect(SigningDate.parse(text) == nil)
+    }
+}
+
+/// The signer's shortcuts give what the long way gives.
+struct SignerShortcutTests {
+    @Test(arguments: SigningAlgorithm.allCases)
+    func theEmptyPayloadHashIsTheHashOfNothing(algorithm: SigningAlgorithm) {
+        #expect(algorithm.emptyHash == algorithm.hexHash([UInt8]()))
     }
 }

@@ -2,10 +2,10 @@
 public enum Canonical {
     /// The six lines that are hashed and signed: method, URI, query, headers, names, payload hash.
     static func request(
-        _ request: SignableRequest, signedHeaderNames: [String], algorithm: SigningAlgorithm
+        _ request: SignableRequest, headers byName: [String: String], signedHeaderNames: [String], algorithm: SigningAlgorithm
     ) -> String {
         let headers = signedHeaderNames.map { name in
-            "\(name):\((request.header(name) ?? "").trimmingWhitespace)\n"
+            "\(name):\((byName[name] ?? "").trimmingWhitespace)\n"
         }.joined()
         return [
             request.method.uppercased(),
@@ -13,7 +13,7 @@ public enum Canonical {
             query(request.query),
             headers,
             signedHeaderNames.joined(separator: ";"),
-            payloadHash(request, algorithm: algorithm),
+            payloadHash(request, headers: byName, algorithm: algorithm),
         ].joined(separator: "\n")
     }
 
@@ -39,9 +39,9 @@ public enum Canonical {
         .joined(separator: "&")
     }
 
-    static func payloadHash(_ request: SignableRequest, algorithm: SigningAlgorithm) -> String {
-        guard let body = request.body, !body.isEmpty else { return algorithm.hexHash([UInt8]()) }
-        if let preset = request.header(algorithm.contentHashHeader) { return preset }
+    static func payloadHash(_ request: SignableRequest, headers: [String: String], algorithm: SigningAlgorithm) -> String {
+        guard let body = request.body, !body.isEmpty else { return algorithm.emptyHash }
+        if let preset = headers[algorithm.contentHashHeader] { return preset }
         return algorithm.hexHash(body)
     }
 }
@@ -108,6 +108,8 @@ public enum PercentEncoding {
 extension String {
     /// Trims whitespace at both ends, as Python's `str.strip()` does.
     var trimmingWhitespace: String {
+        // Most values have no space at either end; only they skip the Unicode property lookups.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

@@ -13,6 +13,14 @@ public enum SigningAlgorithm: String, Sendable, CaseIterable {
         self == .hmacSHA256 ? "x-sdk-content-sha256" : "x-sdk-content-sm3"
     }
 
+    /// The hash of an empty payload.
+    var emptyHash: String {
+        switch self {
+        case .hmacSHA256: return "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        case .hmacSM3: return "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b"
+        }
+    }
+
     func hexHash(_ bytes: some Collection<UInt8>) -> String {
         switch self {
         case .hmacSHA256: return SHA256.hash(data: Array(bytes)).hexString
@@ -60,6 +68,14 @@ public struct SignableRequest: Sendable {
         let lowered = name.lowercased()
         return headers.last { $0.name.lowercased() == lowered }?.value
     }
+
+    /// Every header by its lowercased name, the last of a repeated name winning, as the SDK's dict does.
+    var headersByLowercasedName: [String: String] {
+        var map: [String: String] = [:]
+        map.reserveCapacity(headers.count)
+        for (name, value) in headers { map[name.lowercased()] = value }
+        return map
+    }
 }
 
 /// Every intermediate product of a signature, so a test can name the one that differs.
@@ -89,6 +105,7 @@ public struct Signer: Sendable {
     /// The access key id, sent in clear in `Authorization`.
     public let accessKey: String
     private let secretKey: Secret
+    private let hmacKey: SymmetricKey
     /// The algorithm to sign with.
     public let algorithm: SigningAlgorithm
 
@@ -96,6 +113,7 @@ public struct Signer: Sendable {
     public init(accessKey: String, secretKey: Secret, algorithm: SigningAlgorithm = .hmacSHA256) {
         self.accessKey = accessKey
         self.secretKey = secretKey
+        self.hmacKey = SymmetricKey(data: Array(secretKey.value.utf8))
         self.algorithm = algorithm
     }
 
@@ -117,7 +135,7 @@ public struct Signer: Sendable {
         }
         request.headers += added
         let signedNames = Set(request.headers.map { $0.name.lowercased() }.filter { !$0.contains("_") })
-            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let parts = compute(request, signedHeaderNames: signedNames)
         return SignatureParts(
             canonicalRequest: parts.canonicalRequest, stringToSign: parts.stringToSign,
@@ -135,10 +153,17 @@ public struct Signer: Sendable {
     private func compute(
         _ request: SignableRequest, signedHeaderNames: [String]
     ) -> (canonicalRequest: String, stringToSign: String, signature: String) {
-        let canonicalRequest = Canonical.request(request, signedHeaderNames: signedHeaderNames, algorithm: algorithm)
-        let date = request.header("X-Sdk-Date") ?? ""
+        let headers = request.headersByLowercasedName
+        let canonicalRequest = Canonical.request(request, headers: headers, signedHeaderNames: signedHeaderNames, algorithm: algorithm)
+        let date = headers["x-sdk-date"] ?? ""
         let stringToSign = "\(algorithm.rawValue)\n\(date)\n\(algorithm.hexHash(Array(canonicalRequest.utf8)))"
-        let signature = algorithm.hexHMAC(key: Array(secretKey.value.utf8), message: Array(stringToSign.utf8))
+        let signature: String
+        switch algorithm {
+        case .hmacSHA256:
+            signature = HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: hmacKey).hexString
+        case .hmacSM3:
+            signature = algorithm.hexHMAC(key: Array(secretKey.value.utf8), message: Array(stringToSign.utf8))
+        }
         return (canonicalRequest, stringToSign, signature)
     }
 }

@@ -9,6 +9,20 @@ struct AuthMiddleware: ClientMiddleware {
     let endpoint: Endpoint
     let userAgent: String
     let now: @Sendable () -> Date
+    /// Made once: it holds the HMAC key.
+    private let signer: Signer?
+
+    init(credentials: Credentials, endpoint: Endpoint, userAgent: String, now: @escaping @Sendable () -> Date) {
+        self.credentials = credentials
+        self.endpoint = endpoint
+        self.userAgent = userAgent
+        self.now = now
+        if case .accessKey(let key) = credentials {
+            signer = Signer(accessKey: key.id, secretKey: key.secret)
+        } else {
+            signer = nil
+        }
+    }
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
@@ -32,7 +46,7 @@ struct AuthMiddleware: ClientMiddleware {
             let signable = SignableRequest(
                 method: request.method.rawValue, path: prefix + path, query: query,
                 headers: request.headerFields.map { ($0.name.rawName, $0.value) }, body: bytes)
-            let signer = Signer(accessKey: key.id, secretKey: key.secret)
+            let signer = signer ?? Signer(accessKey: key.id, secretKey: key.secret)
             let parts = signer.sign(signable, host: endpoint.hostHeader, date: now())
             for (name, value) in parts.addedHeaders { request.headerFields[HTTPField.Name(name)!] = value }
             request.headerFields[.authorization] = parts.authorization

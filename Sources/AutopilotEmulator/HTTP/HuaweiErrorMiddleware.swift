@@ -61,9 +61,18 @@ struct HuaweiErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// 32 hex digits, as Huawei's request ids look.
     static func newRequestID() -> String {
+        // Two draws from the system generator, not one per digit: each draw is a system call.
         var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef")
-        return String((0..<32).map { _ in digits[Int(generator.next() % 16)] })
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 0, count: 32)
+        for half in 0..<2 {
+            var bits = generator.next()
+            for index in 0..<16 {
+                out[half * 16 + index] = digits[Int(bits & 0xF)]
+                bits >>= 4
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
