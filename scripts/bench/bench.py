@@ -24,6 +24,7 @@ WORK = tempfile.mkdtemp(prefix="rollout-bench-")
 ENV = dict(os.environ, HOME=WORK, XDG_STATE_HOME=os.path.join(WORK, "state"), XDG_CONFIG_HOME=os.path.join(WORK, "config"), NO_COLOR="1")
 SHOW_PATH = "/autopilot/cam/v3/clusters/a870253f-5dc7-11ee-bf71-0255ac100b03/namespace/monitoring/releases/testwww"
 TOKEN = "X-Auth-Token: rollout-emulator-local-token"
+PROFILES_HEADING = "## Profiles, causes and fixes"
 
 
 def timed(command, stdin=None):
@@ -218,9 +219,17 @@ def main():
     lines += ["", "## Goals", "", "| goal | met | figure |", "|---|---|---|"]
     lines += [f"| {goal} | {'yes' if met else '**no**'} | {figure} |" for goal, met, figure in goals]
     text = "\n".join(lines) + "\n"
-    with open(os.path.join(ROOT, "scripts/bench/RESULTS.md"), "w") as file:
-        file.write(text)
     print(text)
+    # The hand-written record of profiles and fixes below the tables stays as it is.
+    path = os.path.join(ROOT, "scripts/bench/RESULTS.md")
+    kept = ""
+    if os.path.exists(path):
+        with open(path) as file:
+            old = file.read()
+        if PROFILES_HEADING in old:
+            kept = "\n" + old[old.index(PROFILES_HEADING):]
+    with open(path, "w") as file:
+        file.write(text + kept)
 
 
 if __name__ == "__main__":
