@@ -128,9 +128,22 @@ public struct Lexer {
     }
 
     private mutating func word(_ start: SourceLocation) -> Token {
+        let begin = index
+        // Most words are plain text: no escape, no `${`. They are one slice of the source.
+        var end = index
+        var ascii = true
+        while end < bytes.count, !Self.endsWord(bytes[end]), bytes[end] != UInt8(ascii: "\\"), bytes[end] != UInt8(ascii: "$") {
+            ascii = ascii && bytes[end] < 0x80
+            end += 1
+        }
+        if end == bytes.count || Self.endsWord(bytes[end]) {
+            index = end
+            let text = String(decoding: bytes[begin..<end], as: UTF8.self)
+            let length = ascii ? end - begin : text.count
+            return Token(kind: .word(Word(parts: [.literal(text)], quoted: false, location: start, length: length)), location: start, length: length)
+        }
         var parts: [WordPart] = []
         var literal: [UInt8] = []
-        let begin = index
         while index < bytes.count, !Self.endsWord(bytes[index]) {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "$") {

@@ -35,6 +35,7 @@ public struct Word: Sendable, Hashable, CustomStringConvertible {
 
     /// The text when it holds no variable.
     public var literal: String? {
+        if parts.count == 1, case .literal(let text) = parts[0] { return text }
         var out = ""
         for part in parts {
             guard case .literal(let text) = part else { return nil }
