@@ -11,13 +11,14 @@ final class Session: Sendable {
     let client: AutopilotClient
     let emulator: Emulator?
     let url: URL
-    private let lastChangeRequestID = Mutex<String?>(nil)
+    private let calls: CallObserver
 
-    private init(choice: TargetChoice, client: AutopilotClient, emulator: Emulator?, url: URL) {
+    private init(choice: TargetChoice, client: AutopilotClient, emulator: Emulator?, url: URL, calls: CallObserver) {
         self.choice = choice
         self.client = client
         self.emulator = emulator
         self.url = url
+        self.calls = calls
     }
 
     /// Connects: starts the embedded emulator first when the target is local.
@@ -43,17 +44,37 @@ final class Session: Sendable {
         }
         var configuration = AutopilotConfiguration(endpoint: endpoint, credentials: choice.credentials)
         configuration.insecureSkipTLSVerification = choice.insecure
-        let holder = Mutex<Session?>(nil)
-        configuration.onCall = { record in
-            holder.withLock { $0 }?.observe(record, debug: debug, style: style)
-        }
-        let session = Session(
-            choice: choice, client: try AutopilotClient(configuration: configuration), emulator: emulator, url: endpoint.url)
-        holder.withLock { $0 = session }
-        return session
+        let calls = CallObserver(debug: debug, style: style)
+        configuration.onCall = calls.observe
+        return Session(
+            choice: choice, client: try AutopilotClient(configuration: configuration), emulator: emulator, url: endpoint.url,
+            calls: calls)
     }
 
-    private func observe(_ record: CallRecord, debug: Bool, style: Style) {
+    /// The request id of the last change call, taken once.
+    func takeChangeRequestID() -> String? { calls.takeChangeRequestID() }
+
+    /// Closes the client and stops the emulator.
+    func close() async {
+        try? await client.shutdown()
+        await emulator?.stop()
+    }
+}
+
+/// What a session keeps from each call on the wire: the last change's request id, for the journal,
+/// and with `--debug` a line on standard error.
+final class CallObserver: Sendable {
+    private let debug: Bool
+    private let style: Style
+    private let lastChangeRequestID = Mutex<String?>(nil)
+
+    init(debug: Bool, style: Style) {
+        self.debug = debug
+        self.style = style
+    }
+
+    /// Notes one call.
+    func observe(_ record: CallRecord) {
         if record.method != "GET" { lastChangeRequestID.withLock { $0 = record.requestID } }
         guard debug else { return }
         let status = record.status.map(String.init) ?? (record.failure ?? "no answer")
@@ -63,10 +84,4 @@ final class Session: Sendable {
 
     /// The request id of the last change call, taken once.
     func takeChangeRequestID() -> String? { lastChangeRequestID.withLock { id in defer { id = nil }; return id } }
-
-    /// Closes the client and stops the emulator.
-    func close() async {
-        try? await client.shutdown()
-        await emulator?.stop()
-    }
 }
