@@ -38,7 +38,7 @@ public struct Lexer {
             if bytes[i] & 0xC0 != 0x80 { column += 1 }
             i += 1
         }
-        return SourceLocation(file: source.name, line: line, column: column, offset: offset)
+        return SourceLocation(fileID: source.fileID, line: line, column: column, offset: offset)
     }
 
     private mutating func newLine(after offset: Int) {

@@ -7,29 +7,29 @@ public struct Parser {
     ]
 
     private let source: SourceFile
-    private var tokens: [Token]
-    private var index = 0
+    /// Tokens are read one at a time as the parser moves on, so a long script is never held as tokens.
+    private var lexer: Lexer
+    private var current: Token
+    private var commentsSeen = 0
     private var commentsByLine: [Int: String] = [:]
     private(set) var diagnostics: [Diagnostic] = []
 
     /// Parses a whole source file.
     public static func parse(_ source: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
-        var lexer = Lexer(source)
-        let tokens = lexer.tokenize()
-        var parser = Parser(source: source, tokens: tokens)
-        for comment in lexer.comments where comment.fullLine { parser.commentsByLine[comment.line] = comment.text }
+        var parser = Parser(source: source)
         let statements = parser.statementList(inBlock: false)
-        return (Script(statements: statements), lexer.diagnostics + parser.diagnostics)
+        return (Script(statements: statements), parser.lexer.diagnostics + parser.diagnostics)
     }
 
-    private init(source: SourceFile, tokens: [Token]) {
+    private init(source: SourceFile) {
         self.source = source
-        self.tokens = tokens
+        lexer = Lexer(source)
+        current = lexer.next()
     }
 
-    private var current: Token { tokens[index] }
-
-    private mutating func advance() { if index < tokens.count - 1 { index += 1 } }
+    private mutating func advance() {
+        if current.kind != .end { current = lexer.next() }
+    }
 
     private mutating func statementList(inBlock: Bool) -> [Statement] {
         var statements: [Statement] = []
@@ -87,6 +87,7 @@ public struct Parser {
     private mutating func statement() -> Statement? {
         let first = current
         var arguments: [Token] = []
+        arguments.reserveCapacity(8)
         advance()
         while true {
             switch current.kind {
@@ -113,7 +114,9 @@ public struct Parser {
         return Statement(kind: kind, location: first.location, narration: narration(above: first.location.line))
     }
 
-    private func narration(above line: Int) -> [String] {
+    private mutating func narration(above line: Int) -> [String] {
+        for comment in lexer.comments[commentsSeen...] where comment.fullLine { commentsByLine[comment.line] = comment.text }
+        commentsSeen = lexer.comments.count
         var lines: [String] = []
         var number = line - 1
         while let text = commentsByLine[number] {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A script's text with its name, and the line starts to turn offsets into lines and columns.
 public struct SourceFile: Sendable {
     /// The name diagnostics show (`deploy.rollout`, `-c`, `<stdin>`).
@@ -5,12 +7,15 @@ public struct SourceFile: Sendable {
     /// The text.
     public let text: String
     let bytes: [UInt8]
+    /// The name's number in `FileNames`, which every location in this file carries.
+    let fileID: Int
     private let lineStarts: [Int]
 
     /// Wraps a script's text.
     public init(name: String, text: String) {
         self.name = name
         self.text = text
+        fileID = FileNames.shared.id(of: name)
         bytes = Array(text.utf8)
         var starts = [0]
         for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
@@ -27,7 +32,7 @@ public struct SourceFile: Sendable {
         }
         let start = lineStarts[low]
         let column = String(decoding: bytes[start..<min(offset, bytes.count)], as: UTF8.self).count + 1
-        return SourceLocation(file: name, line: low + 1, column: column, offset: offset)
+        return SourceLocation(fileID: fileID, line: low + 1, column: column, offset: offset)
     }
 
     /// The text of a line (1-based), without its newline.
@@ -48,7 +53,13 @@ public struct SourceFile: Sendable {
 /// A place in a script: file, 1-based line and column, and byte offset.
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     /// The file name.
-    public var file: String
+    public var file: String {
+        get { FileNames.shared.name(of: fileID) }
+        set { fileID = FileNames.shared.id(of: newValue) }
+    }
+    /// The file name's number: every token carries a location, and a number copies without the
+    /// reference counting a `String` costs.
+    private(set) var fileID: Int
     /// The line, from 1.
     public var line: Int
     /// The column, from 1.
@@ -58,7 +69,11 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// A location.
     public init(file: String, line: Int, column: Int, offset: Int) {
-        self.file = file
+        self.init(fileID: FileNames.shared.id(of: file), line: line, column: column, offset: offset)
+    }
+
+    init(fileID: Int, line: Int, column: Int, offset: Int) {
+        self.fileID = fileID
         self.line = line
         self.column = column
         self.offset = offset
@@ -68,6 +83,26 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(file):\(line):\(column)" }
     /// `file:line`, as steps are named.
     public var fileAndLine: String { "\(file):\(line)" }
+}
+
+/// The file names locations refer to, each stored once and known by its number.
+final class FileNames: Sendable {
+    /// The one table.
+    static let shared = FileNames()
+    private let table = Mutex<(ids: [String: Int], names: [String])>(([:], []))
+
+    /// The number of a name, adding it the first time.
+    func id(of name: String) -> Int {
+        table.withLock { table in
+            if let id = table.ids[name] { return id }
+            table.names.append(name)
+            table.ids[name] = table.names.count - 1
+            return table.names.count - 1
+        }
+    }
+
+    /// The name with a number.
+    func name(of id: Int) -> String { table.withLock { $0.names[id] } }
 }
 
 /// A problem found in a script before it runs.
