@@ -180,17 +180,21 @@ def main():
     fleet_server, fleet_url = emulator("--deploy-time", "200ms")
     try:
         timed([BENCH, "fleet-setup", "--url", fleet_url, "--releases", "1000"])
-        start = time.perf_counter()
-        swift_rss = rss_of([BENCH, "fleet", "--url", fleet_url, "--releases", "1000", "--concurrency", "64"])
-        swift_fleet = time.perf_counter() - start
-        start = time.perf_counter()
-        peer_rss = rss_of([PYTHON, PEER, "fleet", fleet_url, "1000", "64"])
-        peer_fleet = time.perf_counter() - start
+        swift_runs, peer_runs = [], []
+        for _ in range(3):
+            start = time.perf_counter()
+            swift_rss = rss_of([BENCH, "fleet", "--url", fleet_url, "--releases", "1000", "--concurrency", "64"])
+            swift_runs.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            peer_rss = rss_of([PYTHON, PEER, "fleet", fleet_url, "1000", "64"])
+            peer_runs.append(time.perf_counter() - start)
     finally:
         fleet_server.terminate()
     ideal = 1000 / 64 * 0.2
-    row(results, 4, "fleet: 1,000 upgrades waited to DEPLOYED, 64 at a time, 200 ms deploys", "s", (swift_fleet,) * 3, (peer_fleet,) * 3, (ideal,) * 3, "one run each")
-    goals.append(("4: within 1.3× of the ideal time", swift_fleet <= 1.3 * ideal, f"{swift_fleet / ideal:.2f}× ideal"))
+    swift_fleet = stats(swift_runs)
+    row(results, 4, "fleet: 1,000 upgrades waited to DEPLOYED, 64 at a time, 200 ms deploys", "s", swift_fleet, stats(peer_runs), (ideal,) * 3,
+        "3 runs each; both poll every 20 ms")
+    goals.append(("4: within 1.3× of the ideal time", swift_fleet[0] <= 1.3 * ideal, f"{swift_fleet[0] / ideal:.2f}× ideal"))
     goals.append(("4: under 150 MB peak memory", swift_rss < 150, f"{swift_rss:.0f} MB"))
 
     print("6. memory", flush=True)
