@@ -6,7 +6,6 @@ public struct Parser {
         "charts", "chart", "values", "wait", "expect", "sleep", "echo", "pause", "abort", "else",
     ]
 
-    private let source: SourceFile
     /// Tokens are read one at a time as the parser moves on, so a long script is never held as tokens.
     private var lexer: Lexer
     private var current: Token
@@ -16,13 +15,12 @@ public struct Parser {
 
     /// Parses a whole source file.
     public static func parse(_ source: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
-        var parser = Parser(source: source)
+        var parser = Parser(source)
         let statements = parser.statementList(inBlock: false)
         return (Script(statements: statements), parser.lexer.diagnostics + parser.diagnostics)
     }
 
-    private init(source: SourceFile) {
-        self.source = source
+    private init(_ source: SourceFile) {
         lexer = Lexer(source)
         current = lexer.next()
     }

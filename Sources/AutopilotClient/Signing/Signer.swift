@@ -64,11 +64,6 @@ public struct SignableRequest: Sendable {
         self.body = body
     }
 
-    func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.last { $0.name.lowercased() == lowered }?.value
-    }
-
     /// Every header by its lowercased name, the last of a repeated name winning, as the SDK's dict does.
     var headersByLowercasedName: [String: String] {
         var map: [String: String] = [:]
@@ -121,16 +116,17 @@ public struct Signer: Sendable {
     /// already carries an `X-Sdk-Date`, which is then used as the SDK does.
     public func sign(_ request: SignableRequest, host: String, date: Date = Date()) -> SignatureParts {
         var request = request
+        let given = request.headersByLowercasedName
         var added: [(name: String, value: String)] = []
-        if let type = request.header("Content-Type"),
+        if let type = given["content-type"],
             !type.hasPrefix("application/json"), !type.hasPrefix("application/bson")
         {
             added.append((algorithm == .hmacSHA256 ? "X-Sdk-Content-Sha256" : "X-Sdk-Content-Sm3", "UNSIGNED-PAYLOAD"))
         }
-        if request.header("X-Sdk-Date") == nil {
+        if given["x-sdk-date"] == nil {
             added.append(("X-Sdk-Date", SigningDate.format(date)))
         }
-        if request.header("Host") == nil {
+        if given["host"] == nil {
             added.append(("Host", host))
         }
         request.headers += added
