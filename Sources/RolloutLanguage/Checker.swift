@@ -61,7 +61,7 @@ public struct Checker {
         case .assign(let name, _): variables.insert(name)
         case .set(.timeout(let word)), .set(.interval(let word)), .sleep(let word): checkDuration(word)
         case .set(.value(let path, _)):
-            if let text = path.literal, text.isEmpty || text.hasPrefix(".") || text.hasSuffix(".") || text.contains("..") {
+            if let text = path.literal, !Self.isValuePath(text) {
                 diagnostics.append(Diagnostic("'\(text)' is not a value path", at: path.location, length: path.length, note: "paths are keys joined by dots, e.g. basic.storage_size"))
             }
         case .set: break
@@ -101,6 +101,17 @@ public struct Checker {
             }
         default: break
         }
+    }
+
+    /// Keys joined by single dots: not empty, no dot at either end, no two dots together. (Byte by byte:
+    /// `String.contains` on a string goes through the string-processing searcher, a tenth of check's time.)
+    static func isValuePath(_ text: String) -> Bool {
+        var previous: UInt8 = UInt8(ascii: ".")
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "."), previous == UInt8(ascii: ".") { return false }
+            previous = byte
+        }
+        return !text.isEmpty && previous != UInt8(ascii: ".")
     }
 
     private func needsRelease(_ kind: StatementKind) -> Bool {

@@ -84,6 +84,10 @@ func rendered(_ text: String, name: String = "t.rollout", context: RunContext = 
         ("use cluster", "t.rollout:1:1: error: use needs a cluster name\nuse cluster\n^~~\nnote: e.g. use cluster demo"),
         ("abort\nshow x", "t.rollout:2:1: error: this statement can never run\nshow x\n^~~~\nnote: the abort before it always stops the script"),
         ("wait deployed", "t.rollout:1:1: error: wait needs a release, and none was named before it\nwait deployed\n^~~~\nnote: name it ('wait testwww') or add 'use release <name>'"),
+        ("set value basic..size = 1", "t.rollout:1:11: error: 'basic..size' is not a value path\nset value basic..size = 1\n          ^~~~~~~~~~~\nnote: paths are keys joined by dots, e.g. basic.storage_size"),
+        ("set value .size = 1", "t.rollout:1:11: error: '.size' is not a value path\nset value .size = 1\n          ^~~~~\nnote: paths are keys joined by dots, e.g. basic.storage_size"),
+        ("set value basic. = 1", "t.rollout:1:11: error: 'basic.' is not a value path\nset value basic. = 1\n          ^~~~~~\nnote: paths are keys joined by dots, e.g. basic.storage_size"),
+        ("set value basic.storage_size = 1", ""),
     ])
     func diagnosticsRenderLikeACompiler(_ text: String, _ expected: String) {
         #expect(rendered(text) == expected)
