@@ -82,6 +82,13 @@ let releaseJSON = #"{"name":"r1","namespace":"n1","version":2,"status":"DEPLOYED
         }
         #expect(credentials.description == "AK HPUA************0001, project p1, temporary")
         #expect(Credentials.token("tok-123", projectID: nil).description == "token <redacted>")
+        let signer = Signer(accessKey: key.id, secretKey: key.secret)
+        var signerDump = ""
+        dump(signer, to: &signerDump)
+        for text in ["\(signer)", String(reflecting: signer), signerDump] {
+            #expect(!text.contains("topsecret-sk"))
+            #expect(!text.contains("hmacKey"))
+        }
     }
 
     @Test func credentialsComeFromTheEnvironment() {

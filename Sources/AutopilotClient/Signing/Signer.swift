@@ -28,12 +28,12 @@ public enum SigningAlgorithm: String, Sendable, CaseIterable {
         }
     }
 
-    func hexHMAC(key: [UInt8], message: [UInt8]) -> String {
+    func hexHMAC(key: SymmetricKey, message: [UInt8]) -> String {
         switch self {
         case .hmacSHA256:
-            return Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key))).hexString
+            return Array(HMAC<SHA256>.authenticationCode(for: message, using: key)).hexString
         case .hmacSM3:
-            return SM3.hmac(key: key, message: message).hexString
+            return SM3.hmac(key: key.withUnsafeBytes { Array($0) }, message: message).hexString
         }
     }
 }
@@ -96,10 +96,10 @@ public struct SignatureParts: Sendable, Equatable {
 
 /// Signs requests byte for byte as `huaweicloudsdkcore.signer.Signer` does (`SDK-HMAC-SHA256`),
 /// and recomputes signatures for a server that checks them.
-public struct Signer: Sendable {
+public struct Signer: Sendable, CustomReflectable {
     /// The access key id, sent in clear in `Authorization`.
     public let accessKey: String
-    private let secretKey: Secret
+    /// The SK as an HMAC key, made once.
     private let hmacKey: SymmetricKey
     /// The algorithm to sign with.
     public let algorithm: SigningAlgorithm
@@ -107,10 +107,12 @@ public struct Signer: Sendable {
     /// A signer for one AK/SK pair.
     public init(accessKey: String, secretKey: Secret, algorithm: SigningAlgorithm = .hmacSHA256) {
         self.accessKey = accessKey
-        self.secretKey = secretKey
         self.hmacKey = SymmetricKey(data: Array(secretKey.value.utf8))
         self.algorithm = algorithm
     }
+
+    /// Shows the AK and the algorithm; nothing of the key, not even its length.
+    public var customMirror: Mirror { Mirror(self, children: ["accessKey": accessKey, "algorithm": algorithm]) }
 
     /// Signs `request` for the endpoint `host` (`name[:port]`) at `date`, unless the request
     /// already carries an `X-Sdk-Date`, which is then used as the SDK does.
@@ -153,13 +155,7 @@ public struct Signer: Sendable {
         let canonicalRequest = Canonical.request(request, headers: headers, signedHeaderNames: signedHeaderNames, algorithm: algorithm)
         let date = headers["x-sdk-date"] ?? ""
         let stringToSign = "\(algorithm.rawValue)\n\(date)\n\(algorithm.hexHash(Array(canonicalRequest.utf8)))"
-        let signature: String
-        switch algorithm {
-        case .hmacSHA256:
-            signature = HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: hmacKey).hexString
-        case .hmacSM3:
-            signature = algorithm.hexHMAC(key: Array(secretKey.value.utf8), message: Array(stringToSign.utf8))
-        }
+        let signature = algorithm.hexHMAC(key: hmacKey, message: Array(stringToSign.utf8))
         return (canonicalRequest, stringToSign, signature)
     }
 }

@@ -5,22 +5,28 @@ import OpenAPIRuntime
 /// Adds the project, user agent and credentials to every try: an `SDK-HMAC-SHA256` signature over
 /// the request as Huawei's SDK signs it, or an `X-Auth-Token`.
 struct AuthMiddleware: ClientMiddleware {
-    let credentials: Credentials
     let endpoint: Endpoint
     let userAgent: String
     let now: @Sendable () -> Date
-    /// Made once: it holds the HMAC key.
-    private let signer: Signer?
+    private let projectID: String?
+    private let scheme: Scheme
+
+    /// How each try is authenticated. The signer is made once: it holds the HMAC key.
+    private enum Scheme {
+        case none
+        case token(Secret)
+        case signed(Signer, securityToken: Secret?)
+    }
 
     init(credentials: Credentials, endpoint: Endpoint, userAgent: String, now: @escaping @Sendable () -> Date) {
-        self.credentials = credentials
         self.endpoint = endpoint
         self.userAgent = userAgent
         self.now = now
-        if case .accessKey(let key) = credentials {
-            signer = Signer(accessKey: key.id, secretKey: key.secret)
-        } else {
-            signer = nil
+        projectID = credentials.projectID
+        switch credentials {
+        case .none: scheme = .none
+        case .token(let token, _): scheme = .token(token)
+        case .accessKey(let key): scheme = .signed(Signer(accessKey: key.id, secretKey: key.secret), securityToken: key.securityToken)
         }
     }
 
@@ -30,15 +36,15 @@ struct AuthMiddleware: ClientMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         var request = request
         request.headerFields[.userAgent] = userAgent
-        if let projectID = credentials.projectID { request.headerFields[.projectID] = projectID }
-        switch credentials {
+        if let projectID { request.headerFields[.projectID] = projectID }
+        switch scheme {
         case .none:
             return try await next(request, body, baseURL)
-        case .token(let token, _):
+        case .token(let token):
             request.headerFields[.authToken] = token.value
             return try await next(request, body, baseURL)
-        case .accessKey(let key):
-            if let token = key.securityToken { request.headerFields[.securityToken] = token.value }
+        case .signed(let signer, let securityToken):
+            if let securityToken { request.headerFields[.securityToken] = securityToken.value }
             var bytes: [UInt8]? = nil
             if let body { bytes = try await [UInt8](collecting: body, upTo: 256 << 20) }
             let (path, query) = Self.split(request.path ?? "/")
@@ -46,7 +52,6 @@ struct AuthMiddleware: ClientMiddleware {
             let signable = SignableRequest(
                 method: request.method.rawValue, path: prefix + path, query: query,
                 headers: request.headerFields.map { ($0.name.rawName, $0.value) }, body: bytes)
-            let signer = signer ?? Signer(accessKey: key.id, secretKey: key.secret)
             let parts = signer.sign(signable, host: endpoint.hostHeader, date: now())
             for (name, value) in parts.addedHeaders { request.headerFields[HTTPField.Name(name)!] = value }
             request.headerFields[.authorization] = parts.authorization
