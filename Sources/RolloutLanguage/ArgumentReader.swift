@@ -322,17 +322,14 @@ public enum WaitTarget: Sendable, Equatable {
 
     /// The words `wait` takes.
     public static let names = ["deployed", "failed", "deleted", "unknown", "pending-install", "pending-upgrade", "pending-rollback", "deleting"]
+    /// The API's status for each name (`pending-upgrade` → `PENDING_UPGRADE`).
     private static let statuses = names.map { String($0.uppercased().map { $0 == "-" ? "_" : $0 }) }
 
     /// Parses a status word (`deployed`, `DEPLOYED`, `pending-upgrade`, `pending_upgrade`); nil when unknown.
     public init?(_ text: String) {
         // Scripts mostly write the words as listed; only other spellings are normalised.
-        if let index = Self.names.firstIndex(of: text) {
-            self = text == "deleted" ? .gone : .status(Self.statuses[index])
-            return
-        }
-        let normal = String(text.lowercased().map { $0 == "_" ? "-" : $0 })
-        guard Self.names.contains(normal) else { return nil }
-        self = normal == "deleted" ? .gone : .status(String(normal.uppercased().map { $0 == "-" ? "_" : $0 }))
+        let normal = Self.names.contains(text) ? text : String(text.lowercased().map { $0 == "_" ? "-" : $0 })
+        guard let index = Self.names.firstIndex(of: normal) else { return nil }
+        self = normal == "deleted" ? .gone : .status(Self.statuses[index])
     }
 }
