@@ -21,9 +21,11 @@ func client(_ url: String) throws -> AutopilotClient {
         configuration: AutopilotConfiguration(endpoint: endpoint, credentials: EmulatorCredentials.localDefaults.clientCredentials))
 }
 
-func seconds(since start: ContinuousClock.Instant) -> Double {
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+func seconds(since start: ContinuousClock.Instant) -> Double { seconds(ContinuousClock.now - start) }
+
+/// A duration in seconds.
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
 /// `count` sequential `show` calls over one keep-alive connection.
@@ -114,7 +116,7 @@ struct Fleet: AsyncParsableCommand {
 /// What the fleet's calls took: upgrade time in all, and the number of polls.
 final class FleetTally: Sendable {
     private let state = Mutex<(upgradeSeconds: Double, polls: Int)>((0, 0))
-    func add(upgrade: Duration) { state.withLock { $0.upgradeSeconds += Double(upgrade.components.attoseconds) / 1e18 + Double(upgrade.components.seconds) } }
+    func add(upgrade: Duration) { state.withLock { $0.upgradeSeconds += seconds(upgrade) } }
     func addPoll() { state.withLock { $0.polls += 1 } }
     var totals: (Double, Int) { state.withLock { ($0.upgradeSeconds, $0.polls) } }
 }
