@@ -56,7 +56,7 @@ import Testing
         let rollout = try RolloutProcess()
         let child = try rollout.start(["-c", "use cluster demo; sleep 30s"])
         try await Task.sleep(for: .seconds(1.5))
-        kill(child.process.processIdentifier, SIGINT)
+        child.signal(SIGINT)
         #expect(await child.exit() == 130)
         let text = await child.output().err
         #expect(text.contains("interrupted while sleeping"))

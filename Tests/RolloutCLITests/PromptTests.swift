@@ -5,32 +5,35 @@ import Foundation
 import Testing
 
 /// The real prompt in a tmux pane: keys in, screen out.
+///
+/// Each pane has a tmux server of its own (`-L`), started by the test and ended by `kill`, so that no test
+/// depends on a server left from before or on a user's own.
 struct TmuxPane {
     let name = "rollout-test-\(UUID().uuidString.prefix(8))"
 
-    /// Runs tmux; only `capture-pane` and `list-panes` output is read, since a starting tmux server keeps the
-    /// pipes it inherits open.
+    /// Runs tmux on this pane's server; only `capture-pane` and `list-panes` output is read.
     @discardableResult
-    static func tmux(_ arguments: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux"] + arguments
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
+    func tmux(_ arguments: [String]) async throws -> String {
         let capture = ["capture-pane", "list-panes"].contains(arguments.first ?? "")
-        if !capture { process.standardOutput = FileHandle.nullDevice }
-        let child = try Child.start(process, piped: capture)
+        let child = try Child.start(
+            "/usr/bin/env", ["tmux", "-L", name, "-f", "/dev/null"] + arguments, environment: ProcessInfo.processInfo.environment,
+            captured: capture)
         _ = await child.exit(timeout: .seconds(20))
         return await child.output().out
     }
 
+    /// Runs `command` through the shell in a 160×50 pane in the package's folder, then `sleep 30` so that the
+    /// pane stays; if the pane dies all the same, it stays to show how.
     func start(_ command: String) async throws {
-        try await Self.tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "50", command + "; sleep 30"])
+        try await tmux([
+            "set-option", "-g", "remain-on-exit", "on", ";",
+            "new-session", "-d", "-s", name, "-x", "160", "-y", "50", "-c", RolloutProcess.root.path, command + "; sleep 30",
+        ])
     }
 
-    func send(_ keys: String...) async throws { try await Self.tmux(["send-keys", "-t", name] + keys) }
+    func send(_ keys: String...) async throws { try await tmux(["send-keys", "-t", name] + keys) }
 
-    func screen() async throws -> String { try await Self.tmux(["capture-pane", "-t", name, "-p"]) }
+    func screen() async throws -> String { try await tmux(["capture-pane", "-t", name, "-p"]) }
 
     /// Waits until the screen shows `text`; returns the screen.
     @discardableResult
@@ -42,24 +45,25 @@ struct TmuxPane {
             if shown.contains(text) { return shown }
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("the screen never showed \(text.debugDescription):\n\(shown)")
+        let pane = try await tmux(["list-panes", "-t", name, "-F", "dead #{pane_dead}, status #{pane_dead_status}, running #{pane_current_command}"])
+        Issue.record("the screen never showed \(text.debugDescription) (pane: \(pane)):\n\(shown)")
         return shown
     }
 
-    /// Ends the session; `defer` blocks use `killSoon`, which does not wait.
-    func kill() async { _ = try? await Self.tmux(["kill-session", "-t", name]) }
+    /// Ends the pane's tmux server; `defer` blocks use `killSoon`, which does not wait.
+    func kill() async { _ = try? await tmux(["kill-server"]) }
 
-    /// Ends the session without waiting (for `defer`).
+    /// Ends the pane's tmux server without waiting (for `defer`).
     func killSoon() {
-        let name = name
-        Task { _ = try? await Self.tmux(["kill-session", "-t", name]) }
+        let pane = self
+        Task { await pane.kill() }
     }
 
     /// Waits until the pane runs `command` (the shell's `sleep` once rollout has exited).
     func waitForCommand(_ command: String, timeout: TimeInterval = 10) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let running = try await Self.tmux(["list-panes", "-t", name, "-F", "#{pane_current_command}"])
+            let running = try await tmux(["list-panes", "-t", name, "-F", "#{pane_current_command}"])
             if running.trimmingCharacters(in: .whitespacesAndNewlines) == command { return }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -7,47 +7,25 @@ import Testing
 
 /// A standalone `rollout emulator` process, for kill -9.
 struct EmulatorProcess {
-    let process: Process
-    let status: Handoff<Int32>
+    let child: Child
     let url: URL
 
     /// Starts the emulator and returns once it says where it listens.
     static func start(_ rollout: RolloutProcess, arguments: [String]) async throws -> EmulatorProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: RolloutProcess.binary)
-        process.arguments = ["emulator", "--port", "0"] + arguments
-        process.environment = rollout.environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        let status = Handoff<Int32>()
-        try process.run()
-        Child.waitForExit(process, into: status)
-        // The first line names the URL; the rest is drained so the emulator never blocks on a full pipe.
-        let firstLine = Handoff<String>()
-        Thread {
-            var line = Data()
-            while let byte = try? out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-                line += byte
-            }
-            firstLine.put(String(decoding: line, as: UTF8.self))
-            _ = out.fileHandleForReading.readDataToEndOfFile()
-        }.start()
-        let text = await firstLine.value
+        let child = try Child.start(RolloutProcess.binary, ["emulator", "--port", "0"] + arguments, environment: rollout.environment)
+        let text = await child.firstLine.value
         guard let url = URL(string: String(text.split(separator: " ").last ?? "")) else {
+            await child.kill()
             throw CLIFailure("the emulator did not start: \(text)")
         }
-        return EmulatorProcess(process: process, status: status, url: url)
+        return EmulatorProcess(child: child, url: url)
     }
 
     /// Kills the emulator with SIGKILL and waits until it is gone.
-    func kill9() async {
-        kill(process.processIdentifier, SIGKILL)
-        _ = await status.value
-    }
+    func kill9() async { await child.kill() }
 
     /// Kills the emulator without waiting (for `defer`).
-    func kill9Soon() { kill(process.processIdentifier, SIGKILL) }
+    func kill9Soon() { child.signal(SIGKILL) }
 
     var configuration: AutopilotConfiguration {
         var configuration = AutopilotConfiguration(endpoint: Endpoint(url: url), credentials: EmulatorCredentials.localDefaults.clientCredentials)

@@ -40,19 +40,9 @@ struct RolloutProcess {
         _ arguments: [String], stdin: String? = nil, executable: String = RolloutProcess.binary,
         extraEnvironment: [String: String] = [:], timeout: Duration = .seconds(60)
     ) async throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment.merging(extraEnvironment) { $1 }
-        process.currentDirectoryURL = Self.root
-        let input = Pipe()
-        process.standardInput = input
-        let child = try Child.start(process)
-        let writer = input.fileHandleForWriting
-        Thread {
-            if let stdin { try? writer.write(contentsOf: Data(stdin.utf8)) }
-            try? writer.close()
-        }.start()
+        let child = try Child.start(
+            executable, arguments, environment: environment.merging(extraEnvironment) { $1 }, directory: Self.root,
+            stdin: Data((stdin ?? "").utf8))
         let code = await child.exit(timeout: timeout)
         let (out, err) = await child.output()
         return Result(code: code, out: out, err: err)
@@ -60,11 +50,6 @@ struct RolloutProcess {
 
     /// Starts rollout in the background (for signals); await its end and output through the child.
     func start(_ arguments: [String]) throws -> Child {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        return try Child.start(process)
+        try Child.start(Self.binary, arguments, environment: environment)
     }
 }
