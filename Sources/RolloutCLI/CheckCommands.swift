@@ -21,7 +21,7 @@ struct CheckCommand: AsyncParsableCommand {
         var failed = false
         for file in files {
             let source = try SourceLoader.load(file)
-            if ScriptRunner.checked(source, context: context, environment: environment) == nil {
+            if !ScriptRunner.passesCheck(source, context: context, environment: environment) {
                 failed = true
             } else {
                 Console.out("\(file): ok")

@@ -35,8 +35,19 @@ struct ScriptRunner {
     /// Diagnoses a source; prints every problem; nil when it has errors.
     static func checked(_ source: SourceFile, context: RunContext, environment: [String: String]) -> Script? {
         let (script, diagnostics) = Checker.diagnose(source, context: context, environment: environment)
+        return report(diagnostics, in: source) ? script : nil
+    }
+
+    /// Diagnoses a source without keeping its statements (`rollout check`); prints every problem; false
+    /// when it has errors.
+    static func passesCheck(_ source: SourceFile, context: RunContext, environment: [String: String]) -> Bool {
+        report(Checker.problems(in: source, context: context, environment: environment), in: source)
+    }
+
+    /// Prints diagnostics; true when none is an error.
+    private static func report(_ diagnostics: [Diagnostic], in source: SourceFile) -> Bool {
         for diagnostic in diagnostics { Console.err(diagnostic.rendered(in: source)) }
-        return diagnostics.contains { $0.severity == .error } ? nil : script
+        return !diagnostics.contains { $0.severity == .error }
     }
 
     /// Runs a checked script; Ctrl-C cancels it.

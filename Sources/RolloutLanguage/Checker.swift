@@ -6,15 +6,15 @@ public struct Checker {
     private var release: Bool
     private var variables: Set<String>
     private let environment: [String: String]
+    /// True after an `abort` with no else: the next statement can never run.
+    private var aborted = false
     private(set) var diagnostics: [Diagnostic] = []
 
     /// Checks a script; `context` is where it starts, `environment` the variables it may read.
     public static func check(
         _ script: Script, context: RunContext = RunContext(), environment: [String: String] = [:]
     ) -> [Diagnostic] {
-        var checker = Checker(
-            cluster: context.cluster != nil, release: context.release != nil,
-            variables: Set(context.variables.keys), environment: environment)
+        var checker = Checker(context: context, environment: environment)
         checker.check(script.statements)
         return checker.diagnostics
     }
@@ -23,37 +23,67 @@ public struct Checker {
     public static func diagnose(
         _ source: SourceFile, context: RunContext = RunContext(), environment: [String: String] = [:]
     ) -> (script: Script, diagnostics: [Diagnostic]) {
-        let (script, parseDiagnostics) = Parser.parse(source)
-        let all = parseDiagnostics + check(script, context: context, environment: environment)
-        return (script, all.sorted { ($0.location.offset, $0.message) < ($1.location.offset, $1.message) })
+        var statements: [Statement] = []
+        let diagnostics = diagnose(source, context: context, environment: environment) { statements.append($0) }
+        return (Script(statements: statements), diagnostics)
+    }
+
+    /// Parses and checks source text without keeping the script (`rollout check`): every diagnostic,
+    /// sorted by place. Each statement is checked as soon as it is parsed.
+    public static func problems(
+        in source: SourceFile, context: RunContext = RunContext(), environment: [String: String] = [:]
+    ) -> [Diagnostic] {
+        diagnose(source, context: context, environment: environment) { _ in }
+    }
+
+    private static func diagnose(
+        _ source: SourceFile, context: RunContext, environment: [String: String], keep: (Statement) -> Void
+    ) -> [Diagnostic] {
+        var checker = Checker(context: context, environment: environment)
+        let parseDiagnostics = Parser.parse(source) { statement in
+            checker.checkInOrder(statement)
+            keep(statement)
+        }
+        let all = parseDiagnostics + checker.diagnostics
+        return all.sorted { ($0.location.offset, $0.message) < ($1.location.offset, $1.message) }
+    }
+
+    private init(context: RunContext, environment: [String: String]) {
+        cluster = context.cluster != nil
+        release = context.release != nil
+        variables = Set(context.variables.keys)
+        self.environment = environment
     }
 
     private mutating func check(_ statements: [Statement]) {
-        var aborted = false
-        for statement in statements {
-            if aborted {
-                diagnostics.append(
-                    Diagnostic(
-                        "this statement can never run", at: statement.location, length: statement.kind.keyword.count,
-                        note: "the abort before it always stops the script"))
-                aborted = false
-            }
-            check(statement)
-            if case .abort = statement.kind, statement.elseBranch == nil { aborted = true }
-            var branch = statement.elseBranch
-            while let current = branch {
-                var inner = self
-                inner.diagnostics = []
-                inner.check(current.body)
-                diagnostics += inner.diagnostics
-                branch = current.next
-            }
+        for statement in statements { checkInOrder(statement) }
+    }
+
+    /// Checks the next statement of a list, then its else branches (each from the context before them).
+    private mutating func checkInOrder(_ statement: Statement) {
+        if aborted {
+            diagnostics.append(
+                Diagnostic(
+                    "this statement can never run", at: statement.location, length: statement.kind.keyword.count,
+                    note: "the abort before it always stops the script"))
+            aborted = false
+        }
+        check(statement)
+        if case .abort = statement.kind, statement.elseBranch == nil { aborted = true }
+        var branch = statement.elseBranch
+        while let current = branch {
+            var inner = self
+            inner.diagnostics = []
+            inner.aborted = false
+            inner.check(current.body)
+            diagnostics += inner.diagnostics
+            branch = current.next
         }
     }
 
     private mutating func check(_ statement: Statement) {
         let kind = statement.kind
-        for word in words(of: kind) { checkVariables(word) }
+        forEachWord(of: kind) { checker, word in checker.checkVariables(word) }
         switch kind {
         case .use(.cluster, _): cluster = true
         case .use(.release, let word): checkReleaseName(word); release = true
@@ -122,6 +152,7 @@ public struct Checker {
     }
 
     private mutating func checkVariables(_ word: Word) {
+        guard !word.isPlainText else { return }
         for part in word.parts {
             guard case .variable(let name, let fallback) = part, fallback == nil else { continue }
             if !variables.contains(name) && environment[name] == nil {
@@ -145,9 +176,9 @@ public struct Checker {
         diagnostics.append(Diagnostic("release name '\(name)' would be refused by the API: \(problem)", at: word.location, length: word.length))
     }
 
-    private func words(of kind: StatementKind) -> [Word] {
-        var out: [Word] = []
-        func add(_ word: Word?) { if let word { out.append(word) } }
+    /// Hands every word of a statement to `body` (without collecting them: this runs for every statement).
+    private mutating func forEachWord(of kind: StatementKind, _ body: (inout Checker, Word) -> Void) {
+        func add(_ word: Word?) { if let word { body(&self, word) } }
         func add(_ target: Target?) { add(target?.namespace); add(target?.cluster) }
         switch kind {
         case .use(_, let w), .chart(let w), .values(let w), .sleep(let w): add(w)
@@ -167,10 +198,9 @@ public struct Checker {
         case .expect(let field, _, let value, let r, let t):
             if case .value(let path) = field { add(path) }
             add(value); add(r); add(t)
-        case .echo(let words): out += words
+        case .echo(let words): for word in words { add(word) }
         case .pause(let w), .abort(let w): add(w)
         }
-        return out
     }
 }
 

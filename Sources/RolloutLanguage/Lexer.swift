@@ -140,7 +140,7 @@ public struct Lexer {
             index = end
             let text = String(decoding: bytes[begin..<end], as: UTF8.self)
             let length = ascii ? end - begin : text.count
-            return Token(kind: .word(Word(parts: [.literal(text)], quoted: false, location: start, length: length)), location: start, length: length)
+            return Token(kind: .word(Word(text, location: start, length: length)), location: start, length: length)
         }
         var parts: [WordPart] = []
         var literal: [UInt8] = []

@@ -15,9 +15,18 @@ public struct Parser {
 
     /// Parses a whole source file.
     public static func parse(_ source: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
+        var statements: [Statement] = []
+        let diagnostics = parse(source) { statements.append($0) }
+        return (Script(statements: statements), diagnostics)
+    }
+
+    /// Parses a source file a statement at a time: each top-level statement goes to `body` once it is
+    /// complete (with its else branches), so a caller that only looks at each one never holds them all.
+    /// Returns every problem found.
+    public static func parse(_ source: SourceFile, each body: (Statement) -> Void) -> [Diagnostic] {
         var parser = Parser(source)
-        let statements = parser.statementList(inBlock: false)
-        return (Script(statements: statements), parser.lexer.diagnostics + parser.diagnostics)
+        parser.statementList(inBlock: false, each: body)
+        return parser.lexer.diagnostics + parser.diagnostics
     }
 
     private init(_ source: SourceFile) {
@@ -29,34 +38,40 @@ public struct Parser {
         if current.kind != .end { current = lexer.next() }
     }
 
-    private mutating func statementList(inBlock: Bool) -> [Statement] {
-        var statements: [Statement] = []
+    /// Statements up to the end (or the `}` of a block); each goes to `body` once the next one shows
+    /// that no more `else` follows it.
+    private mutating func statementList(inBlock: Bool, each body: (Statement) -> Void) {
+        var pending: Statement?
+        defer { if let pending { body(pending) } }
         while true {
             switch current.kind {
             case .end:
                 if inBlock { diagnostics.append(Diagnostic("missing '}' to close the else block", at: current.location)) }
-                return statements
+                return
             case .newline, .semicolon:
                 advance()
             case .closeBrace:
-                if inBlock { return statements }
+                if inBlock { return }
                 diagnostics.append(Diagnostic("'}' without an else block to close", at: current.location))
                 advance()
             case .word(let word) where word.literal == "else":
                 let elseToken = current
                 advance()
                 guard let branch = elseBranch(after: elseToken) else { continue }
-                if statements.isEmpty {
+                if var statement = pending {
+                    statement.elseBranch = statement.elseBranch.map { $0.appending(branch) } ?? branch
+                    pending = statement
+                } else {
                     diagnostics.append(
                         Diagnostic(
                             "'else' with no statement before it", at: elseToken.location, length: 4,
                             note: "else runs only when the statement before it fails"))
-                } else {
-                    let last = statements.count - 1
-                    statements[last].elseBranch = statements[last].elseBranch.map { $0.appending(branch) } ?? branch
                 }
             default:
-                if let statement = statement() { statements.append(statement) }
+                if let statement = statement() {
+                    if let pending { body(pending) }
+                    pending = statement
+                }
             }
         }
     }
@@ -64,7 +79,8 @@ public struct Parser {
     private mutating func elseBranch(after elseToken: Token) -> ElseBranch? {
         if current.kind == .openBrace {
             advance()
-            let body = statementList(inBlock: true)
+            var body: [Statement] = []
+            statementList(inBlock: true) { body.append($0) }
             if current.kind == .closeBrace { advance() }
             return ElseBranch(body: body, braced: true)
         }

@@ -55,17 +55,32 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     /// The file name.
     public var file: String {
         get { FileNames.shared.name(of: fileID) }
-        set { fileID = FileNames.shared.id(of: newValue) }
+        set { storedFileID = Int32(clamping: FileNames.shared.id(of: newValue)) }
     }
     /// The file name's number: every token carries a location, and a number copies without the
-    /// reference counting a `String` costs.
-    private(set) var fileID: Int
+    /// reference counting a `String` costs. The numbers are 32-bit so that a location is 16 bytes:
+    /// tokens, words and statements carry it and are copied often.
+    private var storedFileID: Int32
+    private var storedLine: Int32
+    private var storedColumn: Int32
+    private var storedOffset: Int32
+
+    var fileID: Int { Int(storedFileID) }
     /// The line, from 1.
-    public var line: Int
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
     /// The column, from 1.
-    public var column: Int
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = Int32(clamping: newValue) }
+    }
     /// The byte offset, from 0.
-    public var offset: Int
+    public var offset: Int {
+        get { Int(storedOffset) }
+        set { storedOffset = Int32(clamping: newValue) }
+    }
 
     /// A location.
     public init(file: String, line: Int, column: Int, offset: Int) {
@@ -73,10 +88,10 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     init(fileID: Int, line: Int, column: Int, offset: Int) {
-        self.fileID = fileID
-        self.line = line
-        self.column = column
-        self.offset = offset
+        storedFileID = Int32(clamping: fileID)
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
+        storedOffset = Int32(clamping: offset)
     }
 
     /// `file:line:col`.

@@ -8,53 +8,94 @@ public enum WordPart: Sendable, Hashable {
 
 /// A word as written: its parts, and whether it was quoted.
 public struct Word: Sendable, Hashable, CustomStringConvertible {
+    /// Most words are one piece of literal text, kept without an array (a script has hundreds of
+    /// thousands of them); the rest keep their parts.
+    private enum Storage: Sendable, Hashable {
+        case text(String)
+        case parts([WordPart])
+
+        init(_ parts: [WordPart]) {
+            if parts.isEmpty {
+                self = .text("")
+            } else if parts.count == 1, case .literal(let text) = parts[0] {
+                self = .text(text)
+            } else {
+                self = .parts(parts)
+            }
+        }
+    }
+
+    private var storage: Storage
     /// The parts, in order.
-    public var parts: [WordPart]
+    public var parts: [WordPart] {
+        get {
+            switch storage {
+            case .text(let text): return text.isEmpty ? [] : [.literal(text)]
+            case .parts(let parts): return parts
+            }
+        }
+        set { storage = Storage(newValue) }
+    }
     /// True for `"..."`.
     public var quoted: Bool
     /// Where it starts.
     public var location: SourceLocation
+    private var storedLength: Int32
     /// Its length in the source, in characters.
-    public var length: Int
+    public var length: Int {
+        get { Int(storedLength) }
+        set { storedLength = Int32(clamping: newValue) }
+    }
 
     /// A word of plain text.
     public init(_ text: String, quoted: Bool = false, location: SourceLocation, length: Int? = nil) {
-        self.parts = text.isEmpty ? [] : [.literal(text)]
+        self.storage = .text(text)
         self.quoted = quoted
         self.location = location
-        self.length = length ?? text.count
+        self.storedLength = Int32(clamping: length ?? text.count)
     }
 
     /// A word of parts.
     public init(parts: [WordPart], quoted: Bool, location: SourceLocation, length: Int) {
-        self.parts = parts
+        self.storage = Storage(parts)
         self.quoted = quoted
         self.location = location
-        self.length = length
+        self.storedLength = Int32(clamping: length)
     }
 
     /// The text when it holds no variable.
     public var literal: String? {
-        if parts.count == 1, case .literal(let text) = parts[0] { return text }
-        var out = ""
-        for part in parts {
-            guard case .literal(let text) = part else { return nil }
-            out += text
+        switch storage {
+        case .text(let text):
+            return text
+        case .parts(let parts):
+            var out = ""
+            for part in parts {
+                guard case .literal(let text) = part else { return nil }
+                out += text
+            }
+            return out
         }
-        return out
+    }
+
+    /// True when the word is one piece of literal text (or empty): it references no variable.
+    var isPlainText: Bool {
+        if case .text = storage { return true }
+        return false
     }
 
     /// The names of the variables it references.
     public var variables: [String] {
-        parts.compactMap { if case .variable(let name, _) = $0 { return name } else { return nil } }
+        guard case .parts(let parts) = storage else { return [] }
+        return parts.compactMap { if case .variable(let name, _) = $0 { return name } else { return nil } }
     }
 
     /// The word as it would be written back (quoted when needed).
     public var description: String { WordPrinter.print(self) }
 
-    public static func == (lhs: Word, rhs: Word) -> Bool { lhs.parts == rhs.parts && lhs.quoted == rhs.quoted }
+    public static func == (lhs: Word, rhs: Word) -> Bool { lhs.storage == rhs.storage && lhs.quoted == rhs.quoted }
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(parts)
+        hasher.combine(storage)
         hasher.combine(quoted)
     }
 }
