@@ -1,23 +1,28 @@
 /// Durations as scripts and flags write them: `500ms`, `2s`, `1.5s`, `5m`, `1h`, `1m30s`.
 public enum DurationText {
     /// Parses a duration; nil when the text is not one (a bare number has no unit and is refused).
+    /// Reads UTF-8 bytes: numbers and units are ASCII, and any other character makes it not a duration.
     public static func parse(_ text: String) -> Duration? {
         var total = Duration.zero
-        var rest = Substring(text)
+        var rest = Substring(text).utf8
         guard !rest.isEmpty else { return nil }
         while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let value = Double(number), value.isFinite else { return nil }
+            let number = rest.prefix { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }
+            guard !number.isEmpty, let value = Double(Substring(number)), value.isFinite else { return nil }
             rest = rest.dropFirst(number.count)
-            let unit = rest.prefix { $0.isLetter }
+            let unit = rest.prefix { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }
             rest = rest.dropFirst(unit.count)
             let scale: Double
-            switch unit {
-            case "ms": scale = 0.001
-            case "s": scale = 1
-            case "m": scale = 60
-            case "h": scale = 3600
-            default: return nil
+            if unit.elementsEqual("ms".utf8) {
+                scale = 0.001
+            } else if unit.elementsEqual("s".utf8) {
+                scale = 1
+            } else if unit.elementsEqual("m".utf8) {
+                scale = 60
+            } else if unit.elementsEqual("h".utf8) {
+                scale = 3600
+            } else {
+                return nil
             }
             guard value * scale <= 366 * 86400 else { return nil }
             total += .milliseconds(Int64((value * scale * 1000).rounded()))

@@ -6,6 +6,9 @@ public struct Lexer {
     private var index = 0
     private var line = 1
     private var lineStart = 0
+    /// The last column worked out on this line and its offset, so that each token's column is counted
+    /// on from the one before instead of from the line's start.
+    private var counted = (offset: 0, column: 1)
 
     /// Full-line and trailing comments, by line, for narration.
     public private(set) var comments: [(line: Int, text: String, fullLine: Bool)] = []
@@ -29,21 +32,24 @@ public struct Lexer {
         }
     }
 
-    private var location: SourceLocation { location(at: index) }
+    private var location: SourceLocation {
+        mutating get { location(at: index) }
+    }
 
-    private func location(at offset: Int) -> SourceLocation {
-        var column = 1
-        var i = lineStart
+    private mutating func location(at offset: Int) -> SourceLocation {
+        var (i, column) = counted.offset >= lineStart && counted.offset <= offset ? counted : (lineStart, 1)
         while i < offset {
             if bytes[i] & 0xC0 != 0x80 { column += 1 }
             i += 1
         }
+        counted = (offset, column)
         return SourceLocation(fileID: source.fileID, line: line, column: column, offset: offset)
     }
 
     private mutating func newLine(after offset: Int) {
         line += 1
         lineStart = offset + 1
+        counted = (lineStart, 1)
     }
 
     /// The next token.

@@ -121,7 +121,8 @@ public struct Parser {
             diagnostics.append(Diagnostic("expected a statement", at: first.location, length: first.length, note: "statements start with a keyword such as upgrade or wait"))
             return nil
         }
-        var reader = ArgumentReader(keyword: keyword, keywordToken: first, tokens: arguments)
+        // `consume`: the reader takes its tokens off the front, and must not copy a shared array to do so.
+        var reader = ArgumentReader(keyword: keyword, keywordToken: first, tokens: consume arguments)
         let kind = reader.read()
         diagnostics += reader.diagnostics
         guard let kind else { return nil }
