@@ -83,7 +83,7 @@ public struct Checker {
 
     private mutating func check(_ statement: Statement) {
         let kind = statement.kind
-        forEachWord(of: kind) { checker, word in checker.checkVariables(word) }
+        checkVariables(of: kind)
         switch kind {
         case .use(.cluster, _): cluster = true
         case .use(.release, let word): checkReleaseName(word); release = true
@@ -176,9 +176,10 @@ public struct Checker {
         diagnostics.append(Diagnostic("release name '\(name)' would be refused by the API: \(problem)", at: word.location, length: word.length))
     }
 
-    /// Hands every word of a statement to `body` (without collecting them: this runs for every statement).
-    private mutating func forEachWord(of kind: StatementKind, _ body: (inout Checker, Word) -> Void) {
-        func add(_ word: Word?) { if let word { body(&self, word) } }
+    /// Checks the variables of every word of a statement (one by one, without collecting the words: this
+    /// runs for every statement).
+    private mutating func checkVariables(of kind: StatementKind) {
+        func add(_ word: Word?) { if let word { checkVariables(word) } }
         func add(_ target: Target?) { add(target?.namespace); add(target?.cluster) }
         switch kind {
         case .use(_, let w), .chart(let w), .values(let w), .sleep(let w): add(w)
