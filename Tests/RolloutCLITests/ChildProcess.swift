@@ -84,7 +84,14 @@ struct Child: Sendable {
         }
         spawn.closeTheRest()
 
-        let pid = try spawn.run(program, argv, environment.map { "\($0.key)=\($0.value)" })
+        let pid: pid_t
+        do {
+            pid = try spawn.run(program, argv, environment.map { "\($0.key)=\($0.value)" })
+        } catch {
+            for pipe in [input, out, err].compactMap({ $0 }) { pipe.close() }
+            throw error
+        }
+        // The child's ends are the child's now.
         for fd in [input?.read, out?.write, err?.write].compactMap({ $0 }) { close(fd) }
 
         let child = Child(pid: pid, status: Handoff(), out: Handoff(), err: Handoff(), firstLine: Handoff())
@@ -143,6 +150,12 @@ private struct PipePair {
         guard pipe(&fds) == 0 else { throw CLIFailure("pipe: \(String(cString: strerror(errno)))") }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         (read, write) = (fds[0], fds[1])
+    }
+
+    /// Closes both ends (when the child could not be started).
+    func close() {
+        Glibc.close(read)
+        Glibc.close(write)
     }
 }
 
