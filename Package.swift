@@ -143,6 +143,8 @@ let package = Package(
                 "RolloutLanguage", "AutopilotClient", "AutopilotTesting", "AutopilotEmulator",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            // Read from the source tree by the fuzzer and FuzzRegressionTests, not bundled.
+            exclude: ["FuzzCorpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -69,7 +69,7 @@ struct Child: Sendable {
             program = "/bin/sh"
             argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory.path] + argv
         }
-        var spawn = try SpawnSetup()
+        var spawn = SpawnSetup()
         defer { spawn.release() }
         let input = try stdin.map { _ in try PipePair() }
         if let input { spawn.connect(input.read, to: 0) } else { spawn.openNull(on: 0) }
@@ -164,7 +164,7 @@ private struct SpawnSetup {
     private var actions = posix_spawn_file_actions_t()
     private var attributes = posix_spawnattr_t()
 
-    init() throws {
+    init() {
         posix_spawn_file_actions_init(&actions)
         posix_spawnattr_init(&attributes)
         var none = sigset_t()
