@@ -80,17 +80,18 @@ public final class Emulator: Sendable {
 
     private func makeApplication(onPort: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
         let router = Router()
-        router.add(middleware: HuaweiErrorMiddleware())
-        router.add(middleware: FaultMiddleware(store: store))
-        let clock = configuration.now
-        router.add(middleware: SignatureMiddleware(credentials: configuration.credentials, now: clock))
+        // Errors the router answers itself (no route, wrong method) in Huawei's shape; the responder
+        // around it gives them their request id.
+        router.add(middleware: HuaweiErrorMiddleware(addsRequestID: false))
         ControlRoutes.register(on: router, store: store)
         // Compact answers, keys sorted: pretty-printing costs the emulator time on every answer.
         var runtime = OpenAPIRuntime.Configuration()
         runtime.jsonEncodingOptions = [.sortedKeys]
         try! EmulatorAPI(store: store).registerHandlers(on: AlignedParameterTransport(router: router), configuration: runtime)
+        let responder = EmulatorResponder(
+            store: store, credentials: configuration.credentials, now: configuration.now, routes: router.buildResponder())
         return Application(
-            router: router,
+            responder: responder,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in onPort(channel.localAddress?.port ?? 0) },
             logger: Self.quietLogger)

@@ -22,7 +22,7 @@ struct Journal: Sendable {
         let line = Data((JSONValue.object(object).jsonText + "\n").utf8)
         try Paths.ensureStateDirectory()
         if !FileManager.default.fileExists(atPath: file.path) {
-            FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }

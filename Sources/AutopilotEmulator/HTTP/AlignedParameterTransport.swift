@@ -18,11 +18,11 @@ struct AlignedParameterTransport<Context: RequestContext>: ServerTransport {
         path: String
     ) throws {
         guard path.contains("{project_id}") else {
-            try router.register(handler, method: method, path: path)
+            router.register(handler, method: method, path: path)
             return
         }
         let aligned = path.replacingOccurrences(of: "{project_id}", with: "{chart_id}")
-        try router.register(
+        router.register(
             { request, body, metadata in
                 var metadata = metadata
                 metadata.pathParameters["project_id"] = metadata.pathParameters.removeValue(forKey: "chart_id")

@@ -1,5 +1,6 @@
 import AutopilotClient
 import Foundation
+import NIOCore
 import Synchronization
 
 /// The emulator's state: clusters, releases with every version, and charts. Safe under concurrent
@@ -18,6 +19,7 @@ public final class EmulatorStore: Sendable {
     /// The fault rules and deploy time, changeable while running.
     let settings: Mutex<EmulatorSettings>
     private let now: @Sendable () -> Double
+    private let showAnswers = ShowAnswers()
 
     init(
         clusters: [EmulatedCluster], settings: EmulatorSettings, persistence: Persistence?,
@@ -70,6 +72,23 @@ public final class EmulatorStore: Sendable {
             let (cluster, release) = try Self.existing(cluster, namespace, name, in: state, now: now)
             return Self.view(release, release.latest, cluster: cluster, now: now)
         }
+    }
+
+    /// A release as it is now, as the JSON bytes of the `show` answer; nil when there is no such
+    /// release (the generated handler then makes the error answer).
+    func showAnswer(cluster: String, namespace: String, name: String) -> ByteBuffer? {
+        let now = now()
+        let key = ReleaseKey(clusterID: cluster, namespace: namespace, name: name)
+        let found = state.withLock { state in
+            (try? Self.existing(cluster, namespace, name, in: state, now: now))
+                .map { ($0, $1, state.changeCounts[key] ?? 0) }
+        }
+        guard let (cluster, release, changeCount) = found else {
+            showAnswers.forget(key)
+            return nil
+        }
+        let stamp = ShowAnswers.Stamp(changeCount: changeCount, status: release.status(at: now))
+        return showAnswers.body(for: key, at: stamp) { Self.view(release, release.latest, cluster: cluster, now: now) }
     }
 
     /// Every version of a release, oldest first.
