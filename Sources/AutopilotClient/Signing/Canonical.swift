@@ -4,21 +4,24 @@ public enum Canonical {
     static func request(
         _ request: SignableRequest, headers byName: [String: String], signedHeaderNames: [String], algorithm: SigningAlgorithm
     ) -> String {
-        let headers = signedHeaderNames.map { name in
-            "\(name):\((byName[name] ?? "").trimmingWhitespace)\n"
-        }.joined()
-        return [
-            request.method.uppercased(),
-            uri(request.path),
-            query(request.query),
-            headers,
-            signedHeaderNames.joined(separator: ";"),
-            payloadHash(request, headers: byName, algorithm: algorithm),
-        ].joined(separator: "\n")
+        // One string grown in place: method, URI, query, a `name:value` line per signed header,
+        // an empty line, the names, the payload hash.
+        var out = request.method.uppercased()
+        out.reserveCapacity(512)
+        out += "\n" + uri(request.path) + "\n" + query(request.query) + "\n"
+        for name in signedHeaderNames {
+            out += name + ":" + (byName[name] ?? "").trimmingWhitespace + "\n"
+        }
+        out += "\n" + signedHeaderNames.joined(separator: ";") + "\n" + payloadHash(request, headers: byName, algorithm: algorithm)
+        return out
     }
 
     /// Percent-decodes the path, splits it on `/`, encodes each segment, and ends it with `/`.
     public static func uri(_ path: String) -> String {
+        // A path of unreserved bytes and slashes (the API's, in practice) decodes and encodes to itself.
+        if path.utf8.allSatisfy({ $0 == UInt8(ascii: "/") || PercentEncoding.isUnreserved($0) }) {
+            return path.hasSuffix("/") ? path : path + "/"
+        }
         let decoded = PercentEncoding.decode(path)
         var out = decoded.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
             .map { PercentEncoding.encode($0) }
@@ -90,7 +93,7 @@ public enum PercentEncoding {
         String(decoding: decode(text), as: UTF8.self)
     }
 
-    private static func isUnreserved(_ b: UInt8) -> Bool {
+    static func isUnreserved(_ b: UInt8) -> Bool {
         (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39)
             || b == 0x2d || b == 0x2e || b == 0x5f || b == 0x7e
     }

@@ -27,15 +27,6 @@ public enum SigningAlgorithm: String, Sendable, CaseIterable {
         case .hmacSM3: return SM3.hash(Array(bytes)).hexString
         }
     }
-
-    func hexHMAC(key: SymmetricKey, message: [UInt8]) -> String {
-        switch self {
-        case .hmacSHA256:
-            return Array(HMAC<SHA256>.authenticationCode(for: message, using: key)).hexString
-        case .hmacSM3:
-            return SM3.hmac(key: key.withUnsafeBytes { Array($0) }, message: message).hexString
-        }
-    }
 }
 
 /// A request as the signer sees it: the path as sent (already percent-encoded), the raw query pairs,
@@ -67,8 +58,8 @@ public struct SignableRequest: Sendable {
     /// Every header by its lowercased name, the last of a repeated name winning, as the SDK's dict does.
     var headersByLowercasedName: [String: String] {
         var map: [String: String] = [:]
-        map.reserveCapacity(headers.count)
-        for (name, value) in headers { map[name.lowercased()] = value }
+        map.reserveCapacity(headers.count + 3)
+        for (name, value) in headers { map[name.signingLowercased] = value }
         return map
     }
 }
@@ -101,6 +92,9 @@ public struct Signer: Sendable, CustomReflectable {
     public let accessKey: String
     /// The SK as an HMAC key, made once.
     private let hmacKey: SymmetricKey
+    /// An HMAC-SHA256 already keyed with the SK: each signature starts from a copy of it instead of
+    /// hashing the key again.
+    private let keyedHMAC: HMAC<SHA256>
     /// The algorithm to sign with.
     public let algorithm: SigningAlgorithm
 
@@ -108,6 +102,7 @@ public struct Signer: Sendable, CustomReflectable {
     public init(accessKey: String, secretKey: Secret, algorithm: SigningAlgorithm = .hmacSHA256) {
         self.accessKey = accessKey
         self.hmacKey = SymmetricKey(data: Array(secretKey.value.utf8))
+        self.keyedHMAC = HMAC<SHA256>(key: hmacKey)
         self.algorithm = algorithm
     }
 
@@ -118,7 +113,7 @@ public struct Signer: Sendable, CustomReflectable {
     /// already carries an `X-Sdk-Date`, which is then used as the SDK does.
     public func sign(_ request: SignableRequest, host: String, date: Date = Date()) -> SignatureParts {
         var request = request
-        let given = request.headersByLowercasedName
+        var given = request.headersByLowercasedName
         var added: [(name: String, value: String)] = []
         if let type = given["content-type"],
             !type.hasPrefix("application/json"), !type.hasPrefix("application/bson")
@@ -132,9 +127,10 @@ public struct Signer: Sendable, CustomReflectable {
             added.append(("Host", host))
         }
         request.headers += added
-        let signedNames = Set(request.headers.map { $0.name.lowercased() }.filter { !$0.contains("_") })
+        for (name, value) in added { given[name.signingLowercased] = value }
+        let signedNames = given.keys.filter { !$0.utf8.contains(UInt8(ascii: "_")) }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let parts = compute(request, signedHeaderNames: signedNames)
+        let parts = compute(request, headers: given, signedHeaderNames: signedNames)
         return SignatureParts(
             canonicalRequest: parts.canonicalRequest, stringToSign: parts.stringToSign,
             signedHeaders: signedNames.joined(separator: ";"), signature: parts.signature,
@@ -145,17 +141,24 @@ public struct Signer: Sendable, CustomReflectable {
 
     /// Recomputes the signature of a received request over the headers it names as signed.
     public func expectedSignature(of request: SignableRequest, signedHeaderNames: [String]) -> String {
-        compute(request, signedHeaderNames: signedHeaderNames).signature
+        compute(request, headers: request.headersByLowercasedName, signedHeaderNames: signedHeaderNames).signature
     }
 
     private func compute(
-        _ request: SignableRequest, signedHeaderNames: [String]
+        _ request: SignableRequest, headers: [String: String], signedHeaderNames: [String]
     ) -> (canonicalRequest: String, stringToSign: String, signature: String) {
-        let headers = request.headersByLowercasedName
         let canonicalRequest = Canonical.request(request, headers: headers, signedHeaderNames: signedHeaderNames, algorithm: algorithm)
         let date = headers["x-sdk-date"] ?? ""
         let stringToSign = "\(algorithm.rawValue)\n\(date)\n\(algorithm.hexHash(Array(canonicalRequest.utf8)))"
-        let signature = algorithm.hexHMAC(key: hmacKey, message: Array(stringToSign.utf8))
+        let signature: String
+        switch algorithm {
+        case .hmacSHA256:
+            var mac = keyedHMAC
+            mac.update(data: Array(stringToSign.utf8))
+            signature = Array(mac.finalize()).hexString
+        case .hmacSM3:
+            signature = SM3.hmac(key: hmacKey.withUnsafeBytes { Array($0) }, message: Array(stringToSign.utf8)).hexString
+        }
         return (canonicalRequest, stringToSign, signature)
     }
 }
@@ -190,10 +193,28 @@ extension Sequence<UInt8> {
     var hexString: String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
+        out.reserveCapacity(underestimatedCount * 2)
         for byte in self {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0f)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension String {
+    /// Lowercased as Python's `str.lower()` does; ASCII text (every header name in practice) without
+    /// the Unicode tables.
+    var signingLowercased: String {
+        var hasUpper = false
+        for byte in utf8 {
+            if byte >= 0x80 { return lowercased() }
+            if byte >= 0x41 && byte <= 0x5A { hasUpper = true }
+        }
+        guard hasUpper else { return self }
+        return String(unsafeUninitializedCapacity: utf8.count) { out in
+            for (index, byte) in utf8.enumerated() { out[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+            return utf8.count
+        }
     }
 }

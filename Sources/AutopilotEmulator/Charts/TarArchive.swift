@@ -89,9 +89,13 @@ enum TarArchive {
     }
 }
 
-extension String {
+extension StringProtocol {
+    /// The text without any of `set`'s characters at either end. (Reversing the text twice to do
+    /// this was a third of the emulator's time on signed requests.)
     func trimmingCharacters(in set: String) -> String {
-        let unwanted = Set(set)
-        return String(self.drop(while: { unwanted.contains($0) }).reversed().drop(while: { unwanted.contains($0) }).reversed())
+        var text = self[...]
+        while let first = text.first, set.contains(first) { text = text.dropFirst() }
+        while let last = text.last, set.contains(last) { text = text.dropLast() }
+        return String(text)
     }
 }

@@ -108,7 +108,3 @@ struct Authorization {
         guard signedHeaders.allSatisfy({ HTTPField.Name($0) != nil }) else { return nil }
     }
 }
-
-extension Substring {
-    func trimmingCharacters(in set: String) -> String { String(self).trimmingCharacters(in: set) }
-}
