@@ -104,11 +104,13 @@ let package = Package(
         .executableTarget(
             name: "rollout-bench",
             dependencies: [
-                "AutopilotClient", "AutopilotEmulator",
+                "AutopilotClient", "AutopilotEmulator", "RolloutLanguage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Sources/rollout-bench",
             swiftSettings: swiftSettings

@@ -134,7 +134,7 @@ struct ArgumentReader {
         var version: Word?
         var sawTo = false
         while let token = tokens.first {
-            if literal(token) == "to" {
+            if token.isWord("to") {
                 tokens.removeFirst()
                 sawTo = true
                 continue
@@ -160,7 +160,7 @@ struct ArgumentReader {
     private mutating func install() -> StatementKind? {
         let target = readTarget()
         guard let release = requiredWord("release name", example: "install cache from chart af4b699e-...") else { return nil }
-        guard tokens.count >= 2, literal(tokens[0]) == "from", literal(tokens[1]) == "chart" else {
+        guard tokens.count >= 2, tokens[0].isWord("from"), tokens[1].isWord("chart") else {
             diagnostics.append(Diagnostic("expected 'from chart <id>' after the release name", at: tokens.first?.location ?? release.location, note: "install cache from chart af4b699e-..."))
             return nil
         }
@@ -237,7 +237,7 @@ struct ArgumentReader {
 
     /// Takes `<key> <word>` from the arguments.
     private mutating func pair(_ key: String) -> Word? {
-        guard let at = tokens.firstIndex(where: { literal($0) == key }) else { return nil }
+        guard let at = tokens.firstIndex(where: { $0.isWord(key) }) else { return nil }
         let keyToken = tokens.remove(at: at)
         guard at < tokens.count, let word = word(tokens[at]) else {
             diagnostics.append(Diagnostic("'\(key)' needs a value after it", at: keyToken.location, length: keyToken.length))

@@ -144,7 +144,8 @@ public struct Lexer {
         }
         if end == bytes.count || Self.endsWord(bytes[end]) {
             index = end
-            let text = String(decoding: bytes[begin..<end], as: UTF8.self)
+            // Through a buffer pointer: a slice of the array would retain and release its storage.
+            let text = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[begin..<end]), as: UTF8.self) }
             let length = ascii ? end - begin : text.count
             return Token(kind: .word(Word(text, location: start, length: length)), location: start, length: length)
         }

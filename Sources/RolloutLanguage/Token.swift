@@ -78,6 +78,15 @@ public struct Word: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// True when the word is exactly `text` with no variable: cheaper than comparing `literal`, which
+    /// builds a string for a word of parts.
+    func isText(_ text: String) -> Bool {
+        switch storage {
+        case .text(let own): return own == text
+        case .parts: return literal == text
+        }
+    }
+
     /// True when the word is one piece of literal text (or empty): it references no variable.
     var isPlainText: Bool {
         if case .text = storage { return true }
@@ -122,6 +131,12 @@ public enum TokenKind: Sendable, Equatable {
 
 /// A token and where it starts.
 public struct Token: Sendable, Equatable {
+    /// True for a bare word that is exactly `text` (a keyword such as `in` or `for`).
+    func isWord(_ text: String) -> Bool {
+        if case .word(let word) = kind { return word.isText(text) }
+        return false
+    }
+
     /// What it is.
     public var kind: TokenKind
     /// Where it starts.

@@ -1,18 +1,21 @@
 // rollout-bench: the Swift side of scripts/bench. Each subcommand prints one JSON line.
 import ArgumentParser
+import AsyncHTTPClient
 import AutopilotClient
 import AutopilotEmulator
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
+import RolloutLanguage
 import Synchronization
 
 @main
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollout-bench", abstract: "Measurements for scripts/bench.",
-        subcommands: [Latency.self, FleetSetup.self, Fleet.self, BareServer.self])
+        subcommands: [Latency.self, FleetSetup.self, Fleet.self, BareServer.self, CheckPhases.self, RawLatency.self])
 }
 
 func client(_ url: String) throws -> AutopilotClient {
@@ -141,3 +144,59 @@ struct BareServer: AsyncParsableCommand {
         try await app.runService()
     }
 }
+
+/// Where `rollout check`'s time goes: the lexer alone, the lexer and parser, and the whole check, each
+/// the best of five runs over the same text in one process (no process start, no file reading).
+struct CheckPhases: AsyncParsableCommand {
+    @Option var file: String
+
+    func run() async throws {
+        let source = SourceFile(name: file, text: try String(contentsOfFile: file, encoding: .utf8))
+        func best(_ body: () -> Int) -> (Double, Int) {
+            var fastest = Double.infinity
+            var count = 0
+            for _ in 0..<5 {
+                let start = ContinuousClock.now
+                count = body()
+                fastest = min(fastest, seconds(since: start))
+            }
+            return (fastest, count)
+        }
+        let lex = best {
+            var lexer = Lexer(source)
+            var tokens = 0
+            while lexer.next().kind != .end { tokens += 1 }
+            return tokens
+        }
+        let parse = best {
+            var statements = 0
+            _ = Parser.parse(source) { _ in statements += 1 }
+            return statements
+        }
+        let check = best { Checker.problems(in: source).count }
+        print(#"{"lex_ms":\#(lex.0 * 1000),"tokens":\#(lex.1),"parse_ms":\#(parse.0 * 1000),"statements":\#(parse.1),"check_ms":\#(check.0 * 1000),"problems":\#(check.1)}"#)
+    }
+}
+
+/// The transport's floor: `count` sequential `show` calls with async-http-client alone (token auth,
+/// no generated client, no signing, nothing decoded), over one keep-alive connection.
+struct RawLatency: AsyncParsableCommand {
+    @Option var url: String
+    @Option var count = 2000
+
+    func run() async throws {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let target = url + "/autopilot/cam/v3/clusters/\(DemoData.demoClusterID)/namespace/monitoring/releases/testwww"
+        let start = ContinuousClock.now
+        for _ in 0..<count {
+            var request = HTTPClientRequest(url: target)
+            request.headers.add(name: "X-Auth-Token", value: EmulatorCredentials.localToken)
+            let response = try await client.execute(request, timeout: .seconds(10))
+            _ = try await response.body.collect(upTo: 1 << 20)
+        }
+        let total = seconds(since: start)
+        try await client.shutdown()
+        print(#"{"per_call_ms":\#(total * 1000 / Double(count))}"#)
+    }
+}
+
