@@ -33,7 +33,19 @@ public struct Checker {
     public static func problems(
         in source: SourceFile, context: RunContext = RunContext(), environment: [String: String] = [:]
     ) -> [Diagnostic] {
-        diagnose(source, context: context, environment: environment) { _ in }
+        problems(in: source, context: context, environment: environment, halvesFrom: HalvesCheck.minimumBytes)
+    }
+
+    /// `problems(in:)`, reading a script of at least `minimum` bytes in two halves at once.
+    static func problems(
+        in source: SourceFile, context: RunContext, environment: [String: String], halvesFrom minimum: Int
+    ) -> [Diagnostic] {
+        if let split = HalvesCheck.splitPoint(in: source.bytes, minimum: minimum),
+            let problems = HalvesCheck.problems(in: source, splitAt: split, context: context, environment: environment)
+        {
+            return problems
+        }
+        return diagnose(source, context: context, environment: environment) { _ in }
     }
 
     private static func diagnose(
@@ -44,11 +56,15 @@ public struct Checker {
             checker.checkInOrder(statement)
             keep(statement)
         }
-        let all = parseDiagnostics + checker.diagnostics
-        return all.sorted { ($0.location.offset, $0.message) < ($1.location.offset, $1.message) }
+        return sorted(parseDiagnostics + checker.diagnostics)
     }
 
-    private init(context: RunContext, environment: [String: String]) {
+    /// Diagnostics by place.
+    static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.sorted { ($0.location.offset, $0.message) < ($1.location.offset, $1.message) }
+    }
+
+    init(context: RunContext, environment: [String: String]) {
         cluster = context.cluster != nil
         release = context.release != nil
         variables = Set(context.variables.keys)
@@ -60,7 +76,7 @@ public struct Checker {
     }
 
     /// Checks the next statement of a list, then its else branches (each from the context before them).
-    private mutating func checkInOrder(_ statement: Statement) {
+    mutating func checkInOrder(_ statement: Statement) {
         if aborted {
             diagnostics.append(
                 Diagnostic(

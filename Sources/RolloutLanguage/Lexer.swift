@@ -10,6 +10,12 @@ public struct Lexer {
     /// on from the one before instead of from the line's start.
     private var counted = (offset: 0, column: 1)
 
+    /// For a lexer that reads part of a file: the line start where it ends, if a token starts exactly
+    /// there. A string or continued line that runs over it carries the lexer on to the end.
+    private let stop: Int?
+    /// True when it ended at `stop`.
+    private(set) var endedAtStop = false
+
     /// Full-line and trailing comments, by line, for narration.
     public private(set) var comments: [(line: Int, text: String, fullLine: Bool)] = []
     /// Problems found while reading.
@@ -17,8 +23,18 @@ public struct Lexer {
 
     /// A lexer over a source file.
     public init(_ source: SourceFile) {
+        self.init(source, from: 0, stop: nil)
+    }
+
+    /// A lexer over a file from the line start `start`, ending at the line start `stop` if it lands on it.
+    init(_ source: SourceFile, from start: Int, stop: Int?) {
         self.source = source
         self.bytes = source.bytes
+        self.stop = stop
+        index = start
+        lineStart = start
+        line = source.location(of: start).line
+        counted = (start, 1)
     }
 
     /// Every token, ending with `.end`.
@@ -54,6 +70,10 @@ public struct Lexer {
 
     /// The next token.
     public mutating func next() -> Token {
+        if index == stop {
+            endedAtStop = true
+            return Token(kind: .end, location: location, length: 0)
+        }
         skipSpaceAndComments()
         guard index < bytes.count else { return Token(kind: .end, location: location, length: 0) }
         let start = location

@@ -24,14 +24,41 @@ public struct Parser {
     /// complete (with its else branches), so a caller that only looks at each one never holds them all.
     /// Returns every problem found.
     public static func parse(_ source: SourceFile, each body: (Statement) -> Void) -> [Diagnostic] {
-        var parser = Parser(source)
-        parser.statementList(inBlock: false, each: body)
-        return parser.lexer.diagnostics + parser.diagnostics
+        parse(source, part: 0..<source.bytes.count, each: body).diagnostics
     }
 
-    private init(_ source: SourceFile) {
-        lexer = Lexer(source)
-        current = lexer.next()
+    /// How the reading of part of a file ended.
+    struct PartEnd {
+        /// Every problem found.
+        var diagnostics: [Diagnostic]
+        /// True when it ended at the part's end, between two top-level statements: the rest of the
+        /// file can be read on its own. False when it read on to the file's end (a string or
+        /// continued line ran over), or ended inside an else block.
+        var endedCleanly: Bool
+        /// True when it has a top-level `else` with no statement before it in the part: in the whole
+        /// file, that else may belong to a statement before the part.
+        var hasElseWithoutStatement: Bool
+    }
+
+    /// Parses the part of a file from `part`'s start, a line start, to its end, a line start or the
+    /// file's end: see `Lexer.init(_:from:stop:)`.
+    static func parse(_ source: SourceFile, part: Range<Int>, each body: (Statement) -> Void) -> PartEnd {
+        var parser = Parser(Lexer(source, from: part.lowerBound, stop: part.upperBound < source.bytes.count ? part.upperBound : nil))
+        parser.statementList(inBlock: false, each: body)
+        return PartEnd(
+            diagnostics: parser.lexer.diagnostics + parser.diagnostics,
+            endedCleanly: parser.lexer.endedAtStop && !parser.endedInBlock,
+            hasElseWithoutStatement: parser.sawElseWithoutStatement)
+    }
+
+    /// True when the text ended inside an else block.
+    private var endedInBlock = false
+    /// True after a top-level `else` with no statement before it.
+    private var sawElseWithoutStatement = false
+
+    private init(_ lexer: Lexer) {
+        self.lexer = lexer
+        current = self.lexer.next()
     }
 
     private mutating func advance() {
@@ -46,7 +73,10 @@ public struct Parser {
         while true {
             switch current.kind {
             case .end:
-                if inBlock { diagnostics.append(Diagnostic("missing '}' to close the else block", at: current.location)) }
+                if inBlock {
+                    endedInBlock = true
+                    diagnostics.append(Diagnostic("missing '}' to close the else block", at: current.location))
+                }
                 return
             case .newline, .semicolon:
                 advance()
@@ -62,6 +92,7 @@ public struct Parser {
                     statement.elseBranch = statement.elseBranch.map { $0.appending(branch) } ?? branch
                     pending = statement
                 } else {
+                    if !inBlock { sawElseWithoutStatement = true }
                     diagnostics.append(
                         Diagnostic(
                             "'else' with no statement before it", at: elseToken.location, length: 4,

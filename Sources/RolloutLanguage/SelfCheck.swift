@@ -1,6 +1,7 @@
 /// The properties the fuzzer and the regression tests hold the front end to, on any text:
-/// reading and checking never crash, every diagnostic renders, and a script that reads without
-/// problems prints back to text that reads to the same script.
+/// reading and checking never crash, every diagnostic renders, reading in two halves finds what
+/// reading whole finds, and a script that reads without problems prints back to text that reads to
+/// the same script.
 public enum SelfCheck {
     /// Nil when every property holds; else what broke.
     public static func verify(_ text: String) -> String? {
@@ -8,6 +9,12 @@ public enum SelfCheck {
         let (script, diagnostics) = Checker.diagnose(source, context: RunContext(cluster: "c"), environment: ["HOME": "/"])
         for diagnostic in diagnostics where diagnostic.rendered(in: source).isEmpty {
             return "a diagnostic rendered empty: \(diagnostic.message)"
+        }
+        if let split = HalvesCheck.splitPoint(in: source.bytes, minimum: 0),
+            let halves = HalvesCheck.problems(in: source, splitAt: split, context: RunContext(cluster: "c"), environment: ["HOME": "/"]),
+            halves != diagnostics
+        {
+            return "reading in two halves at offset \(split) finds other problems than reading whole"
         }
         guard diagnostics.isEmpty else { return nil }
         let printed = ScriptPrinter.print(script)

@@ -35,6 +35,9 @@ public struct SourceFile: Sendable {
         return SourceLocation(fileID: fileID, line: low + 1, column: column, offset: offset)
     }
 
+    /// The byte offset of each line's start, in order.
+    var lineStartOffsets: [Int] { lineStarts }
+
     /// The text of a line (1-based), without its newline.
     public func line(_ number: Int) -> String {
         guard number >= 1, number <= lineStarts.count else { return "" }
