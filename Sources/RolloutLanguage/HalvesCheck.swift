@@ -4,8 +4,9 @@ import Synchronization
 /// `rollout check` of a long script on two cores: the second half is parsed on a thread of its own
 /// while the first is parsed and checked, then the second half's statements are checked in order.
 /// The halves meet at a line start near the middle; the first half's lexer confirms they meet
-/// between two top-level statements, and when they do not (a string or else block runs over), the
-/// script is read whole instead. The answer is the one reading it whole gives.
+/// between two top-level statements. When they do not (a string, a continued line or an else block
+/// runs over), or an `else` in the second half may belong to a statement in the first, the script is
+/// read whole instead. The answer is the one reading it whole gives.
 enum HalvesCheck {
     /// Scripts shorter than this are read whole: a thread costs more than it saves.
     static let minimumBytes = 256 << 10

@@ -112,7 +112,6 @@ public struct Signer: Sendable, CustomReflectable {
     /// Signs `request` for the endpoint `host` (`name[:port]`) at `date`, unless the request
     /// already carries an `X-Sdk-Date`, which is then used as the SDK does.
     public func sign(_ request: SignableRequest, host: String, date: Date = Date()) -> SignatureParts {
-        var request = request
         var given = request.headersByLowercasedName
         var added: [(name: String, value: String)] = []
         if let type = given["content-type"],
@@ -126,7 +125,6 @@ public struct Signer: Sendable, CustomReflectable {
         if given["host"] == nil {
             added.append(("Host", host))
         }
-        request.headers += added
         for (name, value) in added { given[name.signingLowercased] = value }
         let signedNames = given.keys.filter { !$0.utf8.contains(UInt8(ascii: "_")) }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }

@@ -61,7 +61,6 @@ struct HuaweiErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     private static func describe(_ error: any Error, cause: String) -> String {
         (error as? DecodingError).map(DecodingProblem.describe) ?? cause
     }
-
 }
 
 /// An error answer injected on purpose (`errorRate`).
@@ -92,14 +91,12 @@ enum RequestIDs {
     /// The next id.
     static func next() -> String {
         let count = counter.add(1, ordering: .relaxed).newValue
+        let (high, low) = (mix(count ^ seed.0), mix(count &+ seed.1))
         let digits = Array("0123456789abcdef".utf8)
         return String(unsafeUninitializedCapacity: 32) { out in
-            for (half, word) in [mix(count ^ seed.0), mix(count &+ seed.1)].enumerated() {
-                var bits = word
-                for index in 0..<16 {
-                    out[half * 16 + index] = digits[Int(bits & 0xF)]
-                    bits >>= 4
-                }
+            for index in 0..<16 {
+                out[index] = digits[Int(high >> (4 * index) & 0xF)]
+                out[16 + index] = digits[Int(low >> (4 * index) & 0xF)]
             }
             return 32
         }
