@@ -1,5 +1,8 @@
-import Foundation
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `rollout check` of a long script on two cores: the second half is parsed on a thread of its own
 /// while the first is parsed and checked, then the second half's statements are checked in order.
@@ -15,16 +18,11 @@ enum HalvesCheck {
     static func problems(
         in source: SourceFile, splitAt split: Int, context: RunContext, environment: [String: String]
     ) -> [Diagnostic]? {
-        let second = Background {
-            var statements: [Statement] = []
-            // About a statement per 24 bytes: growing the array by copying was a tenth of the time.
-            statements.reserveCapacity((source.bytes.count - split) / 24)
-            let end = Parser.parse(source, part: split..<source.bytes.count) { statements.append($0) }
-            return (statements, end)
-        }
+        let second = SecondHalf(of: source, from: split)
+        second.start()
         var checker = Checker(context: context, environment: environment)
         let first = Parser.parse(source, part: 0..<split) { checker.checkInOrder($0) }
-        let (statements, secondEnd) = second.value
+        let (statements, secondEnd) = second.finish()
         guard first.endedCleanly, !secondEnd.hasElseWithoutStatement else { return nil }
         for statement in statements { checker.checkInOrder(statement) }
         return Checker.sorted(first.diagnostics + secondEnd.diagnostics + checker.diagnostics)
@@ -51,23 +49,46 @@ enum HalvesCheck {
     }
 }
 
-/// Work on a thread of its own; `value` waits for it.
-private final class Background<Value: Sendable>: Sendable {
-    private let result = Mutex<Value?>(nil)
-    private let done = DispatchSemaphore(value: 0)
+/// The second half of a script, parsed on a thread of its own. `finish()` joins the thread: it has
+/// ended, and let go of everything it held, before the statements are handed over.
+private final class SecondHalf: @unchecked Sendable {
+    private let source: SourceFile
+    private let split: Int
+    // Written by the thread, read after it is joined.
+    private var statements: [Statement] = []
+    private var end: Parser.PartEnd?
+    private var thread: pthread_t?
 
-    init(_ work: @escaping @Sendable () -> Value) {
-        let thread = Thread { [self] in
-            let value = work()
-            result.withLock { $0 = value }
-            done.signal()
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
+    init(of source: SourceFile, from split: Int) {
+        self.source = source
+        self.split = split
     }
 
-    var value: Value {
-        done.wait()
-        return result.withLock { $0! }
+    /// Starts parsing on a new thread, or parses here when no thread can start.
+    func start() {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let started = pthread_create(&thread, nil, { context in
+            Unmanaged<SecondHalf>.fromOpaque(context!).takeRetainedValue().parse()
+            return nil
+        }, context)
+        if started == 0 {
+            self.thread = thread
+        } else {
+            Unmanaged<SecondHalf>.fromOpaque(context).release()
+            parse()
+        }
+    }
+
+    /// Waits for the thread; the statements in order, and how the half ended.
+    func finish() -> ([Statement], Parser.PartEnd) {
+        if let thread { pthread_join(thread, nil) }
+        return (statements, end!)
+    }
+
+    private func parse() {
+        // About a statement per 24 bytes: growing the array by copying was a tenth of the time.
+        statements.reserveCapacity((source.bytes.count - split) / 24)
+        end = Parser.parse(source, part: split..<source.bytes.count) { statements.append($0) }
     }
 }
