@@ -9,7 +9,8 @@ public struct SourceFile: Sendable {
     let bytes: [UInt8]
     /// The name's number in `FileNames`, which every location in this file carries.
     let fileID: Int
-    private let lineStarts: [Int]
+    /// The byte offset of each line's start, in order.
+    let lineStarts: [Int]
 
     /// Wraps a script's text.
     public init(name: String, text: String) {
@@ -34,9 +35,6 @@ public struct SourceFile: Sendable {
         let column = String(decoding: bytes[start..<min(offset, bytes.count)], as: UTF8.self).count + 1
         return SourceLocation(fileID: fileID, line: low + 1, column: column, offset: offset)
     }
-
-    /// The byte offset of each line's start, in order.
-    var lineStartOffsets: [Int] { lineStarts }
 
     /// The text of a line (1-based), without its newline.
     public func line(_ number: Int) -> String {

@@ -45,7 +45,7 @@ import Testing
     func everySplitGivesTheWholeAnswerOrDeclines(_ index: Int) {
         let source = SourceFile(name: "t.rollout", text: Self.corpus[index])
         let whole = Checker.diagnose(source).diagnostics
-        for split in source.lineStartOffsets where split > 0 {
+        for split in source.lineStarts where split > 0 {
             guard let halves = HalvesCheck.problems(in: source, splitAt: split, context: RunContext(), environment: [:]) else { continue }
             #expect(halves == whole, "split at line \(source.location(of: split).line)")
         }
@@ -54,7 +54,7 @@ import Testing
     @Test func splitsThatCannotMeetDecline() {
         let source = SourceFile(name: "t.rollout", text: Self.script)
         func halves(atLine line: Int) -> [Diagnostic]? {
-            HalvesCheck.problems(in: source, splitAt: source.lineStartOffsets[line - 1], context: RunContext(), environment: [:])
+            HalvesCheck.problems(in: source, splitAt: source.lineStarts[line - 1], context: RunContext(), environment: [:])
         }
         #expect(halves(atLine: 5) == nil, "else belongs to the statement before")
         #expect(halves(atLine: 17) == nil, "an else after statements that do not read belongs to one before them")
