@@ -1,58 +1,57 @@
 /// Reads the arguments of one statement by its keyword.
 struct ArgumentReader {
-    let keyword: String
-    let keywordToken: Token
-    var tokens: [Token]
+    let keyword: Keyword
+    let keywordToken: Lexeme
+    var tokens: [Lexeme]
+    /// Makes the tokens' words.
+    let text: TokenText
     var diagnostics: [Diagnostic] = []
 
     static let settings = ["tag", "pull-policy", "value", "chart", "timeout", "interval"] + ParameterFlag.allCases.map(\.rawValue)
     static let expectFields = ["status", "version", "tag", "chart-version", "chart", "pull-policy", "value"]
     static let comparisons = ["==", "!=", "<", "<=", ">", ">="]
 
-    init(keyword: String, keywordToken: Token, tokens: [Token]) {
+    init(keyword: Keyword, keywordToken: Lexeme, tokens: [Lexeme], text: TokenText) {
         self.keyword = keyword
         self.keywordToken = keywordToken
         self.tokens = tokens
+        self.text = text
     }
 
     mutating func read() -> StatementKind? {
         switch keyword {
-        case "use": return use()
-        case "set": return set()
-        case "let": return assign()
-        case "upgrade":
+        case .use: return use()
+        case .set: return set()
+        case .let: return assign()
+        case .upgrade:
             let target = readTarget()
             return .upgrade(release: optionalWord("release name"), target: target)
-        case "rollback": return rollback()
-        case "install": return install()
-        case "uninstall":
+        case .rollback: return rollback()
+        case .install: return install()
+        case .uninstall:
             let target = readTarget()
             return .uninstall(release: optionalWord("release name"), target: target)
-        case "show":
+        case .show:
             let target = readTarget()
             return .show(release: optionalWord("release name"), target: target)
-        case "status":
+        case .status:
             let target = readTarget()
             return .status(release: optionalWord("release name"), target: target)
-        case "history":
+        case .history:
             let target = readTarget()
             return .history(release: optionalWord("release name"), target: target)
-        case "list":
+        case .list:
             let target = readTarget()
             return finish(.list(target: target))
-        case "charts": return finish(.charts)
-        case "chart": return requiredWord("chart id", example: "chart af4b699e-018c-11ec-b8b0-0255ac100b05").flatMap { finish(.chart($0)) }
-        case "values": return requiredWord("chart id", example: "values af4b699e-018c-11ec-b8b0-0255ac100b05").flatMap { finish(.values($0)) }
-        case "wait": return wait()
-        case "expect": return expect()
-        case "sleep": return requiredWord("duration", example: "sleep 30s").flatMap { finish(.sleep($0)) }
-        case "echo": return echo()
-        case "pause": return finish(.pause(tokens.isEmpty ? nil : takeWord()))
-        case "abort": return finish(.abort(tokens.isEmpty ? nil : takeWord()))
-        default:
-            let note = Suggest.closest(to: keyword, in: Parser.keywords).map { "did you mean '\($0)'?" }
-            diagnostics.append(Diagnostic("unknown statement '\(keyword)'", at: keywordToken.location, length: keywordToken.length, note: note))
-            return nil
+        case .charts: return finish(.charts)
+        case .chart: return requiredWord("chart id", example: "chart af4b699e-018c-11ec-b8b0-0255ac100b05").flatMap { finish(.chart($0)) }
+        case .values: return requiredWord("chart id", example: "values af4b699e-018c-11ec-b8b0-0255ac100b05").flatMap { finish(.values($0)) }
+        case .wait: return wait()
+        case .expect: return expect()
+        case .sleep: return requiredWord("duration", example: "sleep 30s").flatMap { finish(.sleep($0)) }
+        case .echo: return echo()
+        case .pause: return finish(.pause(tokens.isEmpty ? nil : takeWord()))
+        case .abort: return finish(.abort(tokens.isEmpty ? nil : takeWord()))
         }
     }
 
@@ -88,7 +87,7 @@ struct ArgumentReader {
         case "interval": return requiredWord("duration", example: "set interval 2s").flatMap { finish(.set(.interval($0))) }
         case "value":
             guard let path = requiredWord("value path", example: "set value basic.storage_size = 20G") else { return nil }
-            guard let op = tokens.first, op.kind == .op("=") else {
+            guard let op = tokens.first, text.isExactly(op, "=") else {
                 diagnostics.append(Diagnostic("expected '=' after the value path", at: tokens.first?.location ?? path.location, note: "set value basic.storage_size = 20G"))
                 return nil
             }
@@ -120,7 +119,7 @@ struct ArgumentReader {
             return nil
         }
         tokens.removeFirst()
-        guard let op = tokens.first, op.kind == .op("=") else {
+        guard let op = tokens.first, text.isExactly(op, "=") else {
             diagnostics.append(Diagnostic("expected '=' after \(name)", at: tokens.first?.location ?? nameToken.location, note: "let \(name) = value"))
             return nil
         }
@@ -134,7 +133,7 @@ struct ArgumentReader {
         var version: Word?
         var sawTo = false
         while let token = tokens.first {
-            if token.isWord("to") {
+            if isWord(token, "to") {
                 tokens.removeFirst()
                 sawTo = true
                 continue
@@ -160,7 +159,7 @@ struct ArgumentReader {
     private mutating func install() -> StatementKind? {
         let target = readTarget()
         guard let release = requiredWord("release name", example: "install cache from chart af4b699e-...") else { return nil }
-        guard tokens.count >= 2, tokens[0].isWord("from"), tokens[1].isWord("chart") else {
+        guard tokens.count >= 2, isWord(tokens[0], "from"), isWord(tokens[1], "chart") else {
             diagnostics.append(Diagnostic("expected 'from chart <id>' after the release name", at: tokens.first?.location ?? release.location, note: "install cache from chart af4b699e-..."))
             return nil
         }
@@ -206,7 +205,7 @@ struct ArgumentReader {
             diagnostics.append(Diagnostic("unknown field '\(name)'", at: fieldToken.location, length: fieldToken.length, note: note))
             return nil
         }
-        guard let opToken = tokens.first, case .op(let op) = opToken.kind, Self.comparisons.contains(op) else {
+        guard let opToken = tokens.first, opToken.kind == .op, case .op(let op) = text.token(for: opToken).kind, Self.comparisons.contains(op) else {
             diagnostics.append(Diagnostic("expected a comparison (==, !=, <, <=, >, >=) after '\(name)'", at: tokens.first?.location ?? fieldToken.location, note: "expect \(name) == value"))
             return nil
         }
@@ -219,7 +218,7 @@ struct ArgumentReader {
         var words: [Word] = []
         while let token = tokens.first {
             tokens.removeFirst()
-            switch token.kind {
+            switch text.token(for: token).kind {
             case .word(let word), .string(let word): words.append(word)
             case .op(let op): words.append(Word(op, location: token.location))
             default: break
@@ -236,8 +235,8 @@ struct ArgumentReader {
     }
 
     /// Takes `<key> <word>` from the arguments.
-    private mutating func pair(_ key: String) -> Word? {
-        guard let at = tokens.firstIndex(where: { $0.isWord(key) }) else { return nil }
+    private mutating func pair(_ key: StaticString) -> Word? {
+        guard let at = tokens.firstIndex(where: { isWord($0, key) }) else { return nil }
         let keyToken = tokens.remove(at: at)
         guard at < tokens.count, let word = word(tokens[at]) else {
             diagnostics.append(Diagnostic("'\(key)' needs a value after it", at: keyToken.location, length: keyToken.length))
@@ -271,16 +270,13 @@ struct ArgumentReader {
         return word
     }
 
-    private func word(_ token: Token) -> Word? {
-        switch token.kind {
-        case .word(let word), .string(let word): return word
-        default: return nil
-        }
-    }
+    private func word(_ token: Lexeme) -> Word? { text.word(of: token) }
 
-    private func literal(_ token: Token) -> String? {
-        if case .word(let word) = token.kind { return word.literal }
-        return nil
+    private func literal(_ token: Lexeme) -> String? { text.literal(of: token) }
+
+    /// True for a bare word that is exactly `keyword` (such as `in` or `for`).
+    private func isWord(_ token: Lexeme, _ keyword: StaticString) -> Bool {
+        token.kind == .word && text.isExactly(token, keyword)
     }
 
     private mutating func finish(_ kind: StatementKind) -> StatementKind? {
@@ -289,21 +285,21 @@ struct ArgumentReader {
         return nil
     }
 
-    private mutating func unexpected(_ token: Token) {
-        diagnostics.append(Diagnostic("unexpected '\(tokenText(token))' after \(keyword)", at: token.location, length: token.length, note: Help.syntax(of: keyword).map { "usage: \($0)" }))
+    private mutating func unexpected(_ token: Lexeme) {
+        diagnostics.append(Diagnostic("unexpected '\(tokenText(token))' after \(keyword.rawValue)", at: token.location, length: token.length, note: Help.syntax(of: keyword.rawValue).map { "usage: \($0)" }))
     }
 
     private mutating func unexpected(_ word: Word) {
-        diagnostics.append(Diagnostic("unexpected '\(word)' after \(keyword)", at: word.location, length: word.length, note: Help.syntax(of: keyword).map { "usage: \($0)" }))
+        diagnostics.append(Diagnostic("unexpected '\(word)' after \(keyword.rawValue)", at: word.location, length: word.length, note: Help.syntax(of: keyword.rawValue).map { "usage: \($0)" }))
     }
 
     private mutating func missing(_ what: String, example: String) {
         let end = keywordToken.location
-        diagnostics.append(Diagnostic("\(keyword) needs \(what.hasPrefix("a") ? what : "a \(what)")", at: end, length: keywordToken.length, note: "e.g. \(example)"))
+        diagnostics.append(Diagnostic("\(keyword.rawValue) needs \(what.hasPrefix("a") ? what : "a \(what)")", at: end, length: keywordToken.length, note: "e.g. \(example)"))
     }
 
-    private func tokenText(_ token: Token) -> String {
-        switch token.kind {
+    private func tokenText(_ token: Lexeme) -> String {
+        switch text.token(for: token).kind {
         case .word(let word), .string(let word): return word.description
         case .op(let op): return op
         case .semicolon: return ";"

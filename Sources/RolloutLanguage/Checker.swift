@@ -225,7 +225,11 @@ public struct Checker {
 public enum ReleaseName {
     /// Nil when the API accepts the name, else why not.
     public static func problem(_ name: String) -> String? {
-        let bytes = Array(name.utf8)
+        var name = name
+        return name.withUTF8(problem(in:))
+    }
+
+    private static func problem(in bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard let first = bytes.first, let last = bytes.last else { return "it is empty" }
         func lowerOrDigit(_ b: UInt8) -> Bool { (97...122).contains(b) || (48...57).contains(b) }
         if !(97...122).contains(first) { return "it must start with a lowercase letter" }

@@ -8,7 +8,7 @@ public enum DurationText {
         guard !rest.isEmpty else { return nil }
         while !rest.isEmpty {
             let number = rest.prefix { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }
-            guard !number.isEmpty, let value = Double(Substring(number)), value.isFinite else { return nil }
+            guard !number.isEmpty, let value = Self.number(number), value.isFinite else { return nil }
             rest = rest.dropFirst(number.count)
             let unit = rest.prefix { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }
             rest = rest.dropFirst(unit.count)
@@ -28,6 +28,15 @@ public enum DurationText {
             total += .milliseconds(Int64((value * scale * 1000).rounded()))
         }
         return total
+    }
+
+    /// A number's value: whole numbers of up to 15 digits (exact in a Double) are added up digit by
+    /// digit, as a script's durations almost always are; the rest go through `Double`'s parser.
+    private static func number(_ digits: Substring.UTF8View) -> Double? {
+        guard digits.count <= 15, !digits.contains(UInt8(ascii: ".")) else { return Double(Substring(digits)) }
+        var value = 0
+        for digit in digits { value = value * 10 + Int(digit - UInt8(ascii: "0")) }
+        return Double(value)
     }
 
     /// Writes a duration the short way: `250ms`, `2s`, `1.5s`, `5m`, `1m30s`.

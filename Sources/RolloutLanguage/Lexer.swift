@@ -3,6 +3,8 @@
 public struct Lexer {
     private let source: SourceFile
     private let bytes: [UInt8]
+    /// Makes the text of the tokens this lexer reads.
+    let text: TokenText
     private var index = 0
     private var line = 1
     private var lineStart = 0
@@ -28,12 +30,17 @@ public struct Lexer {
 
     /// A lexer over a file from the line start `start`, ending at the line start `stop` if it lands on it.
     init(_ source: SourceFile, from start: Int, stop: Int?) {
-        self.source = source
-        self.bytes = source.bytes
+        self.init(TokenText(source), from: start, line: source.location(of: start).line, stop: stop)
+    }
+
+    private init(_ text: TokenText, from start: Int, line: Int, stop: Int?) {
+        self.text = text
+        self.source = text.source
+        self.bytes = text.source.bytes
         self.stop = stop
         index = start
         lineStart = start
-        line = source.location(of: start).line
+        self.line = line
         counted = (start, 1)
     }
 
@@ -53,6 +60,9 @@ public struct Lexer {
     }
 
     private mutating func location(at offset: Int) -> SourceLocation {
+        if source.isASCII {
+            return SourceLocation(fileID: source.fileID, line: line, column: offset - lineStart + 1, offset: offset)
+        }
         var (i, column) = counted.offset >= lineStart && counted.offset <= offset ? counted : (lineStart, 1)
         while i < offset {
             if bytes[i] & 0xC0 != 0x80 { column += 1 }
@@ -70,37 +80,64 @@ public struct Lexer {
 
     /// The next token.
     public mutating func next() -> Token {
+        token(for: nextLexeme())
+    }
+
+    /// The next token without its text: what the parser reads. Plain words and strings are only
+    /// measured; the rest are read in full (their problems reported, their lines counted) and read
+    /// again by `token(for:)` when their text is needed.
+    mutating func nextLexeme() -> Lexeme {
         if index == stop {
             endedAtStop = true
-            return Token(kind: .end, location: location, length: 0)
+            return Lexeme(.end, plain: true, from: index, to: index, at: location, length: 0)
         }
         skipSpaceAndComments()
-        guard index < bytes.count else { return Token(kind: .end, location: location, length: 0) }
+        guard index < bytes.count else { return Lexeme(.end, plain: true, from: index, to: index, at: location, length: 0) }
         let start = location
-        let byte = bytes[index]
-        switch byte {
+        let begin = index
+        let kind: Lexeme.Kind
+        switch bytes[index] {
         case UInt8(ascii: "\n"):
             index += 1
-            newLine(after: index - 1)
-            return Token(kind: .newline, location: start, length: 1)
+            newLine(after: begin)
+            kind = .newline
         case UInt8(ascii: ";"):
             index += 1
-            return Token(kind: .semicolon, location: start, length: 1)
+            kind = .semicolon
         case UInt8(ascii: "{"):
             index += 1
-            return Token(kind: .openBrace, location: start, length: 1)
+            kind = .openBrace
         case UInt8(ascii: "}"):
             index += 1
-            return Token(kind: .closeBrace, location: start, length: 1)
+            kind = .closeBrace
         case UInt8(ascii: "\""):
-            return string(start)
-        default:
+            if let plain = plainString(start) { return plain }
+            let token = string(start)
+            return Lexeme(.string, plain: false, from: begin, to: index, at: start, length: token.length)
+        case UInt8(ascii: "="), UInt8(ascii: "!"), UInt8(ascii: "<"), UInt8(ascii: ">"):
             if let op = operatorAt(index) {
                 index += op.utf8.count
-                return Token(kind: .op(op), location: start, length: op.count)
+                kind = .op
+            } else {
+                return word(start, begin: begin)
             }
-            return word(start)
+        default:
+            return word(start, begin: begin)
         }
+        return Lexeme(kind, plain: true, from: begin, to: index, at: start, length: index - begin)
+    }
+
+    /// The token a lexeme from this lexer stands for, with its text.
+    func token(for lexeme: Lexeme) -> Token { text.token(for: lexeme) }
+
+    /// A word or string that is not plain, read again from its start on a lexer of its own (its
+    /// problems were reported the first time).
+    static func reread(_ lexeme: Lexeme, in text: TokenText) -> Token {
+        let start = Int(lexeme.start)
+        var lexer = Lexer(text, from: start, line: lexeme.location.line, stop: nil)
+        lexer.lineStart = text.source.lineStarts[lexeme.location.line - 1]
+        lexer.counted = (start, lexeme.location.column)
+        return lexeme.kind == .word ? lexer.word(lexeme.location) : lexer.string(lexeme.location)
     }
 
     private mutating func skipSpaceAndComments() {
@@ -143,6 +180,18 @@ public struct Lexer {
         }
     }
 
+    /// True for a byte that neither ends a word nor starts an escape or `${`: a set of bytes as bits.
+    private static func isPlainWordByte(_ byte: UInt8) -> Bool {
+        // Not: tab, line feed, carriage return, space, `"`, `$`, `;`, `\`, `{`, `}`.
+        let low: UInt64 = ~(1 << 9 | 1 << 10 | 1 << 13 | 1 << 32 | 1 << 34 | 1 << 36 | 1 << 59)
+        let high: UInt64 = ~(1 << (92 - 64) | 1 << (123 - 64) | 1 << (125 - 64))
+        switch byte {
+        case 0..<64: return low >> UInt64(byte) & 1 == 1
+        case 64..<128: return high >> UInt64(byte - 64) & 1 == 1
+        default: return true
+        }
+    }
+
     private static func endsWord(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: ";"),
@@ -153,22 +202,50 @@ public struct Lexer {
         }
     }
 
-    private mutating func word(_ start: SourceLocation) -> Token {
+    /// A word: measured when plain (no escape, no `${`), else read in full.
+    private mutating func word(_ start: SourceLocation, begin: Int) -> Lexeme {
+        let (end, ascii) = bytes.withUnsafeBufferPointer { buffer in
+            var end = index
+            var high: UInt8 = 0
+            while end < buffer.count, Self.isPlainWordByte(buffer[end]) {
+                high |= buffer[end]
+                end += 1
+            }
+            return (end, high < 0x80)
+        }
+        // A `\` that continues the line ends the word as a space would.
+        if end == bytes.count || Self.endsWord(bytes[end]) || continuesLine(at: end) {
+            index = end
+            return Lexeme(.word, plain: true, from: begin, to: end, at: start, length: ascii ? end - begin : text.string(begin..<end).count)
+        }
+        let token = word(start)
+        return Lexeme(.word, plain: false, from: begin, to: index, at: start, length: token.length)
+    }
+
+    private func continuesLine(at offset: Int) -> Bool {
+        bytes[offset] == UInt8(ascii: "\\") && offset + 1 < bytes.count && bytes[offset + 1] == UInt8(ascii: "\n")
+    }
+
+    /// A string with no escape, no `${` and no line end inside: measured, or nil to read it in full.
+    private mutating func plainString(_ start: SourceLocation) -> Lexeme? {
         let begin = index
-        // Most words are plain text: no escape, no `${`. They are one slice of the source.
-        var end = index
+        var end = index + 1
         var ascii = true
-        while end < bytes.count, !Self.endsWord(bytes[end]), bytes[end] != UInt8(ascii: "\\"), bytes[end] != UInt8(ascii: "$") {
-            ascii = ascii && bytes[end] < 0x80
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "\n") { return nil }
+            ascii = ascii && byte < 0x80
             end += 1
         }
-        if end == bytes.count || Self.endsWord(bytes[end]) {
-            index = end
-            // Through a buffer pointer: a slice of the array would retain and release its storage.
-            let text = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[begin..<end]), as: UTF8.self) }
-            let length = ascii ? end - begin : text.count
-            return Token(kind: .word(Word(text, location: start, length: length)), location: start, length: length)
-        }
+        guard end < bytes.count else { return nil }
+        index = end + 1
+        return Lexeme(.string, plain: true, from: begin, to: index, at: start, length: ascii ? index - begin : text.string(begin..<index).count)
+    }
+
+    /// A word read in full, with its parts.
+    private mutating func word(_ start: SourceLocation) -> Token {
+        let begin = index
         var parts: [WordPart] = []
         var literal: [UInt8] = []
         while index < bytes.count, !Self.endsWord(bytes[index]) {

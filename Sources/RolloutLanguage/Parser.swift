@@ -1,14 +1,11 @@
 /// Reads tokens into statements, collecting every problem instead of stopping at the first.
 public struct Parser {
     /// Every statement keyword, for completion and did-you-mean.
-    public static let keywords = [
-        "use", "set", "let", "upgrade", "rollback", "install", "uninstall", "show", "status", "list", "history",
-        "charts", "chart", "values", "wait", "expect", "sleep", "echo", "pause", "abort", "else",
-    ]
+    public static let keywords = Keyword.allCases.map(\.rawValue) + ["else"]
 
     /// Tokens are read one at a time as the parser moves on, so a long script is never held as tokens.
     private var lexer: Lexer
-    private var current: Token
+    private var current: Lexeme
     private var commentsSeen = 0
     private var commentsByLine: [Int: String] = [:]
     private(set) var diagnostics: [Diagnostic] = []
@@ -58,11 +55,16 @@ public struct Parser {
 
     private init(_ lexer: Lexer) {
         self.lexer = lexer
-        current = self.lexer.next()
+        current = self.lexer.nextLexeme()
     }
 
     private mutating func advance() {
-        if current.kind != .end { current = lexer.next() }
+        if current.kind != .end { current = lexer.nextLexeme() }
+    }
+
+    /// True when the current token is the bare word `else`.
+    private var atElse: Bool {
+        lexer.text.isExactly(current, "else")
     }
 
     /// Statements up to the end (or the `}` of a block); each goes to `body` once the next one shows
@@ -84,7 +86,7 @@ public struct Parser {
                 if inBlock { return }
                 diagnostics.append(Diagnostic("'}' without an else block to close", at: current.location))
                 advance()
-            case .word(let word) where word.literal == "else":
+            case .word where atElse:
                 let elseToken = current
                 advance()
                 guard let branch = elseBranch(after: elseToken) else { continue }
@@ -107,7 +109,7 @@ public struct Parser {
         }
     }
 
-    private mutating func elseBranch(after elseToken: Token) -> ElseBranch? {
+    private mutating func elseBranch(after elseToken: Lexeme) -> ElseBranch? {
         if current.kind == .openBrace {
             advance()
             var body: [Statement] = []
@@ -119,7 +121,7 @@ public struct Parser {
         case .newline, .semicolon, .end, .closeBrace:
             diagnostics.append(Diagnostic("'else' needs a statement after it", at: elseToken.location, length: 4, note: "e.g. else rollback 1"))
             return nil
-        case .word(let word) where word.literal == "else":
+        case .word where atElse:
             diagnostics.append(Diagnostic("'else' cannot follow 'else' on the same line", at: current.location, length: 4))
             return nil
         default:
@@ -131,7 +133,7 @@ public struct Parser {
     /// One statement: the keyword and its arguments up to `;`, a newline, `}` or the end.
     private mutating func statement() -> Statement? {
         let first = current
-        var arguments: [Token] = []
+        var arguments: [Lexeme] = []
         arguments.reserveCapacity(8)
         advance()
         while true {
@@ -148,12 +150,17 @@ public struct Parser {
             }
             break
         }
-        guard case .word(let keywordWord) = first.kind, let keyword = keywordWord.literal else {
-            diagnostics.append(Diagnostic("expected a statement", at: first.location, length: first.length, note: "statements start with a keyword such as upgrade or wait"))
+        guard let keyword = Keyword(first, in: lexer.text) else {
+            if let text = lexer.text.literal(of: first) {
+                let note = Suggest.closestKeyword(text).map { "did you mean '\($0)'?" }
+                diagnostics.append(Diagnostic("unknown statement '\(text)'", at: first.location, length: first.length, note: note))
+            } else {
+                diagnostics.append(Diagnostic("expected a statement", at: first.location, length: first.length, note: "statements start with a keyword such as upgrade or wait"))
+            }
             return nil
         }
         // `consume`: the reader takes its tokens off the front, and must not copy a shared array to do so.
-        var reader = ArgumentReader(keyword: keyword, keywordToken: first, tokens: consume arguments)
+        var reader = ArgumentReader(keyword: keyword, keywordToken: first, tokens: consume arguments, text: lexer.text)
         let kind = reader.read()
         diagnostics += reader.diagnostics
         guard let kind else { return nil }

@@ -78,15 +78,6 @@ public struct Word: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// True when the word is exactly `text` with no variable: cheaper than comparing `literal`, which
-    /// builds a string for a word of parts.
-    func isText(_ text: String) -> Bool {
-        switch storage {
-        case .text(let own): return own == text
-        case .parts: return literal == text
-        }
-    }
-
     /// True when the word is one piece of literal text (or empty): it references no variable.
     var isPlainText: Bool {
         if case .text = storage { return true }
@@ -131,16 +122,42 @@ public enum TokenKind: Sendable, Equatable {
 
 /// A token and where it starts.
 public struct Token: Sendable, Equatable {
-    /// True for a bare word that is exactly `text` (a keyword such as `in` or `for`).
-    func isWord(_ text: String) -> Bool {
-        if case .word(let word) = kind { return word.isText(text) }
-        return false
-    }
-
     /// What it is.
     public var kind: TokenKind
     /// Where it starts.
     public var location: SourceLocation
     /// Its length in characters.
     public var length: Int
+}
+
+/// A token as the parser reads it: its kind, its bytes in the source and where it starts, and no
+/// text of its own, so it copies as plain bytes. `Lexer.token(for:)` makes the full token.
+struct Lexeme {
+    /// What it is.
+    enum Kind: UInt8 { case word, string, op, semicolon, newline, openBrace, closeBrace, end }
+
+    /// What it is.
+    var kind: Kind
+    /// For a word: no escape and no `${`, so its bytes are its text. For a string: the same for
+    /// what is between its quotes, with no line end. True for every other kind.
+    var plain: Bool
+    private var storedLength: Int32
+    /// Its first byte.
+    var start: Int32
+    /// The byte after it.
+    var end: Int32
+    /// Where it starts.
+    var location: SourceLocation
+
+    /// Its length in characters.
+    var length: Int { Int(storedLength) }
+
+    init(_ kind: Kind, plain: Bool, from start: Int, to end: Int, at location: SourceLocation, length: Int) {
+        self.kind = kind
+        self.plain = plain
+        self.start = Int32(clamping: start)
+        self.end = Int32(clamping: end)
+        self.location = location
+        self.storedLength = Int32(clamping: length)
+    }
 }
