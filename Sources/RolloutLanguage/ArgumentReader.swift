@@ -237,12 +237,13 @@ struct ArgumentReader {
     /// Takes `<key> <word>` from the arguments.
     private mutating func pair(_ key: StaticString) -> Word? {
         guard let at = tokens.firstIndex(where: { isWord($0, key) }) else { return nil }
-        let keyToken = tokens.remove(at: at)
-        guard at < tokens.count, let word = word(tokens[at]) else {
+        let keyToken = tokens[at]
+        guard at + 1 < tokens.count, let word = word(tokens[at + 1]) else {
+            tokens.remove(at: at)
             diagnostics.append(Diagnostic("'\(key)' needs a value after it", at: keyToken.location, length: keyToken.length))
             return nil
         }
-        tokens.remove(at: at)
+        tokens.removeSubrange(at...at + 1)
         return word
     }
 
@@ -276,7 +277,7 @@ struct ArgumentReader {
 
     /// True for a bare word that is exactly `keyword` (such as `in` or `for`).
     private func isWord(_ token: Lexeme, _ keyword: StaticString) -> Bool {
-        token.kind == .word && text.isExactly(token, keyword)
+        token.kind == .word && token.end - token.start == keyword.utf8CodeUnitCount && text.isExactly(token, keyword)
     }
 
     private mutating func finish(_ kind: StatementKind) -> StatementKind? {

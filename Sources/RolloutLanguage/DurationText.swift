@@ -3,26 +3,32 @@ public enum DurationText {
     /// Parses a duration; nil when the text is not one (a bare number has no unit and is refused).
     /// Reads UTF-8 bytes: numbers and units are ASCII, and any other character makes it not a duration.
     public static func parse(_ text: String) -> Duration? {
+        var text = text
+        return text.withUTF8(parse(bytes:))
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Duration? {
+        guard !bytes.isEmpty else { return nil }
         var total = Duration.zero
-        var rest = Substring(text).utf8
-        guard !rest.isEmpty else { return nil }
-        while !rest.isEmpty {
-            let number = rest.prefix { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }
-            guard !number.isEmpty, let value = Self.number(number), value.isFinite else { return nil }
-            rest = rest.dropFirst(number.count)
-            let unit = rest.prefix { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }
-            rest = rest.dropFirst(unit.count)
+        var index = 0
+        while index < bytes.count {
+            let numberStart = index
+            var whole = true
+            while index < bytes.count, (bytes[index] >= UInt8(ascii: "0") && bytes[index] <= UInt8(ascii: "9")) || bytes[index] == UInt8(ascii: ".") {
+                if bytes[index] == UInt8(ascii: ".") { whole = false }
+                index += 1
+            }
+            guard index > numberStart, let value = number(UnsafeBufferPointer(rebasing: bytes[numberStart..<index]), whole: whole), value.isFinite
+            else { return nil }
+            let unitStart = index
+            while index < bytes.count, (bytes[index] | 0x20) >= UInt8(ascii: "a"), (bytes[index] | 0x20) <= UInt8(ascii: "z") { index += 1 }
             let scale: Double
-            if unit.elementsEqual("ms".utf8) {
-                scale = 0.001
-            } else if unit.elementsEqual("s".utf8) {
-                scale = 1
-            } else if unit.elementsEqual("m".utf8) {
-                scale = 60
-            } else if unit.elementsEqual("h".utf8) {
-                scale = 3600
-            } else {
-                return nil
+            switch (index - unitStart, bytes[unitStart..<index].first, bytes[unitStart..<index].last) {
+            case (2, UInt8(ascii: "m"), UInt8(ascii: "s")): scale = 0.001
+            case (1, UInt8(ascii: "s"), _): scale = 1
+            case (1, UInt8(ascii: "m"), _): scale = 60
+            case (1, UInt8(ascii: "h"), _): scale = 3600
+            default: return nil
             }
             guard value * scale <= 366 * 86400 else { return nil }
             total += .milliseconds(Int64((value * scale * 1000).rounded()))
@@ -32,8 +38,8 @@ public enum DurationText {
 
     /// A number's value: whole numbers of up to 15 digits (exact in a Double) are added up digit by
     /// digit, as a script's durations almost always are; the rest go through `Double`'s parser.
-    private static func number(_ digits: Substring.UTF8View) -> Double? {
-        guard digits.count <= 15, !digits.contains(UInt8(ascii: ".")) else { return Double(Substring(digits)) }
+    private static func number(_ digits: UnsafeBufferPointer<UInt8>, whole: Bool) -> Double? {
+        guard whole, digits.count <= 15 else { return Double(String(decoding: digits, as: UTF8.self)) }
         var value = 0
         for digit in digits { value = value * 10 + Int(digit - UInt8(ascii: "0")) }
         return Double(value)

@@ -8,30 +8,31 @@ enum Keyword: String, CaseIterable {
     init?(_ lexeme: Lexeme, in text: TokenText) {
         guard lexeme.kind == .word, lexeme.plain, lexeme.end > lexeme.start else { return nil }
         let candidate: Keyword
+        let name: StaticString
         switch (lexeme.end - lexeme.start, text.firstByte(of: lexeme)) {
-        case (3, UInt8(ascii: "u")): candidate = .use
-        case (3, UInt8(ascii: "s")): candidate = .set
-        case (3, UInt8(ascii: "l")): candidate = .let
-        case (7, UInt8(ascii: "u")): candidate = .upgrade
-        case (8, UInt8(ascii: "r")): candidate = .rollback
-        case (7, UInt8(ascii: "i")): candidate = .install
-        case (9, UInt8(ascii: "u")): candidate = .uninstall
-        case (4, UInt8(ascii: "s")): candidate = .show
-        case (6, UInt8(ascii: "s")): candidate = .status
-        case (4, UInt8(ascii: "l")): candidate = .list
-        case (7, UInt8(ascii: "h")): candidate = .history
-        case (6, UInt8(ascii: "c")): candidate = .charts
-        case (5, UInt8(ascii: "c")): candidate = .chart
-        case (6, UInt8(ascii: "v")): candidate = .values
-        case (4, UInt8(ascii: "w")): candidate = .wait
-        case (6, UInt8(ascii: "e")): candidate = .expect
-        case (5, UInt8(ascii: "s")): candidate = .sleep
-        case (4, UInt8(ascii: "e")): candidate = .echo
-        case (5, UInt8(ascii: "p")): candidate = .pause
-        case (5, UInt8(ascii: "a")): candidate = .abort
+        case (3, UInt8(ascii: "u")): (candidate, name) = (.use, "use")
+        case (3, UInt8(ascii: "s")): (candidate, name) = (.set, "set")
+        case (3, UInt8(ascii: "l")): (candidate, name) = (.let, "let")
+        case (7, UInt8(ascii: "u")): (candidate, name) = (.upgrade, "upgrade")
+        case (8, UInt8(ascii: "r")): (candidate, name) = (.rollback, "rollback")
+        case (7, UInt8(ascii: "i")): (candidate, name) = (.install, "install")
+        case (9, UInt8(ascii: "u")): (candidate, name) = (.uninstall, "uninstall")
+        case (4, UInt8(ascii: "s")): (candidate, name) = (.show, "show")
+        case (6, UInt8(ascii: "s")): (candidate, name) = (.status, "status")
+        case (4, UInt8(ascii: "l")): (candidate, name) = (.list, "list")
+        case (7, UInt8(ascii: "h")): (candidate, name) = (.history, "history")
+        case (6, UInt8(ascii: "c")): (candidate, name) = (.charts, "charts")
+        case (5, UInt8(ascii: "c")): (candidate, name) = (.chart, "chart")
+        case (6, UInt8(ascii: "v")): (candidate, name) = (.values, "values")
+        case (4, UInt8(ascii: "w")): (candidate, name) = (.wait, "wait")
+        case (6, UInt8(ascii: "e")): (candidate, name) = (.expect, "expect")
+        case (5, UInt8(ascii: "s")): (candidate, name) = (.sleep, "sleep")
+        case (4, UInt8(ascii: "e")): (candidate, name) = (.echo, "echo")
+        case (5, UInt8(ascii: "p")): (candidate, name) = (.pause, "pause")
+        case (5, UInt8(ascii: "a")): (candidate, name) = (.abort, "abort")
         default: return nil
         }
-        guard text.isExactly(lexeme, candidate.rawValue) else { return nil }
+        guard text.isExactly(lexeme, name) else { return nil }
         self = candidate
     }
 }

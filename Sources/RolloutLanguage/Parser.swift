@@ -6,6 +6,7 @@ public struct Parser {
     /// Tokens are read one at a time as the parser moves on, so a long script is never held as tokens.
     private var lexer: Lexer
     private var current: Lexeme
+    private var spareArguments: [Lexeme] = []
     private var commentsSeen = 0
     private var commentsByLine: [Int: String] = [:]
     private(set) var diagnostics: [Diagnostic] = []
@@ -133,8 +134,9 @@ public struct Parser {
     /// One statement: the keyword and its arguments up to `;`, a newline, `}` or the end.
     private mutating func statement() -> Statement? {
         let first = current
+        // One buffer serves every statement's arguments: it is handed to the reader and back.
         var arguments: [Lexeme] = []
-        arguments.reserveCapacity(8)
+        swap(&arguments, &spareArguments)
         advance()
         while true {
             switch current.kind {
@@ -162,6 +164,8 @@ public struct Parser {
         // `consume`: the reader takes its tokens off the front, and must not copy a shared array to do so.
         var reader = ArgumentReader(keyword: keyword, keywordToken: first, tokens: consume arguments, text: lexer.text)
         let kind = reader.read()
+        swap(&spareArguments, &reader.tokens)
+        spareArguments.removeAll(keepingCapacity: true)
         diagnostics += reader.diagnostics
         guard let kind else { return nil }
         return Statement(kind: kind, location: first.location, narration: narration(above: first.location.line))

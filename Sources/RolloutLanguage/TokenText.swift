@@ -35,6 +35,9 @@ final class TokenText: Sendable {
     /// The word of a word or string; nil for other kinds.
     func word(of lexeme: Lexeme) -> Word? {
         guard lexeme.kind == .word || lexeme.kind == .string else { return nil }
+        if lexeme.kind == .word, lexeme.plain {
+            return Word(string(Int(lexeme.start)..<Int(lexeme.end)), location: lexeme.location, length: lexeme.length)
+        }
         switch token(for: lexeme).kind {
         case .word(let word), .string(let word): return word
         default: return nil
@@ -51,12 +54,6 @@ final class TokenText: Sendable {
     /// True for a bare word or an operator that is exactly `text`, compared without making a string.
     func isExactly(_ lexeme: Lexeme, _ text: StaticString) -> Bool {
         text.withUTF8Buffer { matches(lexeme, $0) }
-    }
-
-    /// `isExactly(_:_:)` for a string.
-    func isExactly(_ lexeme: Lexeme, _ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { matches(lexeme, $0) }
     }
 
     /// The first byte of a lexeme with at least one.
