@@ -13,17 +13,35 @@ public struct Statement: Sendable, Equatable {
     public var kind: StatementKind
     /// Where it starts.
     public var location: SourceLocation
+    /// The narration and else branch, which most statements lack, kept in one box: a statement is
+    /// copied as it moves from the parser to the checker, and each stored array is a reference to count.
+    private var extras: Extras?
+
+    private struct Extras: Sendable {
+        var narration: [String]
+        var elseBranch: ElseBranch?
+    }
+
     /// The comment lines directly above it (step mode shows them as narration).
-    public var narration: [String] = []
+    public var narration: [String] {
+        get { extras?.narration ?? [] }
+        set { setExtras(narration: newValue, elseBranch: elseBranch) }
+    }
     /// The `else` that runs when it fails.
-    public var elseBranch: ElseBranch?
+    public var elseBranch: ElseBranch? {
+        get { extras?.elseBranch }
+        set { setExtras(narration: narration, elseBranch: newValue) }
+    }
 
     /// Makes a statement.
     public init(kind: StatementKind, location: SourceLocation, narration: [String] = [], elseBranch: ElseBranch? = nil) {
         self.kind = kind
         self.location = location
-        self.narration = narration
-        self.elseBranch = elseBranch
+        setExtras(narration: narration, elseBranch: elseBranch)
+    }
+
+    private mutating func setExtras(narration: [String], elseBranch: ElseBranch?) {
+        extras = narration.isEmpty && elseBranch == nil ? nil : Extras(narration: narration, elseBranch: elseBranch)
     }
 
     public static func == (lhs: Statement, rhs: Statement) -> Bool {

@@ -174,6 +174,7 @@ public struct Parser {
     private mutating func narration(above line: Int) -> [String] {
         for comment in lexer.comments[commentsSeen...] where comment.fullLine { commentsByLine[comment.line] = comment.text }
         commentsSeen = lexer.comments.count
+        guard !commentsByLine.isEmpty else { return [] }
         var lines: [String] = []
         var number = line - 1
         while let text = commentsByLine[number] {
