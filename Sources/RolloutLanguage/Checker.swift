@@ -9,6 +9,9 @@ public struct Checker {
     /// True after an `abort` with no else: the next statement can never run.
     private var aborted = false
     private(set) var diagnostics: [Diagnostic] = []
+    /// The variable names it found undefined: for a checker started from a guessed state
+    /// (`midway`), the names the real state must not define.
+    private(set) var undefinedNames: Set<String> = []
 
     /// Checks a script; `context` is where it starts, `environment` the variables it may read.
     public static func check(
@@ -71,6 +74,22 @@ public struct Checker {
         self.environment = environment
     }
 
+    /// A checker for the second half of a script, started as most scripts stand at their middle: a
+    /// cluster and a release in use, no abort before, and only the context's variables.
+    static func midway(context: RunContext, environment: [String: String]) -> Checker {
+        var checker = Checker(context: context, environment: environment)
+        checker.cluster = true
+        checker.release = true
+        return checker
+    }
+
+    /// True when this checker's state (at the end of a script's first half) would have checked the
+    /// second half as `guess`, started `midway`, did: the guess's state holds, and nothing the guess
+    /// found undefined is defined.
+    func agrees(with guess: Checker) -> Bool {
+        cluster && release && !aborted && guess.undefinedNames.isDisjoint(with: variables)
+    }
+
     private mutating func check(_ statements: [Statement]) {
         for statement in statements { checkInOrder(statement) }
     }
@@ -93,6 +112,7 @@ public struct Checker {
             inner.aborted = false
             inner.check(current.body)
             diagnostics += inner.diagnostics
+            undefinedNames.formUnion(inner.undefinedNames)
             branch = current.next
         }
     }
@@ -172,6 +192,7 @@ public struct Checker {
         for part in word.parts {
             guard case .variable(let name, let fallback) = part, fallback == nil else { continue }
             if !variables.contains(name) && environment[name] == nil {
+                undefinedNames.insert(name)
                 diagnostics.append(
                     Diagnostic(
                         "undefined variable '\(name)'", at: word.location, length: word.length,

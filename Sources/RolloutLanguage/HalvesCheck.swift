@@ -4,12 +4,13 @@ import Glibc
 import Darwin
 #endif
 
-/// `rollout check` of a long script on two cores: the second half is parsed on a thread of its own
-/// while the first is parsed and checked, then the second half's statements are checked in order.
-/// The halves meet at a line start near the middle; the first half's lexer confirms they meet
-/// between two top-level statements. When they do not (a string, a continued line or an else block
-/// runs over), or an `else` in the second half may belong to a statement in the first, the script is
-/// read whole instead. The answer is the one reading it whole gives.
+/// `rollout check` of a long script on two cores: the halves are parsed and checked at once, the
+/// second on a thread of its own from the state most scripts are in at their middle (`Checker.midway`).
+/// The halves meet at a line start near the middle; the first half's lexer confirms they meet between
+/// two top-level statements. When they do not (a string, a continued line or an else block runs over),
+/// an `else` in the second half may belong to a statement in the first, or the first half ends in
+/// another state than the second assumed, the script is read whole instead. The answer is the one
+/// reading it whole gives.
 enum HalvesCheck {
     /// Scripts shorter than this are read whole: a thread costs more than it saves.
     static let minimumBytes = 256 << 10
@@ -18,14 +19,13 @@ enum HalvesCheck {
     static func problems(
         in source: SourceFile, splitAt split: Int, context: RunContext, environment: [String: String]
     ) -> [Diagnostic]? {
-        let second = SecondHalf(of: source, from: split)
+        let second = SecondHalf(of: source, from: split, checker: .midway(context: context, environment: environment))
         second.start()
         var checker = Checker(context: context, environment: environment)
         let first = Parser.parse(source, part: 0..<split) { checker.checkInOrder($0) }
-        let (statements, secondEnd) = second.finish()
-        guard first.endedCleanly, !secondEnd.hasElseWithoutStatement else { return nil }
-        for statement in statements { checker.checkInOrder(statement) }
-        return Checker.sorted(first.diagnostics + secondEnd.diagnostics + checker.diagnostics)
+        let (guess, secondEnd) = second.finish()
+        guard first.endedCleanly, !secondEnd.hasElseWithoutStatement, checker.agrees(with: guess) else { return nil }
+        return Checker.sorted(first.diagnostics + secondEnd.diagnostics + checker.diagnostics + guess.diagnostics)
     }
 
     /// Where a script may be split: the start of a line near the middle that starts with a letter
@@ -49,46 +49,45 @@ enum HalvesCheck {
     }
 }
 
-/// The second half of a script, parsed on a thread of its own. `finish()` joins the thread: it has
-/// ended, and let go of everything it held, before the statements are handed over.
+/// The second half of a script, parsed and checked on a thread of its own. `finish()` joins the
+/// thread: it has ended, and let go of everything it held, before its checker is handed over.
 private final class SecondHalf: @unchecked Sendable {
     private let source: SourceFile
     private let split: Int
     // Written by the thread, read after it is joined.
-    private var statements: [Statement] = []
+    private var checker: Checker
     private var end: Parser.PartEnd?
     private var thread: pthread_t?
 
-    init(of source: SourceFile, from split: Int) {
+    init(of source: SourceFile, from split: Int, checker: Checker) {
         self.source = source
         self.split = split
+        self.checker = checker
     }
 
-    /// Starts parsing on a new thread, or parses here when no thread can start.
+    /// Starts on a new thread, or reads here when no thread can start.
     func start() {
         let context = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
         let started = pthread_create(&thread, nil, { context in
-            Unmanaged<SecondHalf>.fromOpaque(context!).takeRetainedValue().parse()
+            Unmanaged<SecondHalf>.fromOpaque(context!).takeRetainedValue().parseAndCheck()
             return nil
         }, context)
         if started == 0 {
             self.thread = thread
         } else {
             Unmanaged<SecondHalf>.fromOpaque(context).release()
-            parse()
+            parseAndCheck()
         }
     }
 
-    /// Waits for the thread; the statements in order, and how the half ended.
-    func finish() -> ([Statement], Parser.PartEnd) {
+    /// Waits for the thread; the checker after the half, and how the half ended.
+    func finish() -> (Checker, Parser.PartEnd) {
         if let thread { pthread_join(thread, nil) }
-        return (statements, end!)
+        return (checker, end!)
     }
 
-    private func parse() {
-        // About a statement per 24 bytes: growing the array by copying was a tenth of the time.
-        statements.reserveCapacity((source.bytes.count - split) / 24)
-        end = Parser.parse(source, part: split..<source.bytes.count) { statements.append($0) }
+    private func parseAndCheck() {
+        end = Parser.parse(source, part: split..<source.bytes.count) { checker.checkInOrder($0) }
     }
 }

@@ -62,6 +62,10 @@ import Testing
         #expect(halves(atLine: 12) == nil, "inside an else block")
         #expect(halves(atLine: 16) == nil, "a continued line")
         #expect(halves(atLine: 10) != nil)
+        #expect(halves(atLine: 8) == nil, "the second half reads a variable the first defines")
+        #expect(halves(atLine: 23) == nil, "the first half ends in an abort")
+        #expect(halves(atLine: 3) == nil, "no release is in use yet where the second half starts")
+        #expect(halves(atLine: 19) != nil, "the undefined variable is undefined in the first half too")
     }
 
     @Test func theSplitPointIsALineThatStartsAStatement() {
