@@ -2,7 +2,7 @@
 struct ArgumentReader {
     let keyword: Keyword
     let keywordToken: Lexeme
-    var tokens: [Lexeme]
+    var tokens: ArgumentQueue
     /// Makes the tokens' words.
     let text: TokenText
     var diagnostics: [Diagnostic] = []
@@ -14,7 +14,7 @@ struct ArgumentReader {
     init(keyword: Keyword, keywordToken: Lexeme, tokens: [Lexeme], text: TokenText) {
         self.keyword = keyword
         self.keywordToken = keywordToken
-        self.tokens = tokens
+        self.tokens = ArgumentQueue(tokens)
         self.text = text
     }
 
@@ -236,14 +236,16 @@ struct ArgumentReader {
 
     /// Takes `<key> <word>` from the arguments.
     private mutating func pair(_ key: StaticString) -> Word? {
-        guard let at = tokens.firstIndex(where: { isWord($0, key) }) else { return nil }
+        var at = 0
+        while at < tokens.count, !isWord(tokens[at], key) { at += 1 }
+        guard at < tokens.count else { return nil }
         let keyToken = tokens[at]
         guard at + 1 < tokens.count, let word = word(tokens[at + 1]) else {
             tokens.remove(at: at)
             diagnostics.append(Diagnostic("'\(key)' needs a value after it", at: keyToken.location, length: keyToken.length))
             return nil
         }
-        tokens.removeSubrange(at...at + 1)
+        tokens.remove(at: at, count: 2)
         return word
     }
 
@@ -309,6 +311,33 @@ struct ArgumentReader {
         case .closeBrace: return "}"
         case .end: return "end"
         }
+    }
+}
+
+/// A statement's arguments not yet read, by offset from the first of them: taking the first moves an
+/// index instead of the elements after it.
+struct ArgumentQueue {
+    /// The arguments, read or not: the parser takes the buffer back for the next statement.
+    var storage: [Lexeme]
+    private var start = 0
+
+    init(_ storage: [Lexeme]) { self.storage = storage }
+
+    var isEmpty: Bool { start == storage.count }
+    var count: Int { storage.count - start }
+    var first: Lexeme? { isEmpty ? nil : storage[start] }
+    subscript(offset: Int) -> Lexeme { storage[start + offset] }
+
+    @discardableResult
+    mutating func removeFirst() -> Lexeme {
+        start += 1
+        return storage[start - 1]
+    }
+
+    mutating func removeFirst(_ count: Int) { start += count }
+
+    mutating func remove(at offset: Int, count: Int = 1) {
+        storage.removeSubrange(start + offset..<start + offset + count)
     }
 }
 

@@ -164,7 +164,7 @@ public struct Parser {
         // `consume`: the reader takes its tokens off the front, and must not copy a shared array to do so.
         var reader = ArgumentReader(keyword: keyword, keywordToken: first, tokens: consume arguments, text: lexer.text)
         let kind = reader.read()
-        swap(&spareArguments, &reader.tokens)
+        swap(&spareArguments, &reader.tokens.storage)
         spareArguments.removeAll(keepingCapacity: true)
         diagnostics += reader.diagnostics
         guard let kind else { return nil }
