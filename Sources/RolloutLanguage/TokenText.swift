@@ -16,8 +16,7 @@ final class TokenText: Sendable {
         let range = Int(lexeme.start)..<Int(lexeme.end)
         switch lexeme.kind {
         case .word where lexeme.plain:
-            let word = Word(string(range), location: lexeme.location, length: lexeme.length)
-            return Token(kind: .word(word), location: lexeme.location, length: lexeme.length)
+            return Token(kind: .word(plainWord(lexeme)), location: lexeme.location, length: lexeme.length)
         case .string where lexeme.plain:
             let inside = string(range.lowerBound + 1..<range.upperBound - 1)
             let word = Word(inside, quoted: true, location: lexeme.location, length: lexeme.length)
@@ -35,13 +34,16 @@ final class TokenText: Sendable {
     /// The word of a word or string; nil for other kinds.
     func word(of lexeme: Lexeme) -> Word? {
         guard lexeme.kind == .word || lexeme.kind == .string else { return nil }
-        if lexeme.kind == .word, lexeme.plain {
-            return Word(string(Int(lexeme.start)..<Int(lexeme.end)), location: lexeme.location, length: lexeme.length)
-        }
+        if lexeme.kind == .word, lexeme.plain { return plainWord(lexeme) }
         switch token(for: lexeme).kind {
         case .word(let word), .string(let word): return word
         default: return nil
         }
+    }
+
+    /// A plain word: its bytes are its text.
+    private func plainWord(_ lexeme: Lexeme) -> Word {
+        Word(string(Int(lexeme.start)..<Int(lexeme.end)), location: lexeme.location, length: lexeme.length)
     }
 
     /// The text of a bare word with no variable in it; nil for anything else.
