@@ -17,7 +17,8 @@ let package = Package(
     products: [
         .library(name: "AutopilotClient", targets: ["AutopilotClient"]),
         .library(name: "AutopilotEmulator", targets: ["AutopilotEmulator"]),
-        .library(name: "RolloutLanguage", targets: ["RolloutLanguage"]),
+        .library(name: "RolloutSyntax", targets: ["RolloutSyntax"]),
+        .library(name: "RolloutRuntime", targets: ["RolloutRuntime"]),
         .executable(name: "rollout", targets: ["rollout"]),
     ],
     dependencies: [
@@ -41,9 +42,12 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        // The wire models and the API's rules, with no networking: the language's front end reads them too.
+        .target(name: "AutopilotModels", swiftSettings: swiftSettings),
         .target(
             name: "AutopilotClient",
             dependencies: [
+                "AutopilotModels",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -77,8 +81,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "RolloutLanguage",
-            dependencies: ["AutopilotClient"],
+            name: "RolloutSyntax",
+            dependencies: ["AutopilotModels"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RolloutRuntime",
+            dependencies: ["RolloutSyntax", "AutopilotModels"],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -90,7 +99,7 @@ let package = Package(
         .target(
             name: "RolloutCLI",
             dependencies: [
-                "AutopilotClient", "AutopilotEmulator", "RolloutLanguage", "LineEditor",
+                "AutopilotClient", "AutopilotEmulator", "RolloutSyntax", "RolloutRuntime", "LineEditor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
@@ -99,20 +108,6 @@ let package = Package(
         .executableTarget(
             name: "rollout",
             dependencies: ["RolloutCLI"],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "rollout-bench",
-            dependencies: [
-                "AutopilotClient", "AutopilotEmulator", "RolloutLanguage",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            path: "Sources/rollout-bench",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -140,13 +135,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "RolloutLanguageTests",
+            name: "RolloutSyntaxTests",
             dependencies: [
-                "RolloutLanguage", "AutopilotClient", "AutopilotTesting", "AutopilotEmulator",
+                "RolloutSyntax", "AutopilotModels",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             // Read from the source tree by the fuzzer and FuzzRegressionTests, not bundled.
             exclude: ["FuzzCorpus"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RolloutRuntimeTests",
+            dependencies: ["RolloutRuntime", "RolloutSyntax", "RolloutCLI", "AutopilotClient", "AutopilotTesting", "AutopilotEmulator"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

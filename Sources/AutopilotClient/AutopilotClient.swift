@@ -19,7 +19,8 @@ public final class AutopilotClient: Sendable {
     /// The configuration this client was made with.
     public let configuration: AutopilotConfiguration
     let api: Client
-    private let httpClient: HTTPClient
+    /// The connection pool; none for a client that only shows calls (`wireRequest(for:)`).
+    private let httpClient: HTTPClient?
 
     /// Makes a client with its own connection pool; call `shutdown()` when done.
     public init(configuration: AutopilotConfiguration) throws {
@@ -35,7 +36,8 @@ public final class AutopilotClient: Sendable {
             tls.certificateVerification = .none
             http.tlsConfiguration = tls
         }
-        httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        self.httpClient = httpClient
         let host = configuration.endpoint.hostHeader
         var middlewares: [any ClientMiddleware] = [
             ErrorMiddleware(host: host),
@@ -56,9 +58,19 @@ public final class AutopilotClient: Sendable {
             middlewares: middlewares)
     }
 
+    /// A client whose calls end at a capturing transport, with no middleware: it sends nothing.
+    init(capturingWith transport: CaptureTransport) {
+        configuration = AutopilotConfiguration(
+            endpoint: Endpoint(url: URL(string: "http://plan.invalid")!), credentials: .none)
+        var runtime = OpenAPIRuntime.Configuration()
+        runtime.jsonEncodingOptions = [.sortedKeys]
+        api = Client(serverURL: configuration.endpoint.url, configuration: runtime, transport: transport)
+        httpClient = nil
+    }
+
     /// Closes the connection pool. The client cannot be used after it.
     public func shutdown() async throws {
-        try await httpClient.shutdown()
+        try await httpClient?.shutdown()
     }
 
     /// Runs `body` with a new client and shuts the client down after it, even when it throws.

@@ -80,9 +80,6 @@ public final class LineEditor: Sendable {
         }
     }
 
-    /// True once Ctrl-C was pressed since the last `clearInterrupt()`.
-    public static var interruptPending: Bool { InterruptFlag.peek() }
-
     /// Forgets a Ctrl-C.
     public static func clearInterrupt() { InterruptFlag.clear() }
 }

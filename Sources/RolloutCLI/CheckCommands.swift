@@ -1,7 +1,8 @@
 import ArgumentParser
 import AutopilotClient
 import Foundation
-import RolloutLanguage
+import RolloutRuntime
+import RolloutSyntax
 
 /// `rollout check FILE...`: every problem in each file, like a compiler; nothing is sent.
 struct CheckCommand: AsyncParsableCommand {
@@ -21,7 +22,7 @@ struct CheckCommand: AsyncParsableCommand {
         var failed = false
         for file in files {
             let source = try SourceLoader.load(file)
-            if !ScriptRunner.passesCheck(source, context: context, environment: environment) {
+            if ScriptRunner.checked(source, context: context, environment: environment) == nil {
                 failed = true
             } else {
                 Console.out("\(file): ok")
@@ -48,8 +49,10 @@ struct PlanCommand: AsyncParsableCommand {
         guard let script = ScriptRunner.checked(source, context: context, environment: environment) else {
             throw CLIExit(code: ExitCode.invalid.rawValue)
         }
-        FileHandle.standardOutput.write(Data(Planner.plan(
-            script, name: file, context: context, environment: environment, resolveCluster: { choice.clusterID($0) }).utf8))
+        let plan = await Planner.plan(
+            script, name: file, context: context, environment: environment, resolveCluster: { choice.clusterID($0) },
+            wireRequest: AutopilotClient.wireRequest(for:))
+        FileHandle.standardOutput.write(Data(plan.utf8))
     }
 }
 
@@ -58,22 +61,22 @@ struct JournalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal", abstract: "Show the last changes rollout made (from $XDG_STATE_HOME/rollout/journal.jsonl).")
 
-    @Option(help: "How many entries.") var last: Int = 20
+    @Option(help: "How many changes.") var last: Int = 20
     @Option(help: "human or json.") var output: OutputFormat = .human
 
     func run() async throws {
         guard last > 0 else { throw CLIError("--last must be at least 1", exitCode: 2) }
-        let entries = try Journal.entries(in: Paths.journalFile, last: last)
         switch output {
         case .json:
-            for entry in entries { Console.out(entry.jsonText) }
+            for entry in try Journal.lines(in: Paths.journalFile, lastChanges: last) { Console.out(entry.jsonText) }
         case .human:
+            let entries = try Journal.results(in: Paths.journalFile, last: last)
             guard !entries.isEmpty else {
                 Console.out("no changes yet (\(Paths.journalFile.path))")
                 return
             }
             var table = Table(headers: ["TIME", "ACTION", "RELEASE", "NAMESPACE", "VERSION", "OUTCOME", "REQUEST ID"])
-            table.rows = entries.filter { $0["outcome"] != "sending" }.map { entry in
+            table.rows = entries.map { entry in
                 let before = entry["version_before"]?.scalarText ?? "-"
                 let after = entry["version_after"]?.scalarText ?? "-"
                 return [
@@ -87,8 +90,9 @@ struct JournalCommand: AsyncParsableCommand {
     }
 }
 
-/// Reads script files with a clear error.
+/// Reads script files, with an error that says why one cannot be read.
 enum SourceLoader {
+    /// The file's text as a source.
     static func load(_ file: String) throws -> SourceFile {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             let reason = FileManager.default.fileExists(atPath: file) ? "it is not readable UTF-8 text" : "no such file"

@@ -1,7 +1,8 @@
 import AutopilotClient
 import AutopilotEmulator
 import Foundation
-import RolloutLanguage
+import RolloutRuntime
+import RolloutSyntax
 import Synchronization
 
 /// Tab completion: statements and keywords, then live names from the target (clusters and
@@ -10,8 +11,6 @@ final class Completer: Sendable {
     private let session: Session
     private let context: Mutex<RunContext>
     private let cache = Mutex<[String: (Date, [String])]>([:])
-
-    static let commands = ["help", "context", "vars", "exit"]
 
     init(session: Session, context: RunContext) {
         self.session = session
@@ -25,45 +24,50 @@ final class Completer: Sendable {
     func complete(_ lineBeforeCursor: String, _ word: String) -> [String] {
         let statement = lineBeforeCursor.split(separator: ";", omittingEmptySubsequences: false).last ?? ""
         let words = statement.split(separator: " ").map(String.init)
-        guard let first = words.first else { return Parser.keywords + Self.commands }
-        let previous = words.last ?? ""
-        switch previous {
-        case "in": return namespaces()
-        case "on": return clusters()
-        case "for": return releases()
-        case "to": return words.count >= 3 ? versions(of: words[1]) : []
+        let firstWords = Keyword.allCases.map(\.rawValue) + PromptCommand.allCases.map(\.rawValue)
+        guard let first = words.first else { return firstWords }
+        switch ArgumentWord(rawValue: words.last ?? "") {
+        case .in: return namespaces()
+        case .on: return clusters()
+        case .for: return releases()
+        case .to: return words.count >= 3 ? versions(of: words[1]) : []
         default: break
         }
-        switch (first, words.count) {
-        case ("help", 1): return Parser.keywords
-        case ("use", 1): return UseKind.allCases.map(\.rawValue)
-        case ("use", 2):
-            switch words[1] {
-            case "cluster": return clusters()
-            case "namespace": return namespaces()
+        guard let keyword = Keyword(rawValue: first) else {
+            if PromptCommand(rawValue: first) == .help, words.count == 1 { return Keyword.allCases.map(\.rawValue) }
+            return words.count == 1 ? firstWords : []
+        }
+        let statuses = WaitStatus.allCases.map(\.rawValue)
+        let targetWords = keyword.takesTarget ? [ArgumentWord.in, .on].map(\.rawValue) : []
+        switch (keyword, words.count) {
+        case (.use, 1): return UseKind.allCases.map(\.rawValue)
+        case (.use, 2):
+            switch UseKind(rawValue: words[1]) {
+            case .cluster: return clusters()
+            case .namespace: return namespaces()
             default: return releases()
             }
-        case ("set", 1): return ["tag", "pull-policy", "value", "chart", "timeout", "interval"] + ParameterFlag.allCases.map(\.rawValue)
-        case ("set", 2):
-            switch words[1] {
-            case "chart": return charts()
-            case "pull-policy": return ["IfNotPresent", "Always", "Never"]
-            default: return ParameterFlag(rawValue: words[1]) != nil ? ["on", "off"] : []
+        case (.set, 1): return SettingName.allWords
+        case (.set, 2):
+            if ParameterFlag(rawValue: words[1]) != nil { return [Switch.on, .off].map(\.rawValue) }
+            switch SettingName(rawValue: words[1]) {
+            case .chart: return charts()
+            case .pullPolicy: return PullPolicy.allCases.map(\.rawValue)
+            default: return []
             }
-        case ("wait", 1): return WaitTarget.names
-        case ("wait", _): return ["for", "timeout", "in", "on"]
-        case ("expect", 1): return ["status", "version", "tag", "chart-version", "chart", "pull-policy", "value"]
-        case ("expect", 2): return ["==", "!=", "<", "<=", ">", ">="]
-        case ("expect", 3) where words[1] == "status": return WaitTarget.names
-        case ("rollback", 1): return releases()
-        case ("rollback", 2): return ["to"] + versions(of: words[1])
-        case ("install", 2): return ["from"]
-        case ("install", 3): return ["chart"]
-        case ("install", 4): return charts()
-        case ("chart", 1), ("values", 1): return charts()
-        case ("upgrade", 1), ("uninstall", 1), ("show", 1), ("status", 1), ("history", 1): return releases()
-        case (_, _) where Parser.keywords.contains(first): return ["in", "on"]
-        default: return words.count == 1 ? Parser.keywords + Self.commands : []
+        case (.wait, 1): return statuses
+        case (.wait, _): return [ArgumentWord.for, .timeout].map(\.rawValue) + targetWords
+        case (.expect, 1): return ExpectField.allCases.map(\.rawValue)
+        case (.expect, 2): return Comparison.allCases.map(\.rawValue)
+        case (.expect, 3) where words[1] == ExpectField.status.rawValue: return statuses
+        case (.rollback, 1): return releases()
+        case (.rollback, 2): return [ArgumentWord.to.rawValue] + versions(of: words[1])
+        case (.install, 2): return [ArgumentWord.from.rawValue]
+        case (.install, 3): return [Keyword.chart.rawValue]
+        case (.install, 4): return charts()
+        case (.chart, 1), (.values, 1): return charts()
+        case (_, 1) where keyword.needsRelease: return releases()
+        default: return targetWords
         }
     }
 

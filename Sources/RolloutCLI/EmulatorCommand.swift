@@ -2,7 +2,7 @@ import ArgumentParser
 import AutopilotClient
 import AutopilotEmulator
 import Foundation
-import RolloutLanguage
+import RolloutSyntax
 
 /// `rollout emulator`: the local CCE Autopilot API, standalone.
 struct EmulatorCommand: AsyncParsableCommand {

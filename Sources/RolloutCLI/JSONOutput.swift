@@ -1,6 +1,7 @@
 import AutopilotClient
 import Foundation
-import RolloutLanguage
+import RolloutRuntime
+import RolloutSyntax
 
 /// The JSON form of results, with stable keys; values have their secrets redacted.
 enum JSONOutput {
@@ -37,13 +38,14 @@ enum JSONOutput {
         case .chart(let c): return ["type": "chart", "chart": chart(c)]
         case .values(let id, let values): return ["type": "values", "chart": .string(id), "values": values.redactingSecrets()]
         case .change(let action, let r, let dryRun):
-            return ["type": "change", "action": .string(action), "dry_run": .bool(dryRun), "release": release(r)]
+            return ["type": "change", "action": .string(action.rawValue), "dry_run": .bool(dryRun), "release": release(r)]
         case .waited(let target, let r, let elapsed):
             return [
                 "type": "waited", "target": .string(target), "release": r.map(release) ?? .null,
                 "elapsed_seconds": .double(DurationText.seconds(elapsed)),
             ]
         case .expectation(let text): return ["type": "expectation", "message": .string(text)]
+        case .planned(let text): return ["type": "planned", "message": .string(text)]
         }
     }
 

@@ -1,40 +1,87 @@
 import AutopilotClient
 import Foundation
-import RolloutLanguage
+import RolloutRuntime
+import RolloutSyntax
 
-/// The record of every change rollout made: one JSON line a change in
+/// The record of every change rollout made: one JSON line each in
 /// `$XDG_STATE_HOME/rollout/journal.jsonl`, written and flushed to disk before the script goes on.
+/// A change's intent (outcome `sending`) is written before it is sent, its result after.
 struct Journal: Sendable {
     let file: URL
     let target: String
 
-    /// Appends a change; throws when the journal cannot be written (the run stops then).
-    func append(_ record: ChangeRecord, requestID: String?, at date: Date = Date()) throws {
+    /// A journal line that could not be written: the file and the cause.
+    struct WriteFailure: Error, CustomStringConvertible {
+        var file: String
+        var cause: String
+        var description: String { "the journal \(file) cannot be written: \(cause)" }
+    }
+
+    /// Appends a change and flushes it to disk; throws when it cannot.
+    func append(_ record: ChangeRecord, requestID: String?, at date: Date = Date()) throws(WriteFailure) {
         var object: [String: JSONValue] = [
             "time": .string(ISO8601DateFormatter().string(from: date)), "target": .string(target),
             "cluster": .string(record.cluster), "namespace": .string(record.namespace), "release": .string(record.release),
-            "action": .string(record.action), "outcome": .string(record.outcome), "values": record.values.redactingSecrets(),
+            "action": .string(record.action.rawValue), "outcome": .string(record.outcome.rawValue),
+            "values": record.values.redactingSecrets(),
             "version_before": record.versionBefore.map { .int($0) } ?? .null,
             "version_after": record.versionAfter.map { .int($0) } ?? .null,
             "request_id": requestID.map { .string($0) } ?? .null,
         ]
         if let error = record.error { object["error"] = .string(error) }
         let line = Data((JSONValue.object(object).jsonText + "\n").utf8)
-        try Paths.ensureStateDirectory()
-        if !FileManager.default.fileExists(atPath: file.path) {
-            _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        do {
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            if !FileManager.default.fileExists(atPath: file.path) {
+                _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
+            let handle = try FileHandle(forWritingTo: file)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: line)
+            try handle.synchronize()
+        } catch {
+            throw WriteFailure(file: file.path, cause: Self.cause(of: error))
         }
-        let handle = try FileHandle(forWritingTo: file)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: line)
-        try handle.synchronize()
     }
 
-    /// The last `count` entries, oldest first.
-    static func entries(in file: URL, last count: Int) throws -> [JSONValue] {
+    /// The results of the last `count` changes, oldest first (the `sending` lines left out).
+    static func results(in file: URL, last count: Int) throws -> [JSONValue] {
+        Array(try entries(in: file).filter { !isIntent($0) }.suffix(count))
+    }
+
+    /// Every line of the last `count` changes as written, oldest first: from the intent of the
+    /// oldest of them on (a change still `sending` at the end is among them).
+    static func lines(in file: URL, lastChanges count: Int) throws -> [JSONValue] {
+        let all = try entries(in: file)
+        let results = all.indices.filter { !isIntent(all[$0]) }
+        guard results.count > count else { return all }
+        let oldest = all[results[results.count - count]]
+        let intent = all[..<results[results.count - count]].lastIndex {
+            isIntent($0) && $0["release"] == oldest["release"] && $0["action"] == oldest["action"]
+        }
+        return Array(all[(intent ?? results[results.count - count])...])
+    }
+
+    private static func isIntent(_ entry: JSONValue) -> Bool {
+        entry["outcome"]?.scalarText == ChangeOutcome.sending.rawValue
+    }
+
+    /// Every line of the journal, oldest first.
+    static func entries(in file: URL) throws -> [JSONValue] {
         guard FileManager.default.fileExists(atPath: file.path) else { return [] }
         let text = try String(contentsOf: file, encoding: .utf8)
-        return text.split(separator: "\n").suffix(count).compactMap { try? JSONValue.parse(String($0)) }
+        return text.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+    }
+
+    /// The reason a file operation failed, in a few words.
+    private static func cause(of error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        return nsError.localizedDescription
     }
 }

@@ -1,7 +1,8 @@
 import AutopilotClient
 import Foundation
 import LineEditor
-import RolloutLanguage
+import RolloutRuntime
+import RolloutSyntax
 
 /// The interactive prompt: `rollout demo/monitoring>`, with history, completion, `help`,
 /// `context`, `vars` and `exit`. Ctrl-C stops a running statement or clears the line; Ctrl-D exits.
@@ -13,10 +14,8 @@ struct Prompt {
 
     func run(environment: [String: String], variables: [String: String]) async throws {
         let style = renderer.style
-        let session = try await Session.open(choice, debug: options.debug, style: style)
-        let runner = ScriptRunner(
-            session: session, renderer: renderer,
-            journal: Journal(file: Paths.journalFile, target: session.url.absoluteString), environment: environment)
+        let runner = try await ScriptRunner.open(choice, renderer: renderer, debug: options.debug, environment: environment)
+        let session = runner.session
         let start = RunContext(
             cluster: choice.defaultCluster ?? (choice.isEmbedded ? "demo" : nil),
             namespace: choice.defaultNamespace ?? (choice.isEmbedded ? "default" : nil), variables: variables)
@@ -25,7 +24,7 @@ struct Prompt {
         if confirmChanges {
             let target = session.url.host ?? session.url.absoluteString
             await interpreter.setBeforeStep { info in
-                guard ["install", "upgrade", "rollback", "uninstall"].contains(info.keyword) else { return .run }
+                guard info.statement.keyword.changesRelease else { return .run }
                 FileHandle.standardOutput.write(Data("\(info.text) on \(target)? [y/N] ".utf8))
                 return StepMode.readAnswer()?.lowercased().hasPrefix("y") == true ? .run : .skip
             }
@@ -43,16 +42,14 @@ struct Prompt {
             guard let text = await readStatement(editor, prompt: label) else { break }
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { continue }
-            if handleCommand(trimmed, context: context, style: style) == .exit {
+            if let command = PromptCommand(line: trimmed) {
                 editor.remember(trimmed)
-                break
-            }
-            if Self.commandWords.contains(String(trimmed.split(separator: " ").first ?? "")) {
-                editor.remember(trimmed)
+                if command == .exit || command == .quit { break }
+                handle(command, trimmed, context: context, url: session.url, style: style)
                 continue
             }
             let source = SourceFile(name: "prompt", text: trimmed)
-            let (script, diagnostics) = Checker.diagnose(source, context: context, environment: environment)
+            let (script, diagnostics) = Checker.diagnose(source, scope: context.checkScope(environment: environment))
             editor.remember(Self.historyForm(of: script, text: trimmed))
             guard diagnostics.isEmpty else {
                 for diagnostic in diagnostics { Console.err(diagnostic.rendered(in: source)) }
@@ -62,12 +59,8 @@ struct Prompt {
             _ = await ScriptRunner.run(script, on: interpreter)
         }
         editor.save()
-        await session.close()
+        await runner.close()
     }
-
-    static let commandWords: Set<String> = ["help", "context", "vars", "exit", "quit"]
-
-    enum CommandResult { case handled, exit, notACommand }
 
     /// Reads one statement, with a secondary prompt while a line ends in `\`, a string is open,
     /// or an else block is open. Nil at the end of input.
@@ -91,12 +84,13 @@ struct Prompt {
         }
     }
 
-    /// True while the text continues on the next line.
+    /// True while the text continues on the next line: it ends in `\\`, inside a string, or inside
+    /// an else block.
     static func isOpen(_ text: String) -> Bool {
         if text.hasSuffix("\\") { return true }
         var lexer = Lexer(SourceFile(name: "prompt", text: text))
         let tokens = lexer.tokenize()
-        if lexer.diagnostics.contains(where: { $0.message == "unterminated string" }) { return true }
+        if lexer.endedInString { return true }
         let opened = tokens.filter { $0.kind == .openBrace }.count
         let closed = tokens.filter { $0.kind == .closeBrace }.count
         return opened > closed
@@ -115,51 +109,47 @@ struct Prompt {
                     if let literal = value.literal, !literal.isEmpty { secrets.append(literal) }
                 default: break
                 }
-                var branch = statement.elseBranch
-                while let current = branch {
-                    collect(current.body)
-                    branch = current.next
-                }
+                for branch in statement.elseBranch?.chain ?? [] { collect(branch.body) }
             }
         }
         collect(script.statements)
         return secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "******") }
     }
 
-    private func handleCommand(_ line: String, context: RunContext, style: Style) -> CommandResult {
+    /// Runs one of the prompt's own commands.
+    private func handle(_ command: PromptCommand, _ line: String, context: RunContext, url: URL, style: Style) {
         let words = line.split(separator: " ").map(String.init)
-        switch words.first {
-        case "exit", "quit":
-            return .exit
-        case "help":
+        switch command {
+        case .exit, .quit:
+            break
+        case .help:
             if words.count > 1 {
-                guard let entry = Help.entry(words[1]) else {
-                    let note = Suggest.closestKeyword(words[1]).map { "; did you mean '\($0)'?" } ?? ""
+                guard let keyword = Keyword(rawValue: words[1]) else {
+                    let note = Suggest.closest(to: words[1], in: Keyword.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
                     Console.err("no statement '\(words[1])'\(note)")
-                    return .handled
+                    return
                 }
-                Console.out("\(style.bold(entry.syntax))\n  \(entry.summary)\n  e.g. \(entry.example)")
+                Console.out("\(style.bold(keyword.syntax))\n  \(keyword.summary)\n  e.g. \(keyword.example)")
             } else {
                 var table = Table(headers: ["STATEMENT", "WHAT IT DOES"])
-                table.rows = Help.entries.map { [$0.keyword, $0.summary] }
+                table.rows = Keyword.allCases.map { [$0.rawValue, $0.summary] }
                 Console.out(table.render())
-                Console.out(style.dim("Also: help <statement>, context, vars, exit. Statements end at ; or a newline; Tab completes."))
+                let others = PromptCommand.allCases.filter { $0 != .help && $0 != .quit }.map(\.rawValue).joined(separator: ", ")
+                Console.out(style.dim("Also: help <statement>, \(others). Statements end at ; or a newline; Tab completes."))
             }
-            return .handled
-        case "context":
+        case .context:
             var lines = [
                 "cluster    \(context.cluster.map { "\($0) (\(choice.clusterID($0)))" } ?? "none")",
                 "namespace  \(context.namespace)",
                 "release    \(context.release ?? "none")",
                 "timeout    \(DurationText.format(context.timeout)), interval \(DurationText.format(context.interval))",
-                "target     \(choice.describe(url: nil))",
+                "target     \(choice.describe(url: url))",
             ]
             if !context.change.isEmpty {
                 lines.append("next change: " + Self.describe(context.change))
             }
             Console.out(lines.joined(separator: "\n"))
-            return .handled
-        case "vars":
+        case .vars:
             if context.variables.isEmpty {
                 Console.out(style.dim("no variables; set one with let NAME = value"))
             } else {
@@ -167,9 +157,6 @@ struct Prompt {
                     Console.out("\(name) = \(SecretKeys.isSecret(name) ? "******" : value)")
                 }
             }
-            return .handled
-        default:
-            return .notACommand
         }
     }
 
@@ -181,5 +168,15 @@ struct Prompt {
         if let chart = change.chart { parts.append("chart \(chart)") }
         for (flag, on) in change.flags.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { parts.append("\(flag.rawValue) \(on ? "on" : "off")") }
         return parts.joined(separator: ", ")
+    }
+}
+
+/// The prompt's own commands, beside the language's statements.
+enum PromptCommand: String, CaseIterable {
+    case help, context, vars, exit, quit
+
+    /// The command a line starts with, if it is one.
+    init?(line: String) {
+        self.init(rawValue: String(line.split(separator: " ").first ?? ""))
     }
 }

@@ -1,6 +1,7 @@
 import AutopilotClient
 import Foundation
-import RolloutLanguage
+import RolloutRuntime
+import RolloutSyntax
 import Synchronization
 
 /// Shows run events: one clear line per step, tables for lists and history, live wait progress
@@ -80,6 +81,8 @@ final class Renderer: Sendable {
             Console.err(text)
         case .skipped(let info):
             line(style.dim("↷ skipped \(info.text)"))
+        case .alternative, .alternativeEnded:
+            break
         case .recovered(let info):
             line(style.yellow("↺ \(info.location.fileAndLine) failed and its else recovered; the rollout ends here"))
         }
@@ -103,8 +106,8 @@ final class Renderer: Sendable {
         let mark = style.green("✔")
         switch result {
         case .none: return "\(mark) \(info.text)"
-        case .message(let text): return info.keyword == "echo" ? text : "\(mark) \(text)"
-        case .expectation(let text): return "\(mark) \(text)"
+        case .message(let text): return info.statement.keyword == .echo ? text : "\(mark) \(text)"
+        case .expectation(let text), .planned(let text): return "\(mark) \(text)"
         case .status(let release): return statusLine(release)
         case .release(let release): return block(release)
         case .releases(let releases):
@@ -135,10 +138,10 @@ final class Renderer: Sendable {
             return Self.indented(values.redactingSecrets(), by: 0)
         case .change(let action, let release, let dryRun):
             if dryRun {
-                return "\(mark) \(action) \(release.name) (dry run, nothing changed): would make version \(release.version)"
+                return "\(mark) \(action.rawValue) \(release.name) (dry run, nothing changed): would make version \(release.version)"
             }
-            if action == "uninstall" { return "\(mark) uninstall \(release.name): \(style.status(release.status.rawValue))" }
-            return "\(mark) \(action) \(release.name): version \(release.version) \(style.status(release.status.rawValue))"
+            if action == .uninstall { return "\(mark) uninstall \(release.name): \(style.status(release.status.rawValue))" }
+            return "\(mark) \(action.rawValue) \(release.name): version \(release.version) \(style.status(release.status.rawValue))"
                 + (release.imageTag.map { " (tag \($0))" } ?? "")
         case .waited(let target, let release, let elapsed):
             guard let release else { return "\(mark) \(info.text): gone after \(Self.seconds(elapsed))" }

@@ -1,7 +1,7 @@
 public import ArgumentParser
 import AutopilotClient
 import Foundation
-import RolloutLanguage
+import RolloutRuntime
 
 /// `rollout`: drive CCE Autopilot chart releases from a prompt, a script file, `-c` or stdin.
 public struct RolloutCommand: AsyncParsableCommand {

@@ -2,7 +2,8 @@ import ArgumentParser
 import AutopilotClient
 import Foundation
 import LineEditor
-import RolloutLanguage
+import RolloutRuntime
+import RolloutSyntax
 
 /// `rollout [FILE | - | -c STATEMENTS] [-- NAME=VALUE ...]`: runs a script, or opens the prompt.
 struct RunCommand: AsyncParsableCommand {
@@ -40,11 +41,7 @@ struct RunCommand: AsyncParsableCommand {
         } else if file == "-" || (file == nil && !interactive) {
             source = SourceFile(name: "<stdin>", text: Self.readStandardInput())
         } else if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                let reason = FileManager.default.fileExists(atPath: file) ? "it is not readable UTF-8 text" : "no such file"
-                throw CLIError("cannot read \(file): \(reason)", exitCode: 2)
-            }
-            source = SourceFile(name: file, text: text)
+            source = try SourceLoader.load(file)
         } else {
             source = nil
         }
@@ -52,7 +49,7 @@ struct RunCommand: AsyncParsableCommand {
         let choice = try TargetChoice.resolve(target, environment: environment)
         let color = Self.useColor(output.color, environment: environment) && !fromStdin
         let renderer = Renderer(format: output.output, color: color, live: isatty(1) == 1 && !fromStdin)
-        var context = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: variables)
+        let context = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: variables)
 
         guard let source else {
             try await Prompt(choice: choice, options: output, renderer: renderer, confirmChanges: !yes && !choice.isEmbedded)
@@ -63,18 +60,14 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIExit(code: ExitCode.invalid.rawValue)
         }
         Interrupts.install()
-        let session = try await Session.open(choice, debug: output.debug, style: Style(enabled: color))
-        let runner = ScriptRunner(
-            session: session, renderer: renderer,
-            journal: Journal(file: Paths.journalFile, target: session.url.absoluteString), environment: environment)
-        context.variables = variables
+        let runner = try await ScriptRunner.open(choice, renderer: renderer, debug: output.debug, environment: environment)
         let interpreter = runner.interpreter(context: context)
         if step {
             await interpreter.setBeforeStep(StepMode.decide)
         }
         await interpreter.setPauseHandler(StepMode.pause)
         let code = await ScriptRunner.run(script, on: interpreter)
-        await session.close()
+        await runner.close()
         throw CLIExit(code: code.rawValue)
     }
 

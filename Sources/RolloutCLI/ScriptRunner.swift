@@ -1,63 +1,55 @@
 import AutopilotClient
 import Foundation
 import LineEditor
-import RolloutLanguage
+import RolloutRuntime
+import RolloutSyntax
 
-/// Checks and runs one script against a session, showing events, journaling changes, and turning
-/// Ctrl-C into a cancelled run.
+/// What the prompt and script runs share: a session on the target, the renderer, and the journal,
+/// wired into an interpreter once.
 struct ScriptRunner {
     let session: Session
     let renderer: Renderer
     let journal: Journal
     let environment: [String: String]
 
-    /// Makes an interpreter whose events are shown and journaled.
+    /// Opens a session on the target and wires the renderer and the journal to it.
+    static func open(_ choice: TargetChoice, renderer: Renderer, debug: Bool, environment: [String: String]) async throws -> ScriptRunner {
+        let session = try await Session.open(choice, debug: debug, style: renderer.style)
+        return ScriptRunner(
+            session: session, renderer: renderer, journal: Journal(file: Paths.journalFile, target: session.url.absoluteString),
+            environment: environment)
+    }
+
+    /// Makes an interpreter whose changes are journaled and whose events are shown.
     func interpreter(context: RunContext) -> Interpreter {
-        let renderer = renderer
-        let journal = journal
-        let session = session
+        let (renderer, journal, session) = (renderer, journal, session)
         return Interpreter(
             api: session.client, context: context, environment: environment,
             resolveCluster: { session.choice.clusterID($0) },
-            events: { event in
-                if case .change(_, let record) = event {
-                    do {
-                        let requestID = record.outcome == "sending" ? nil : session.takeChangeRequestID()
-                        try journal.append(record, requestID: requestID)
-                    } catch {
-                        Console.err("warning: could not write the journal \(journal.file.path): \(error.localizedDescription)")
-                    }
-                }
-                renderer.show(event)
-            })
+            journal: { record in
+                let requestID = record.outcome == .sending ? nil : session.takeChangeRequestID()
+                try journal.append(record, requestID: requestID)
+            },
+            events: { renderer.show($0) })
     }
 
-    /// Diagnoses a source; prints every problem; nil when it has errors.
+    /// Parses and checks a source; prints every problem; nil when there is one.
     static func checked(_ source: SourceFile, context: RunContext, environment: [String: String]) -> Script? {
-        let (script, diagnostics) = Checker.diagnose(source, context: context, environment: environment)
-        return report(diagnostics, in: source) ? script : nil
-    }
-
-    /// Diagnoses a source without keeping its statements (`rollout check`); prints every problem; false
-    /// when it has errors.
-    static func passesCheck(_ source: SourceFile, context: RunContext, environment: [String: String]) -> Bool {
-        report(Checker.problems(in: source, context: context, environment: environment), in: source)
-    }
-
-    /// Prints diagnostics; true when none is an error.
-    private static func report(_ diagnostics: [Diagnostic], in source: SourceFile) -> Bool {
+        let (script, diagnostics) = Checker.diagnose(source, scope: context.checkScope(environment: environment))
         for diagnostic in diagnostics { Console.err(diagnostic.rendered(in: source)) }
-        return !diagnostics.contains { $0.severity == .error }
+        return diagnostics.isEmpty ? script : nil
     }
 
-    /// Runs a checked script; Ctrl-C cancels it.
+    /// Runs a checked script. The first Ctrl-C cancels it (a change in flight is read back to learn
+    /// its outcome); a second stops that read-back.
     static func run(_ script: Script, on interpreter: Interpreter) async -> ExitCode {
         let task = Task { await interpreter.run(script) }
         let watcher = Task {
+            var interrupts = 0
             while !Task.isCancelled {
                 if Interrupts.take() {
-                    task.cancel()
-                    return
+                    interrupts += 1
+                    if interrupts == 1 { task.cancel() } else { interpreter.skipReadBack() }
                 }
                 try? await Task.sleep(for: .milliseconds(50))
             }
@@ -66,4 +58,7 @@ struct ScriptRunner {
         watcher.cancel()
         return code
     }
+
+    /// Closes the session.
+    func close() async { await session.close() }
 }

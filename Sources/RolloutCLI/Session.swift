@@ -1,7 +1,7 @@
 import AutopilotClient
 import AutopilotEmulator
 import Foundation
-import RolloutLanguage
+import RolloutSyntax
 import Synchronization
 
 /// A connected target: the client, the embedded emulator when there is one, and what the

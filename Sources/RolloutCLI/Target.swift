@@ -1,7 +1,6 @@
 import AutopilotClient
 import AutopilotEmulator
 import Foundation
-import RolloutLanguage
 
 /// Where statements go, resolved from flags, then the environment, then the profile: a cloud
 /// endpoint with credentials, or, with no cloud configured, the embedded emulator.
@@ -77,10 +76,10 @@ struct TargetChoice {
     func clusterID(_ written: String) -> String { clusterAliases[written] ?? written }
 
     /// One line naming the target, for the prompt's banner.
-    func describe(url: URL?) -> String {
+    func describe(url: URL) -> String {
         switch kind {
         case .embedded:
-            return "the local emulator at \(url?.absoluteString ?? "?") with demo data (no cloud account needed)"
+            return "the local emulator at \(url.absoluteString) with demo data (no cloud account needed)"
         case .remote(let endpoint, let region):
             var parts = [endpoint.description]
             if let region { parts.append("region \(region)") }

@@ -1,4 +1,4 @@
-import RolloutLanguage
+import RolloutSyntax
 
 /// `NAME=VALUE` words from after `--`.
 enum Assignments {
@@ -9,8 +9,8 @@ enum Assignments {
                 throw CLIError("'\(word)' after -- is not NAME=VALUE", exitCode: 2)
             }
             let name = String(word[..<equals])
-            guard name.first.map({ !$0.isNumber }) == true, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-                throw CLIError("'\(name)' is not a variable name (letters, digits and _)", exitCode: 2)
+            guard VariableName.isValid(name) else {
+                throw CLIError("'\(name)' is not a variable name: \(VariableName.rule)", exitCode: 2)
             }
             variables[name] = String(word[word.index(after: equals)...])
         }

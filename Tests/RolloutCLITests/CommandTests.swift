@@ -116,7 +116,7 @@ import Testing
         let rollout = try RolloutProcess()
         let result = try await rollout.run(["plan", "scripts/rollback-drill.rollout"])
         #expect(result.code == 0)
-        #expect(result.out.contains(#"{"action":"rollback","chart_id":"<chart of that version>","parameters":{"release_version":1},"values":{}}"#))
+        #expect(result.out.contains(#"{"action":"rollback","chart_id":"<the release's chart>","parameters":{"release_version":1},"values":{}}"#))
         #expect(!FileManager.default.fileExists(atPath: rollout.journal.path))
     }
 

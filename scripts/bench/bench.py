@@ -17,7 +17,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROLLOUT = os.path.join(ROOT, ".build/release/rollout")
-BENCH = os.path.join(ROOT, ".build/release/rollout-bench")
+BENCH = os.path.join(ROOT, "Benchmarks/.build/release/rollout-bench")
 PYTHON = os.path.join(ROOT, ".venv/bin/python")
 PEER = os.path.join(ROOT, "scripts/bench/peer.py")
 WORK = tempfile.mkdtemp(prefix="rollout-bench-")

@@ -1,4 +1,7 @@
 // libFuzzer entry: the rollout language's front end, and JSONValue's reader and writer, on arbitrary bytes.
+import AutopilotModels
+import RolloutSyntax
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func rolloutFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = UnsafeBufferPointer(start: data, count: size)

@@ -355,17 +355,10 @@ public final class EmulatorStore: Sendable {
         return chart
     }
 
-    /// The release name rule of the API: a lowercase letter first; lowercase letters, digits and
-    /// `-`; a letter or digit last; at most 53 characters.
+    /// Refuses a release name the API would refuse (`ReleaseName`), with the API's kind of message.
     static func validate(releaseName name: String) throws(EmulatorError) {
-        let bytes = Array(name.utf8)
-        func isLowerOrDigit(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) }
-        guard let first = bytes.first, let last = bytes.last, first >= 0x61 && first <= 0x7a, isLowerOrDigit(last),
-            bytes.count <= 53, bytes.allSatisfy({ isLowerOrDigit($0) || $0 == 0x2d })
-        else {
-            throw .badRequest(
-                "Invalid release name '\(name.prefix(64))': it must start with a lowercase letter, hold only lowercase letters, digits and '-', end with a letter or digit, and be at most 53 characters"
-            )
+        if let problem = ReleaseName.problem(name) {
+            throw .badRequest("Invalid release name '\(name.prefix(64))': \(problem)")
         }
     }
 

@@ -1,0 +1,139 @@
+import Foundation
+/// Every failure of an Autopilot call: an API error answer, a transport failure, a garbled answer,
+/// or a change whose outcome could not be known.
+///
+/// Prints on one line what a user pastes into a support ticket:
+/// `HTTP 404 CCE.01404001: Release not found (request id 1a2b...)`.
+public struct AutopilotError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, as a small extensible set of kinds.
+    public struct Kind: Hashable, Sendable, CustomStringConvertible {
+        private enum Code: String { case api, transport, invalidResponse, outcomeUnknown, invalidRequest, cancelled }
+        private let code: Code
+
+        /// The service answered with an HTTP error status.
+        public static let api = Kind(code: .api)
+        /// The request did not complete: refused, reset, timed out, TLS, DNS.
+        public static let transport = Kind(code: .transport)
+        /// The service answered something that is not the documented shape.
+        public static let invalidResponse = Kind(code: .invalidResponse)
+        /// A change may or may not have been applied; see `readBack`.
+        public static let outcomeUnknown = Kind(code: .outcomeUnknown)
+        /// The call was refused before sending (a bad argument).
+        public static let invalidRequest = Kind(code: .invalidRequest)
+        /// The calling task was cancelled.
+        public static let cancelled = Kind(code: .cancelled)
+
+        /// A short, payload-free name for logs.
+        public var description: String { code.rawValue }
+    }
+
+    /// What kind of failure this is.
+    public var kind: Kind
+    /// The HTTP status, for API errors.
+    public var httpStatus: Int?
+    /// The service's `error_code`, when it gave one.
+    public var errorCode: String?
+    /// The service's `error_msg`, or what went wrong in words.
+    public var message: String
+    /// The `X-Request-Id` of the answer, when there was one.
+    public var requestID: String?
+    /// For transport failures: which one.
+    public var transportFailure: TransportFailure?
+    /// For `outcomeUnknown`: the release as read back after the failure, if the read worked.
+    public var readBack: Release?
+    /// For 429 and 503: how long the server asked to wait, in seconds.
+    public var retryAfter: Double?
+
+    /// Makes an error; prefer the static constructors.
+    public init(
+        kind: Kind, httpStatus: Int? = nil, errorCode: String? = nil, message: String, requestID: String? = nil,
+        transportFailure: TransportFailure? = nil, readBack: Release? = nil, retryAfter: Double? = nil
+    ) {
+        self.kind = kind
+        self.httpStatus = httpStatus
+        self.errorCode = errorCode
+        self.message = message
+        self.requestID = requestID
+        self.transportFailure = transportFailure
+        self.readBack = readBack
+        self.retryAfter = retryAfter
+    }
+
+    /// A transport failure.
+    public static func transport(_ failure: TransportFailure) -> AutopilotError {
+        AutopilotError(kind: .transport, message: failure.description, transportFailure: failure)
+    }
+
+    /// True when the service says the release is busy with an earlier change (`Update release is forbidden`).
+    public var isUpdateForbidden: Bool {
+        kind == .api && (message.localizedCaseInsensitiveContains("update release is forbidden"))
+    }
+
+    /// True for a 404 answer.
+    public var isNotFound: Bool { kind == .api && httpStatus == 404 }
+
+    /// One line: status, code, message and request id, each where known.
+    public var description: String {
+        switch kind {
+        case .api:
+            var line = "HTTP \(httpStatus.map(String.init) ?? "?")"
+            line += " \(errorCode ?? "-"): \(message)"
+            line += " (request id \(requestID ?? "none"))"
+            return line
+        case .invalidResponse:
+            let status = httpStatus.map { "HTTP \($0) " } ?? ""
+            return "\(status)invalid response: \(message)" + (requestID.map { " (request id \($0))" } ?? "")
+        case .outcomeUnknown:
+            var line = "outcome unknown: \(message)"
+            if let release = readBack {
+                line += "; read back: \(release.name) is at version \(release.version), \(release.status)"
+            }
+            return line
+        default:
+            return message
+        }
+    }
+}
+
+/// A request that did not complete, by cause.
+public struct TransportFailure: Sendable, Hashable, CustomStringConvertible {
+    /// The cause.
+    public enum Cause: String, Sendable, Hashable {
+        case connectionRefused = "connection refused"
+        case connectTimeout = "connect timed out"
+        case readTimeout = "read timed out"
+        case deadlineExceeded = "deadline exceeded"
+        case connectionClosed = "connection closed by the server"
+        case tls = "TLS failure"
+        case dns = "host not found"
+        case other = "transport failure"
+    }
+
+    /// Which failure.
+    public var cause: Cause
+    /// The host it happened with.
+    public var host: String
+    /// The underlying library's words.
+    public var detail: String
+
+    /// A failure with its cause, host and the library's words.
+    public init(cause: Cause, host: String, detail: String) {
+        self.cause = cause
+        self.host = host
+        self.detail = detail
+    }
+
+    /// True when the request cannot have reached the server, so even a change may be sent again.
+    public var requestNeverSent: Bool {
+        [.connectionRefused, .connectTimeout, .dns, .tls].contains(cause)
+    }
+
+    /// True when trying again can help: the HTTP client's pool already retries a connection for
+    /// the whole connect timeout, so refused, timed-out, DNS and TLS failures are final.
+    package var worthRetrying: Bool {
+        [.readTimeout, .connectionClosed, .other].contains(cause)
+    }
+
+    /// `connection refused (127.0.0.1:8080): ...`.
+    public var description: String { "\(cause.rawValue) (\(host))" + (detail.isEmpty ? "" : ": \(detail)") }
+}

@@ -1,0 +1,135 @@
+public import AutopilotModels
+public import RolloutSyntax
+
+/// A statement as it runs: its number, place, text and narration.
+public struct StepInfo: Sendable, Equatable {
+    /// 1, 2, 3 … in the order steps start.
+    public var number: Int
+    /// Where the statement is.
+    public var location: SourceLocation
+    /// The statement as users see it (secret literals hidden).
+    public var text: String
+    /// The statement.
+    public var statement: StatementKind
+    /// The comment lines above it.
+    public var narration: [String]
+    /// True when it runs as an `else`.
+    public var isElse: Bool
+}
+
+/// What a successful step produced, for the command to show.
+public enum StepResult: Sendable, Equatable {
+    case none
+    case message(String)
+    case release(Release)
+    case status(Release)
+    case releases([Release])
+    case history(release: String, versions: [Release])
+    case charts([Chart])
+    case chart(Chart)
+    case values(chart: String, values: JSONValue)
+    /// A change was made (or, with dry-run, checked); the action is the statement's keyword.
+    case change(action: Keyword, release: Release, dryRun: Bool)
+    /// A wait ended on this release state (nil when the release is gone).
+    case waited(target: String, release: Release?, elapsed: Duration)
+    /// An expect held.
+    case expectation(String)
+    /// In a plan: what the step would do besides its calls (wait, check, sleep), in words.
+    case planned(String)
+}
+
+/// Why a step failed.
+public struct StepFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The kind of failure, which picks the exit code.
+    public enum Kind: String, Sendable, Equatable {
+        case api, waitFailed, timedOut, expectation, aborted, invalid, interrupted, outcomeUnknown
+        /// A change was not sent because its intent could not be put on record.
+        case notRecorded
+    }
+
+    /// The kind.
+    public var kind: Kind
+    /// What failed, in words.
+    public var message: String
+    /// The API error behind it, if any.
+    public var apiError: AutopilotError?
+
+    /// Makes a failure.
+    public init(_ kind: Kind, _ message: String, apiError: AutopilotError? = nil) {
+        self.kind = kind
+        self.message = message
+        self.apiError = apiError
+    }
+
+    /// The message.
+    public var description: String { message }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.kind == rhs.kind && lhs.message == rhs.message }
+}
+
+/// A change the interpreter made or tried, for the journal.
+public struct ChangeRecord: Sendable, Equatable {
+    /// `install`, `upgrade`, `rollback` or `uninstall`.
+    public var action: Keyword
+    /// The cluster id.
+    public var cluster: String
+    /// The namespace.
+    public var namespace: String
+    /// The release.
+    public var release: String
+    /// The version before, if known.
+    public var versionBefore: Int?
+    /// The version after, if known.
+    public var versionAfter: Int?
+    /// `sending` (written before the call), then what became of it.
+    public var outcome: ChangeOutcome
+    /// The values sent, with secrets redacted.
+    public var values: JSONValue
+    /// The error, when it failed.
+    public var error: String?
+}
+
+/// What became of a change, as the journal records it.
+public enum ChangeOutcome: String, Sendable, CaseIterable {
+    /// About to be sent: written before the call, so a change that reaches the service is on record.
+    case sending
+    /// The service answered that it applied it.
+    case applied
+    /// The answer was lost, and reading the release back showed it applied once.
+    case confirmed = "applied (confirmed by reading back)"
+    /// Checked by the service and not applied (`set dry-run`).
+    case dryRun = "dry-run"
+    /// The service refused it, or it could not be sent.
+    case failed
+    /// It may or may not have been applied, and reading back could not tell.
+    case outcomeUnknown = "outcome-unknown"
+}
+
+/// What the interpreter reports while it runs; it prints nothing itself.
+public enum RunEvent: Sendable {
+    /// A step starts.
+    case started(StepInfo)
+    /// A step is waiting for something, in words.
+    case progress(StepInfo, String)
+    /// A wait saw a release's status (first look, and every change).
+    case statusChanged(StepInfo, release: String, status: ReleaseStatus, version: Int, elapsed: Duration)
+    /// A change is about to be sent (outcome `sending`), or was sent, or failed; each is written to
+    /// the journal before the script goes on.
+    case change(StepInfo, ChangeRecord)
+    /// A step ended.
+    case finished(StepInfo, Result<StepResult, StepFailure>)
+    /// A step was skipped (step mode).
+    case skipped(StepInfo)
+    /// A failure was handled by an `else`, which recovered it; the script ends here.
+    case recovered(StepInfo)
+    /// A plan lists a step's else branch (`index` 0 for the first): what would run if the step, or
+    /// the branch before, failed. Its steps follow, then `alternativeEnded`.
+    case alternative(StepInfo, index: Int)
+    /// The end of a planned else branch.
+    case alternativeEnded(StepInfo)
+}
+
+/// What step mode decided for a step.
+public enum StepDecision: Sendable {
+    case run, skip, quit
+}

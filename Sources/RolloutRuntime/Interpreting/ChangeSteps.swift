@@ -1,0 +1,266 @@
+import AutopilotModels
+import RolloutSyntax
+import Synchronization
+
+extension Interpreter {
+    /// `upgrade`: waits while the release is busy, finds its chart unless one is set, then sends
+    /// the settings as one update.
+    func upgrade(_ target: ResolvedRelease, _ info: StepInfo) async throws(StepFailure) -> StepResult {
+        let change = takeChange()
+        let deadline = ContinuousClock.now + context.timeout
+        let current = try await settled(target, info, deadline: deadline)
+        var chart = change.chart ?? ""
+        if change.chart == nil { chart = try await chartID(name: current.chartName, version: current.chartVersion, of: target.name) }
+        let chosen = chart
+        return try await send(
+            .upgrade, target, before: current, values: change.releaseValues.json, dryRun: change.flags[.dryRun] == true, info,
+            deadline: deadline
+        ) { () async throws(AutopilotError) in
+            try await api.update(
+                release: target.name, in: target.namespace, cluster: target.cluster, action: .upgrade, chart: chosen,
+                values: change.releaseValues, parameters: change.parameters)
+        }
+    }
+
+    /// `rollback`: to a version, or to the last deployed version before the current one.
+    func rollback(_ target: ResolvedRelease, to version: Int?, _ info: StepInfo) async throws(StepFailure) -> StepResult {
+        let change = takeChange()
+        let deadline = ContinuousClock.now + context.timeout
+        let current = try await settled(target, info, deadline: deadline)
+        let versions = try await call { () async throws(AutopilotError) in
+            try await api.history(of: target.name, in: target.namespace, cluster: target.cluster)
+        }
+        let goal: Release
+        if let version {
+            guard let found = versions.first(where: { $0.version == version }) else {
+                throw StepFailure(.api, "\(target.name) has no version \(version) (it has \(versions.map { String($0.version) }.joined(separator: ", ")))")
+            }
+            goal = found
+        } else {
+            guard let found = versions.filter({ $0.version < current.version && $0.status == .deployed }).max(by: { $0.version < $1.version }) else {
+                throw StepFailure(.api, "\(target.name) has no deployed version before version \(current.version) to roll back to")
+            }
+            goal = found
+        }
+        var chart = change.chart ?? ""
+        if change.chart == nil { chart = try await chartID(name: goal.chartName, version: goal.chartVersion, of: target.name) }
+        let chosen = chart
+        var parameters = change.parameters
+        parameters.releaseVersion = goal.version
+        let sent = parameters
+        return try await send(
+            .rollback, target, before: current, values: .object([:]), dryRun: change.flags[.dryRun] == true, info,
+            deadline: deadline
+        ) { () async throws(AutopilotError) in
+            try await api.update(
+                release: target.name, in: target.namespace, cluster: target.cluster, action: .rollback, chart: chosen,
+                values: ReleaseValues(), parameters: sent)
+        }
+    }
+
+    /// `install <release> from chart <id>`.
+    func install(_ target: ResolvedRelease, chart id: String, _ info: StepInfo) async throws(StepFailure) -> StepResult {
+        let change = takeChange()
+        let chart = try await call { () async throws(AutopilotError) in try await api.chart(id) }
+        return try await send(
+            .install, target, before: nil, values: change.releaseValues.json, dryRun: change.flags[.dryRun] == true, info,
+            deadline: ContinuousClock.now
+        ) { () async throws(AutopilotError) in
+            try await api.install(
+                release: target.name, in: target.namespace, cluster: target.cluster, chart: chart.id,
+                chartVersion: chart.version, values: change.releaseValues,
+                parameters: change.flags.isEmpty ? nil : change.parameters, description: nil)
+        }
+    }
+
+    /// `uninstall`.
+    func uninstall(_ target: ResolvedRelease, _ info: StepInfo) async throws(StepFailure) -> StepResult {
+        _ = takeChange()
+        let current = try await call { () async throws(AutopilotError) in
+            try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
+        }
+        var record = ChangeRecord(
+            action: .uninstall, cluster: target.cluster, namespace: target.namespace, release: target.name,
+            versionBefore: current.version, versionAfter: nil, outcome: .applied, values: .object([:]))
+        try journalIntent(record, info)
+        do {
+            try await api.uninstall(release: target.name, in: target.namespace, cluster: target.cluster)
+        } catch {
+            if error.kind == .cancelled, await readBack(target) == .gone {
+                record.outcome = .confirmed
+                journalResult(record, info)
+                throw StepFailure(.interrupted, "interrupted; reading back shows \(target.name) is being deleted")
+            }
+            record.outcome = error.kind == .outcomeUnknown || error.kind == .cancelled ? .outcomeUnknown : .failed
+            record.error = error.description
+            journalResult(record, info)
+            throw Self.failure(error)
+        }
+        journalResult(record, info)
+        expectedVersions[target.key] = nil
+        var deleting = current
+        deleting.status = .deleting
+        return .change(action: .uninstall, release: deleting, dryRun: false)
+    }
+
+    // MARK: Shared
+
+    /// The settings for this change; they are used once.
+    private func takeChange() -> PendingChange {
+        let change = context.change
+        context.change = PendingChange()
+        return change
+    }
+
+    /// Sends a change, retrying while the service says the release is busy; its intent is on record
+    /// before anything is sent, and its result after.
+    private func send(
+        _ action: Keyword, _ target: ResolvedRelease, before: Release?, values: JSONValue, dryRun: Bool, _ info: StepInfo,
+        deadline: ContinuousClock.Instant, _ body: () async throws(AutopilotError) -> Release
+    ) async throws(StepFailure) -> StepResult {
+        var record = ChangeRecord(
+            action: action, cluster: target.cluster, namespace: target.namespace, release: target.name,
+            versionBefore: before?.version, versionAfter: nil, outcome: dryRun ? .dryRun : .applied,
+            values: values.redactingSecrets())
+        try journalIntent(record, info)
+        while true {
+            do {
+                let release = try await body()
+                record.versionAfter = release.version
+                journalResult(record, info)
+                if !dryRun { expectedVersions[target.key] = release.version }
+                return .change(action: action, release: release, dryRun: dryRun)
+            } catch where error.isUpdateForbidden && ContinuousClock.now + context.interval < deadline {
+                emit(.progress(info, "\(target.name) is busy with an earlier change; trying again"))
+                do { try await Task.sleep(for: context.interval) } catch {
+                    throw StepFailure(.interrupted, "interrupted while \(target.name) was busy")
+                }
+            } catch where error.kind == .outcomeUnknown || error.kind == .cancelled {
+                // The change may have reached the service: what happened is read back, never guessed.
+                let found = error.kind == .cancelled ? await readBack(target).release : error.readBack
+                if let found, found.version == (before?.version ?? 0) + 1 {
+                    record.versionAfter = found.version
+                    record.outcome = .confirmed
+                    journalResult(record, info)
+                    expectedVersions[target.key] = found.version
+                    if error.kind == .cancelled {
+                        throw StepFailure(.interrupted, "interrupted; reading back shows version \(found.version): the \(action.rawValue) was applied")
+                    }
+                    emit(.progress(info, "the answer was lost, but reading back shows version \(found.version): the \(action.rawValue) was applied once"))
+                    return .change(action: action, release: found, dryRun: dryRun)
+                }
+                if error.kind == .cancelled, let found, found.version == before?.version {
+                    record.outcome = .failed
+                    record.error = "interrupted; reading back shows it was not applied"
+                    journalResult(record, info)
+                    throw StepFailure(.interrupted, "interrupted; reading back shows the \(action.rawValue) was not applied")
+                }
+                record.outcome = .outcomeUnknown
+                record.error = error.description
+                journalResult(record, info)
+                throw Self.failure(error)
+            } catch {
+                record.outcome = .failed
+                record.error = error.description
+                journalResult(record, info)
+                if error.isUpdateForbidden {
+                    throw StepFailure(.timedOut, "\(target.name) stayed busy with an earlier change past the timeout (\(error.description))", apiError: error)
+                }
+                throw Self.failure(error)
+            }
+        }
+    }
+
+    /// Puts a change's intent on record before it is sent; when that fails, the change is not sent.
+    private func journalIntent(_ record: ChangeRecord, _ info: StepInfo) throws(StepFailure) {
+        var intent = record
+        intent.outcome = .sending
+        do {
+            try journal(intent)
+        } catch {
+            throw StepFailure(.notRecorded, "not sent: \(error)")
+        }
+        emit(.change(info, intent))
+    }
+
+    /// Puts a change's result on record; the change is made by then, so a failure is reported, not thrown.
+    private func journalResult(_ record: ChangeRecord, _ info: StepInfo) {
+        do {
+            try journal(record)
+        } catch {
+            emit(.progress(info, "warning: the result of this \(record.action.rawValue) is not on record: \(error)"))
+        }
+        emit(.change(info, record))
+    }
+
+    /// The release as it is now, read after the step was interrupted: briefly, outside the
+    /// cancelled task, and not at all once `skipReadBack()` is called (a second Ctrl-C).
+    private func readBack(_ target: ResolvedRelease) async -> ReadBack {
+        let api = api
+        let read = Task<ReadBack, Never> {
+            do throws(AutopilotError) {
+                return .found(try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false))
+            } catch {
+                return error.isNotFound ? .gone : .unknown
+            }
+        }
+        let timer = Task {
+            try? await Task.sleep(for: Self.readBackLimit)
+            read.cancel()
+        }
+        readBackTask.withLock { $0 = read }
+        defer {
+            timer.cancel()
+            readBackTask.withLock { $0 = nil }
+        }
+        return await read.value
+    }
+
+    /// How long a read-back after an interrupt may take.
+    static var readBackLimit: Duration { .seconds(5) }
+
+    /// The release once it is not pending, waiting (and saying so) until the deadline.
+    private func settled(_ target: ResolvedRelease, _ info: StepInfo, deadline: ContinuousClock.Instant) async throws(StepFailure) -> Release {
+        var said = false
+        while true {
+            let release = try await call { () async throws(AutopilotError) in
+                try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
+            }
+            guard release.status.isPending else { return release }
+            guard ContinuousClock.now + context.interval < deadline else {
+                throw StepFailure(.timedOut, "\(target.name) is still \(release.status) after \(DurationText.format(context.timeout)); the earlier change has not finished")
+            }
+            if !said {
+                emit(.progress(info, "\(target.name) is \(release.status) (version \(release.version)); waiting for it to finish before the change"))
+                said = true
+            }
+            do { try await Task.sleep(for: context.interval) } catch {
+                throw StepFailure(.interrupted, "interrupted while waiting for \(target.name) to settle")
+            }
+        }
+    }
+
+    /// The id of a chart by name and version, from the project's charts.
+    private func chartID(name: String, version: String, of release: String) async throws(StepFailure) -> String {
+        if let cached = chartCache?.first(where: { $0.name == name && $0.version == version }) { return cached.id }
+        let charts = try await call { () async throws(AutopilotError) in try await api.charts() }
+        chartCache = charts
+        guard let chart = charts.first(where: { $0.name == name && $0.version == version }) else {
+            throw StepFailure(.api, "cannot find the chart of \(release) (\(name) \(version)) among the project's charts; add 'set chart <id>'")
+        }
+        return chart.id
+    }
+}
+
+/// What reading a release back after an interrupt found.
+enum ReadBack: Equatable {
+    case found(Release)
+    case gone
+    case unknown
+
+    /// The release, when it was found.
+    var release: Release? {
+        if case .found(let release) = self { return release }
+        return nil
+    }
+}

@@ -1,0 +1,160 @@
+import AutopilotModels
+public import RolloutSyntax
+import Synchronization
+
+/// Runs statements against a `ReleaseAPI`, one at a time, and reports what happens as `RunEvent`s;
+/// it prints nothing itself.
+///
+/// A statement fails when the API answers an error, a wait sees a failed status or runs out of
+/// time, an expect is false, or on abort. An `else` runs exactly when the statement before it
+/// failed; when it succeeds, the failure is recovered and the script ends there (exit code 3),
+/// since the statements after it were written for the step having worked.
+public actor Interpreter {
+    /// Whether statements take effect, or are planned: a plan runs the same statements against an
+    /// API that sends nothing (`RecordingAPI`), without waiting, comparing or asking, and lists every
+    /// `else` branch after the statement it belongs to as what would run if it failed.
+    public enum Mode: Sendable { case run, plan }
+
+    /// The context statements run in; the prompt shows it.
+    public internal(set) var context: RunContext
+    let api: any ReleaseAPI
+    let mode: Mode
+    let environment: [String: String]
+    let resolveCluster: @Sendable (String) -> String
+    let emit: @Sendable (RunEvent) -> Void
+    /// Puts a change on record; a change whose intent it cannot record is not sent.
+    let journal: @Sendable (ChangeRecord) throws -> Void
+    /// The read-back under way after an interrupt, which a second interrupt stops.
+    let readBackTask = Mutex<Task<ReadBack, Never>?>(nil)
+    private var beforeStep: (@Sendable (StepInfo) async -> StepDecision)?
+    var onPause: @Sendable (String) async -> Bool = { _ in true }
+    private var stepNumber = 0
+    var chartCache: [Chart]?
+    /// The version each release reached by the last change made here, so a wait waits for it.
+    var expectedVersions: [String: Int] = [:]
+    /// Where the release last named lives, when it was named with `in` or `on`.
+    var releaseTarget: Target?
+
+    /// An interpreter over an API; `resolveCluster` maps aliases to cluster ids, `journal` puts each
+    /// change on record (its intent before it is sent, then its result), and `events` hears the rest.
+    public init(
+        api: any ReleaseAPI, context: RunContext = RunContext(), environment: [String: String] = [:],
+        resolveCluster: @escaping @Sendable (String) -> String = { $0 },
+        journal: @escaping @Sendable (ChangeRecord) throws -> Void = { _ in }, mode: Mode = .run,
+        events: @escaping @Sendable (RunEvent) -> Void
+    ) {
+        self.api = api
+        self.mode = mode
+        self.context = context
+        self.environment = environment
+        self.resolveCluster = resolveCluster
+        self.journal = journal
+        self.emit = events
+    }
+
+    /// Stops the read-back of a change that an interrupt cut off (a second Ctrl-C): its outcome is
+    /// then left unknown.
+    public nonisolated func skipReadBack() {
+        readBackTask.withLock { $0?.cancel() }
+    }
+
+    /// Asks before each step (step mode).
+    public func setBeforeStep(_ decide: @escaping @Sendable (StepInfo) async -> StepDecision) { beforeStep = decide }
+
+    /// Answers `pause`: true to go on, false to stop.
+    public func setPauseHandler(_ handler: @escaping @Sendable (String) async -> Bool) { onPause = handler }
+
+    /// Runs a script and says how it ended.
+    public func run(_ script: Script) async -> ExitCode {
+        switch await runList(script.statements, asElse: false) {
+        case .completed: return .success
+        case .recovered: return .recovered
+        case .quit: return .interrupted
+        case .failed(let failure): return Self.exitCode(for: failure)
+        }
+    }
+
+    /// The exit code of an unhandled failure.
+    public static func exitCode(for failure: StepFailure) -> ExitCode {
+        switch failure.kind {
+        case .timedOut: return .timedOut
+        case .interrupted: return .interrupted
+        default: return .stepFailed
+        }
+    }
+
+    enum Outcome {
+        case completed, recovered, quit
+        case failed(StepFailure)
+    }
+
+    private func runList(_ statements: [Statement], asElse: Bool) async -> Outcome {
+        for statement in statements {
+            let outcome = await execute(statement, asElse: asElse)
+            guard case .completed = outcome else { return outcome }
+        }
+        return .completed
+    }
+
+    private func execute(_ statement: Statement, asElse: Bool) async -> Outcome {
+        stepNumber += 1
+        let info = StepInfo(
+            number: stepNumber, location: statement.location, text: ScriptPrinter.display(statement.kind),
+            statement: statement.kind, narration: statement.narration, isElse: asElse)
+        if let beforeStep {
+            switch await beforeStep(info) {
+            case .run: break
+            case .skip:
+                emit(.skipped(info))
+                return .completed
+            case .quit:
+                return .quit
+            }
+        }
+        emit(.started(info))
+        let result: Result<StepResult, StepFailure>
+        if Task.isCancelled {
+            result = .failure(StepFailure(.interrupted, "interrupted before it started"))
+        } else {
+            do {
+                result = .success(try await perform(statement.kind, info))
+            } catch {
+                result = .failure(error)
+            }
+        }
+        emit(.finished(info, result))
+        if mode == .plan {
+            await planAlternatives(of: statement, info)
+            return .completed
+        }
+        guard case .failure(let failure) = result else { return .completed }
+        guard failure.kind != .interrupted, let branch = statement.elseBranch else { return .failed(failure) }
+        return await runElse(branch, after: info, failure: failure)
+    }
+
+    /// Lists each else branch of a planned statement from the state before it, which stays as it was.
+    private func planAlternatives(of statement: Statement, _ info: StepInfo) async {
+        for (index, branch) in (statement.elseBranch?.chain ?? []).enumerated() {
+            let saved = (context, expectedVersions, releaseTarget)
+            emit(.alternative(info, index: index))
+            _ = await runList(branch.body, asElse: true)
+            emit(.alternativeEnded(info))
+            (context, expectedVersions, releaseTarget) = saved
+        }
+    }
+
+    private func runElse(_ branch: ElseBranch, after info: StepInfo, failure: StepFailure) async -> Outcome {
+        switch await runList(branch.body, asElse: true) {
+        case .completed:
+            emit(.recovered(info))
+            return .recovered
+        case .recovered: return .recovered
+        case .quit: return .quit
+        case .failed(let next):
+            if next.kind != .interrupted, let following = branch.next {
+                return await runElse(following, after: info, failure: next)
+            }
+            return .failed(next)
+        }
+    }
+}

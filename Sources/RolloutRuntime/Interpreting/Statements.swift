@@ -1,0 +1,198 @@
+import AutopilotModels
+import RolloutSyntax
+
+/// Where a statement's release lives, fully resolved.
+struct ResolvedRelease {
+    var name: String
+    var namespace: String
+    var cluster: String
+
+    var key: String { "\(cluster)/\(namespace)/\(name)" }
+}
+
+extension Interpreter {
+    /// Runs one statement.
+    func perform(_ kind: StatementKind, _ info: StepInfo) async throws(StepFailure) -> StepResult {
+        switch kind {
+        case .use(.cluster, let word):
+            context.cluster = try expand(word)
+            releaseTarget = nil
+            return .message("using cluster \(context.cluster!)")
+        case .use(.namespace, let word):
+            context.namespace = try expand(word)
+            context.namespaceChosen = true
+            releaseTarget = nil
+            return .message("using namespace \(context.namespace)")
+        case .use(.release, let word):
+            context.release = try expand(word)
+            releaseTarget = nil
+            return .message("using release \(context.release!)")
+        case .set(let setting):
+            return .message(try apply(setting))
+        case .assign(let name, let value):
+            context.variables[name] = try expand(value)
+            return .message("\(name) set")
+        case .upgrade(let release, let target):
+            return try await upgrade(try resolve(release, target), info)
+        case .rollback(let release, let version, let target):
+            let version = try version.map { (word) throws(StepFailure) -> Int in
+                let text = try expand(word)
+                guard let number = Int(text), number >= 1 else { throw StepFailure(.invalid, "'\(text)' is not a version") }
+                return number
+            }
+            return try await rollback(try resolve(release, target), to: version, info)
+        case .install(let release, let chart, let target):
+            return try await install(try resolve(release, target), chart: try expand(chart), info)
+        case .uninstall(let release, let target):
+            return try await uninstall(try resolve(release, target), info)
+        case .show(let release, let target):
+            let resolved = try resolve(release, target)
+            return .release(try await call { () async throws(AutopilotError) in
+                try await api.release(resolved.name, in: resolved.namespace, cluster: resolved.cluster, showResources: false)
+            })
+        case .status(let release, let target):
+            let resolved = try resolve(release, target)
+            return .status(try await call { () async throws(AutopilotError) in
+                try await api.release(resolved.name, in: resolved.namespace, cluster: resolved.cluster, showResources: false)
+            })
+        case .list(let target):
+            let cluster = try clusterID(target.cluster)
+            let namespace = try target.namespace.map { (word) throws(StepFailure) -> String in try expand(word) }
+                ?? (context.namespaceChosen ? context.namespace : nil)
+            return .releases(try await call { () async throws(AutopilotError) in try await api.releases(in: cluster, namespace: namespace, chart: nil) })
+        case .history(let release, let target):
+            let resolved = try resolve(release, target)
+            let versions = try await call { () async throws(AutopilotError) in
+                try await api.history(of: resolved.name, in: resolved.namespace, cluster: resolved.cluster)
+            }
+            return .history(release: resolved.name, versions: versions.sorted { $0.version < $1.version })
+        case .charts:
+            let charts = try await call { () async throws(AutopilotError) in try await api.charts() }
+            chartCache = charts
+            return .charts(charts)
+        case .chart(let word):
+            let id = try expand(word)
+            return .chart(try await call { () async throws(AutopilotError) in try await api.chart(id) })
+        case .values(let word):
+            let id = try expand(word)
+            return .values(chart: id, values: try await call { () async throws(AutopilotError) in try await api.chartValues(id) })
+        case .wait(let status, let release, let timeout, let target):
+            let text = try expand(status)
+            guard let goal = WaitStatus(spelling: text) else { throw StepFailure(.invalid, "unknown status '\(text)'") }
+            let limit = try timeout.map { (word) throws(StepFailure) -> Duration in try duration(word) } ?? context.timeout
+            return try await wait(for: goal, try resolve(release, target), timeout: limit, info)
+        case .expect(let field, let path, let comparison, let value, let release, let target):
+            let path = try path.map { (word) throws(StepFailure) -> String in try expand(word) }
+            return try await expect(field, path: path, comparison, try expand(value), try resolve(release, target))
+        case .sleep(let word):
+            let length = try duration(word)
+            if mode == .plan { return .planned("no call: sleeps \(DurationText.format(length))") }
+            do { try await Task.sleep(for: length) } catch { throw StepFailure(.interrupted, "interrupted while sleeping") }
+            return .message("slept \(DurationText.format(length))")
+        case .echo(let words):
+            return .message(try words.map { (word) throws(StepFailure) -> String in
+                word.holdsSecret ? "******" : try expand(word)
+            }.joined(separator: " "))
+        case .pause(let question):
+            let text = try question.map { (word) throws(StepFailure) -> String in try expand(word) } ?? "Press Enter to go on"
+            if mode == .plan { return .planned("no call: waits for Enter") }
+            guard await onPause(text) else { throw StepFailure(.aborted, "stopped at the pause") }
+            return .none
+        case .abort(let message):
+            throw StepFailure(.aborted, try message.map { (word) throws(StepFailure) -> String in try expand(word) } ?? "aborted")
+        }
+    }
+
+    // MARK: Settings
+
+    private func apply(_ setting: Setting) throws(StepFailure) -> String {
+        switch setting {
+        case .tag(let word):
+            context.change.tag = try expand(word)
+            return "tag \(context.change.tag!) for the next change"
+        case .pullPolicy(let word):
+            context.change.pullPolicy = try expand(word)
+            return "pull policy \(context.change.pullPolicy!) for the next change"
+        case .value(let pathWord, let valueWord):
+            let path = try expand(pathWord)
+            let value = try expand(valueWord)
+            context.change.values.append((path, JSONValue.inferred(from: value)))
+            let shown = SecretKeys.isSecret(path) || valueWord.holdsSecret ? "******" : value
+            return "\(path) = \(shown) for the next change"
+        case .chart(let word):
+            context.change.chart = try expand(word)
+            return "chart \(context.change.chart!) for the next change"
+        case .timeout(let word):
+            context.timeout = try duration(word)
+            return "waits time out after \(DurationText.format(context.timeout))"
+        case .interval(let word):
+            context.interval = try duration(word)
+            return "waits look every \(DurationText.format(context.interval)) at first"
+        case .flag(let flag, let word):
+            let text = try expand(word)
+            guard let value = Switch(rawValue: text) else { throw StepFailure(.invalid, "\(flag.rawValue) is on or off, not '\(text)'") }
+            context.change.flags[flag] = value.isOn
+            return "\(flag.rawValue) \(value.isOn ? "on" : "off") for the next change"
+        }
+    }
+
+    // MARK: Helpers
+
+    func expand(_ word: Word) throws(StepFailure) -> String {
+        do {
+            return try Expander(variables: context.variables, environment: environment, hidingSecrets: mode == .plan).expand(word)
+        } catch {
+            throw StepFailure(.invalid, "undefined variable '\(error.name)'")
+        }
+    }
+
+    func duration(_ word: Word) throws(StepFailure) -> Duration {
+        let text = try expand(word)
+        guard let duration = DurationText.parse(text) else { throw StepFailure(.invalid, "'\(text)' is not a duration") }
+        return duration
+    }
+
+    func clusterID(_ word: Word?) throws(StepFailure) -> String {
+        let written = try word.map { (word) throws(StepFailure) -> String in try expand(word) } ?? context.cluster
+        guard let written else {
+            throw StepFailure(.invalid, "no cluster in use: add 'use cluster <id or alias>' or 'on <cluster>'")
+        }
+        return resolveCluster(written)
+    }
+
+    /// The release a statement means: the one it names, or the one last named (where it was).
+    func resolve(_ release: Word?, _ target: Target) throws(StepFailure) -> ResolvedRelease {
+        let name: String
+        var effective = target
+        if let release {
+            name = try expand(release)
+            context.release = name
+            releaseTarget = (target.namespace != nil || target.cluster != nil) ? target : nil
+        } else if let last = context.release {
+            name = last
+            if effective.namespace == nil { effective.namespace = releaseTarget?.namespace }
+            if effective.cluster == nil { effective.cluster = releaseTarget?.cluster }
+        } else {
+            throw StepFailure(.invalid, "no release named: name one or add 'use release <name>'")
+        }
+        let namespace = try effective.namespace.map { (word) throws(StepFailure) -> String in try expand(word) } ?? context.namespace
+        return ResolvedRelease(name: name, namespace: namespace, cluster: try clusterID(effective.cluster))
+    }
+
+    /// Runs an API call; its error becomes the step's failure.
+    func call<T>(_ body: () async throws(AutopilotError) -> T) async throws(StepFailure) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw Self.failure(error)
+        }
+    }
+
+    static func failure(_ error: AutopilotError) -> StepFailure {
+        switch error.kind {
+        case .cancelled: return StepFailure(.interrupted, "interrupted; the server may still be working on the request", apiError: error)
+        case .outcomeUnknown: return StepFailure(.outcomeUnknown, error.description, apiError: error)
+        default: return StepFailure(.api, error.description, apiError: error)
+        }
+    }
+}

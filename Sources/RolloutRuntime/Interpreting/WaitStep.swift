@@ -1,0 +1,93 @@
+import AutopilotModels
+import RolloutSyntax
+
+extension Interpreter {
+    /// `wait`: polls the release with a starting interval that backs off (×1.5) to 10 s, reports
+    /// each status change with the time since the step began, and fails on `FAILED`, `UNKNOWN`,
+    /// the release disappearing, or the timeout. Cancelling the task stops it at once.
+    func wait(for goal: WaitStatus, _ target: ResolvedRelease, timeout: Duration, _ info: StepInfo) async throws(StepFailure) -> StepResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var delay = context.interval
+        let cap = max(context.interval, .seconds(10))
+        var last: (ReleaseStatus, Int)?
+        let minimumVersion = expectedVersions[target.key] ?? 0
+        while true {
+            let release: Release
+            do {
+                release = try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
+            } catch {
+                if error.isNotFound {
+                    if goal == .deleted { return .waited(target: goal.shown, release: nil, elapsed: clock.now - start) }
+                    throw StepFailure(.waitFailed, "\(target.name) is gone (not found in \(target.namespace))", apiError: error)
+                }
+                if error.kind == .cancelled {
+                    throw StepFailure(.interrupted, "stopped waiting for \(target.name); the server may still be working on it")
+                }
+                throw Self.failure(error)
+            }
+            let elapsed = clock.now - start
+            if mode == .plan {
+                let backoff = DurationText.format(cap)
+                return .planned(
+                    "polls every \(DurationText.format(context.interval)), backing off to \(backoff), until \(goal.shown); FAILED, UNKNOWN or \(DurationText.format(timeout)) fail it")
+            }
+            if last == nil || last! != (release.status, release.version) {
+                emit(.statusChanged(info, release: release.name, status: release.status, version: release.version, elapsed: elapsed))
+                last = (release.status, release.version)
+            }
+            if release.version >= minimumVersion {
+                if release.status.rawValue == goal.apiStatus {
+                    return .waited(target: goal.shown, release: release, elapsed: elapsed)
+                }
+                if release.status.isFailure {
+                    let why = release.statusDescription.isEmpty ? "" : ": \(release.statusDescription)"
+                    throw StepFailure(.waitFailed, "\(target.name) version \(release.version) is \(release.status)\(why)")
+                }
+            }
+            let remaining = timeout - elapsed
+            guard remaining > .zero else {
+                throw StepFailure(
+                    .timedOut,
+                    "\(target.name) is still \(release.status) (version \(release.version)) after \(DurationText.format(timeout)); the server may still be working on it")
+            }
+            do {
+                try await Task.sleep(for: min(delay, remaining))
+            } catch {
+                throw StepFailure(.interrupted, "stopped waiting for \(target.name); the server may still be working on it")
+            }
+            delay = min(delay * 1.5, cap)
+        }
+    }
+
+    /// `expect`: compares a field of the release now with a value.
+    func expect(
+        _ field: ExpectField, path: String?, _ comparison: Comparison, _ expected: String, _ target: ResolvedRelease
+    ) async throws(StepFailure) -> StepResult {
+        let release = try await call { () async throws(AutopilotError) in
+            try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
+        }
+        let label = path.map { "\(field.rawValue) \($0)" } ?? field.rawValue
+        if mode == .plan { return .planned("then checks \(label) \(comparison.rawValue) \(expected)") }
+        var wanted = expected
+        let actual: String
+        switch field {
+        case .status:
+            actual = release.status.rawValue
+            wanted = WaitStatus(spelling: expected)?.shown ?? expected.uppercased()
+        case .version: actual = String(release.version)
+        case .tag: actual = release.imageTag ?? ""
+        case .chartVersion: actual = release.chartVersion
+        case .chart: actual = release.chartName
+        case .pullPolicy: actual = release.imagePullPolicy ?? ""
+        case .value:
+            let value = release.values[path: path ?? ""]
+            actual = value?.scalarText ?? value?.jsonText ?? ""
+        }
+        guard comparison.holds(actual, wanted) else {
+            let shown = SecretKeys.isSecret(label) ? "******" : (actual.isEmpty ? "unset" : actual)
+            throw StepFailure(.expectation, "expected \(label) \(comparison.rawValue) \(wanted), but \(target.name) has \(shown)")
+        }
+        return .expectation("\(label) \(comparison.rawValue) \(wanted) holds for \(target.name)")
+    }
+}

@@ -1,0 +1,126 @@
+/// The words statements start with, and `else`: each with its help, in the order `help` lists them,
+/// and what the statement it starts needs and does. The reader, the checker, completion, help and
+/// the prompt all read them here.
+public enum Keyword: String, CaseIterable, Sendable {
+    case use, set, `let`, upgrade, rollback, install, uninstall, show, status, list, history, charts, chart, values
+    case wait, expect, `else`, sleep, echo, pause, abort
+
+    /// The keywords that start a statement (all but `else`, which follows one).
+    public static let statements = allCases.filter { $0 != .else }
+
+    /// True for statements that change a release: they are journaled and, at a cloud prompt, confirmed.
+    public var changesRelease: Bool {
+        switch self {
+        case .upgrade, .rollback, .install, .uninstall: return true
+        default: return false
+        }
+    }
+
+    /// True for statements that take `in <namespace>` and `on <cluster>`, and so need a cluster.
+    public var takesTarget: Bool {
+        switch self {
+        case .upgrade, .rollback, .install, .uninstall, .show, .status, .list, .history, .wait, .expect: return true
+        default: return false
+        }
+    }
+
+    /// True for statements that act on a release, named or the one last named.
+    public var needsRelease: Bool {
+        switch self {
+        case .upgrade, .rollback, .uninstall, .show, .status, .history, .wait, .expect: return true
+        default: return false
+        }
+    }
+
+    /// How it is written.
+    public var syntax: String {
+        switch self {
+        case .use: return "use cluster|namespace|release <name>"
+        case .set:
+            let words = SettingName.allCases.filter { $0 != .value && $0 != .timeout && $0 != .interval }.map(\.rawValue)
+            let flags = ParameterFlag.allCases.map(\.rawValue).joined(separator: "|")
+            return "set \(words.joined(separator: "|")) <v> | set value <path> = <v> | set timeout|interval <d> | set \(flags) on|off"
+        case .let: return "let NAME = <value>"
+        case .upgrade: return "upgrade [<release>] [in <namespace>] [on <cluster>]"
+        case .rollback: return "rollback [<release>] [to] [<version>]"
+        case .install: return "install <release> from chart <id>"
+        case .uninstall: return "uninstall [<release>]"
+        case .show: return "show [<release>]"
+        case .status: return "status [<release>]"
+        case .list: return "list [in <namespace>] [on <cluster>]"
+        case .history: return "history [<release>]"
+        case .charts: return "charts"
+        case .chart: return "chart <id>"
+        case .values: return "values <chart-id>"
+        case .wait: return "wait <status> [for <release>] [timeout <d>]"
+        case .expect:
+            let fields = ExpectField.allCases.map { $0.takesPath ? "\($0.rawValue) <path>" : $0.rawValue }.joined(separator: "|")
+            return "expect \(fields) <op> <value> [for <release>]"
+        case .else: return "else <statement> | else { <statements> }"
+        case .sleep: return "sleep <d>"
+        case .echo: return "echo <words or \"text\">"
+        case .pause: return "pause [\"question\"]"
+        case .abort: return "abort [\"message\"]"
+        }
+    }
+
+    /// What it does, in a line.
+    public var summary: String {
+        switch self {
+        case .use: return "set the cluster (id or alias), namespace or release that later statements use"
+        case .set: return "settings for the next change (tag, pull-policy, value, chart and the flags are used once); timeout and interval stay"
+        case .let: return "set a variable; use it as ${NAME} or ${NAME:-default}"
+        case .upgrade: return "upgrade with what is set (waits while the release is busy with an earlier change)"
+        case .rollback: return "roll back to a version; with none, to the last deployed version before the current one"
+        case .install: return "install a chart as a new release, with what is set"
+        case .uninstall: return "delete a release"
+        case .show: return "show a release with its values"
+        case .status: return "one line: version, status, chart, tag"
+        case .list: return "the releases of the cluster (of a namespace with in)"
+        case .history: return "every version of a release"
+        case .charts: return "the project's charts"
+        case .chart: return "one chart"
+        case .values: return "a chart's default values"
+        case .wait: return "poll until the status; FAILED, UNKNOWN or the timeout fail it"
+        case .expect: return "fail unless the release matches (\(Comparison.allCases.map(\.rawValue).joined(separator: " ")))"
+        case .else: return "runs only if the statement before it failed; when it recovers, the script ends with exit code 3"
+        case .sleep: return "wait a while"
+        case .echo: return "print a line"
+        case .pause: return "wait for Enter before going on (goes on by itself when not on a terminal)"
+        case .abort: return "stop here as a failed step"
+        }
+    }
+
+    /// An example.
+    public var example: String {
+        switch self {
+        case .use: return "use cluster demo"
+        case .set: return "set value basic.storage_size = 20G"
+        case .let: return "let TAG = ${TAG:-v2}"
+        case .upgrade: return "upgrade testwww in monitoring"
+        case .rollback: return "rollback testwww to 1"
+        case .install: return "install cache from chart 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
+        case .uninstall: return "uninstall cache in default"
+        case .show: return "show testwww"
+        case .status: return "status testwww"
+        case .list: return "list in monitoring"
+        case .history: return "history testwww"
+        case .charts: return "charts"
+        case .chart: return "chart af4b699e-018c-11ec-b8b0-0255ac100b05"
+        case .values: return "values af4b699e-018c-11ec-b8b0-0255ac100b05"
+        case .wait: return "wait deployed timeout 5m"
+        case .expect: return "expect tag == v2"
+        case .else: return "else rollback 1"
+        case .sleep: return "sleep 30s"
+        case .echo: return "echo \"deploying ${TAG}\""
+        case .pause: return "pause \"check the dashboard, then press Enter\""
+        case .abort: return "abort \"canary unhealthy\""
+        }
+    }
+}
+
+/// The words that introduce an argument inside a statement (`in monitoring`, `for testwww`); a value
+/// spelled like one is quoted when printed.
+public enum ArgumentWord: String, CaseIterable, Sendable {
+    case `in`, on, `for`, timeout, to, from
+}

@@ -1,0 +1,221 @@
+/// A parsed script: its statements in order.
+public struct Script: Sendable, Equatable {
+    /// The statements.
+    public var statements: [Statement]
+
+    /// A script of statements.
+    public init(statements: [Statement]) { self.statements = statements }
+}
+
+/// One statement, where it is, the comment block above it, and what runs if it fails.
+public struct Statement: Sendable, Equatable {
+    /// What it does.
+    public var kind: StatementKind
+    /// Where its keyword is.
+    public var location: SourceLocation
+    /// Its keyword's bytes in the source.
+    public var keywordRange: Range<Int>
+    /// The comment lines directly above it (step mode shows them as narration).
+    public var narration: [String]
+    /// The `else` that runs when it fails.
+    public var elseBranch: ElseBranch?
+
+    /// Makes a statement.
+    public init(
+        kind: StatementKind, location: SourceLocation, keywordRange: Range<Int> = 0..<0, narration: [String] = [],
+        elseBranch: ElseBranch? = nil
+    ) {
+        self.kind = kind
+        self.location = location
+        self.keywordRange = keywordRange
+        self.narration = narration
+        self.elseBranch = elseBranch
+    }
+
+    /// Two statements are equal when they read the same, wherever they stand.
+    public static func == (lhs: Statement, rhs: Statement) -> Bool {
+        lhs.kind == rhs.kind && lhs.elseBranch == rhs.elseBranch
+    }
+}
+
+/// `else <statement>` or `else { ... }`, with the next `else` for when it fails too.
+public struct ElseBranch: Sendable, Equatable {
+    /// What runs.
+    public var body: [Statement]
+    /// True for `{ ... }`.
+    public var braced: Bool
+    /// The `else` after this one.
+    public var next: ElseBranch? {
+        get { following.first }
+        set { following = newValue.map { [$0] } ?? [] }
+    }
+    // An array (of at most one) keeps the recursive type finite.
+    private var following: [ElseBranch]
+
+    /// Makes a branch.
+    public init(body: [Statement], braced: Bool, next: ElseBranch? = nil) {
+        self.body = body
+        self.braced = braced
+        self.following = next.map { [$0] } ?? []
+    }
+
+    /// A copy with `branch` at the end of the chain.
+    func appending(_ branch: ElseBranch) -> ElseBranch {
+        var copy = self
+        copy.next = next.map { $0.appending(branch) } ?? branch
+        return copy
+    }
+
+    /// This branch and the ones after it, in order.
+    public var chain: [ElseBranch] {
+        [self] + (next?.chain ?? [])
+    }
+}
+
+/// `in <namespace>` and `on <cluster>`, on any operation.
+public struct Target: Sendable, Equatable {
+    /// `in <namespace>`.
+    public var namespace: Word?
+    /// `on <cluster>`.
+    public var cluster: Word?
+
+    /// Makes a target.
+    public init(namespace: Word? = nil, cluster: Word? = nil) {
+        self.namespace = namespace
+        self.cluster = cluster
+    }
+
+    /// Its words.
+    var words: [Word] { [namespace, cluster].compactMap { $0 } }
+}
+
+/// What `set` sets.
+public enum Setting: Sendable, Equatable {
+    /// `set tag <v>`: `values.imageTag` of the next change.
+    case tag(Word)
+    /// `set pull-policy <v>`: `values.imagePullPolicy`.
+    case pullPolicy(Word)
+    /// `set value <path> = <v>`: any other chart value.
+    case value(path: Word, value: Word)
+    /// `set chart <id>`: the chart of the next upgrade.
+    case chart(Word)
+    /// `set timeout <d>`: how long a wait waits.
+    case timeout(Word)
+    /// `set interval <d>`: how often a wait looks first.
+    case interval(Word)
+    /// `set dry-run on` and the other API flags.
+    case flag(ParameterFlag, Word)
+
+    /// The word after `set`.
+    public var name: String {
+        switch self {
+        case .tag: return SettingName.tag.rawValue
+        case .pullPolicy: return SettingName.pullPolicy.rawValue
+        case .value: return SettingName.value.rawValue
+        case .chart: return SettingName.chart.rawValue
+        case .timeout: return SettingName.timeout.rawValue
+        case .interval: return SettingName.interval.rawValue
+        case .flag(let flag, _): return flag.rawValue
+        }
+    }
+
+    /// Its words, in order.
+    public var words: [Word] {
+        switch self {
+        case .tag(let w), .pullPolicy(let w), .chart(let w), .timeout(let w), .interval(let w), .flag(_, let w): return [w]
+        case .value(let path, let value): return [path, value]
+        }
+    }
+}
+
+/// Every statement of the language.
+public enum StatementKind: Sendable, Equatable {
+    case use(UseKind, Word)
+    case set(Setting)
+    case assign(name: String, value: Word)
+    case upgrade(release: Word?, target: Target)
+    case rollback(release: Word?, version: Word?, target: Target)
+    case install(release: Word, chart: Word, target: Target)
+    case uninstall(release: Word?, target: Target)
+    case show(release: Word?, target: Target)
+    case status(release: Word?, target: Target)
+    case list(target: Target)
+    case history(release: Word?, target: Target)
+    case charts
+    case chart(Word)
+    case values(Word)
+    case wait(status: Word, release: Word?, timeout: Word?, target: Target)
+    case expect(field: ExpectField, path: Word?, comparison: Comparison, value: Word, release: Word?, target: Target)
+    case sleep(Word)
+    case echo([Word])
+    case pause(Word?)
+    case abort(Word?)
+
+    /// The statement's keyword.
+    public var keyword: Keyword {
+        switch self {
+        case .use: return .use
+        case .set: return .set
+        case .assign: return .let
+        case .upgrade: return .upgrade
+        case .rollback: return .rollback
+        case .install: return .install
+        case .uninstall: return .uninstall
+        case .show: return .show
+        case .status: return .status
+        case .list: return .list
+        case .history: return .history
+        case .charts: return .charts
+        case .chart: return .chart
+        case .values: return .values
+        case .wait: return .wait
+        case .expect: return .expect
+        case .sleep: return .sleep
+        case .echo: return .echo
+        case .pause: return .pause
+        case .abort: return .abort
+        }
+    }
+
+    /// The release it names, if any.
+    public var release: Word? {
+        switch self {
+        case .upgrade(let release, _), .uninstall(let release, _), .show(let release, _), .status(let release, _),
+            .history(let release, _), .rollback(let release, _, _), .wait(_, let release, _, _),
+            .expect(_, _, _, _, let release, _):
+            return release
+        case .install(let release, _, _), .use(.release, let release): return release
+        default: return nil
+        }
+    }
+
+    /// Its `in` and `on`, if it takes them.
+    public var target: Target? {
+        switch self {
+        case .upgrade(_, let target), .uninstall(_, let target), .show(_, let target), .status(_, let target),
+            .history(_, let target), .rollback(_, _, let target), .install(_, _, let target), .list(let target),
+            .wait(_, _, _, let target), .expect(_, _, _, _, _, let target):
+            return target
+        default: return nil
+        }
+    }
+
+    /// Every word it holds, in order.
+    public var words: [Word] {
+        let own: [Word?]
+        switch self {
+        case .use(_, let w), .chart(let w), .values(let w), .sleep(let w): own = [w]
+        case .set(let setting): own = setting.words
+        case .assign(_, let value): own = [value]
+        case .upgrade(let r, _), .uninstall(let r, _), .show(let r, _), .status(let r, _), .history(let r, _): own = [r]
+        case .rollback(let r, let v, _): own = [r, v]
+        case .install(let r, let c, _): own = [r, c]
+        case .list, .charts: own = []
+        case .wait(let s, let r, let timeout, _): own = [s, r, timeout]
+        case .expect(_, let path, _, let value, let r, _): own = [path, value, r]
+        case .echo(let words): own = words
+        case .pause(let w), .abort(let w): own = [w]
+        }
+        return own.compactMap { $0 } + (target?.words ?? [])
+    }
+}

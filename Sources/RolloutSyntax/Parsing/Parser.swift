@@ -1,0 +1,160 @@
+/// Reads tokens into statements, collecting every problem instead of stopping at the first.
+public struct Parser {
+    private let source: SourceFile
+    private let tokens: [Token]
+    private var position = 0
+    private let comments: [Int: String]
+    private var diagnostics: [Diagnostic]
+
+    /// Parses a source file: its statements, and every problem found reading them.
+    public static func parse(_ source: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
+        var parser = Parser(source)
+        let statements = parser.statementList(inBlock: false)
+        return (Script(statements: statements), parser.diagnostics)
+    }
+
+    private init(_ source: SourceFile) {
+        var lexer = Lexer(source)
+        self.source = source
+        tokens = lexer.tokenize()
+        var fullLines: [Int: String] = [:]
+        for comment in lexer.comments where comment.fullLine { fullLines[comment.line] = comment.text }
+        comments = fullLines
+        diagnostics = lexer.diagnostics
+    }
+
+    private var current: Token { tokens[position] }
+
+    private mutating func advance() {
+        if current.kind != .end { position += 1 }
+    }
+
+    /// True when the current token is the bare word `else`.
+    private var atElse: Bool {
+        if case .word(let word) = current.kind { return word.literal == Keyword.else.rawValue }
+        return false
+    }
+
+    /// Statements up to the end, or the `}` of a block.
+    private mutating func statementList(inBlock: Bool) -> [Statement] {
+        var statements: [Statement] = []
+        while true {
+            switch current.kind {
+            case .end:
+                if inBlock { diagnostics.append(Diagnostic("missing '}' to close the else block", at: current.range)) }
+                return statements
+            case .newline, .semicolon:
+                advance()
+            case .closeBrace:
+                if inBlock { return statements }
+                diagnostics.append(Diagnostic("'}' without an else block to close", at: current.range))
+                advance()
+            case .word where atElse:
+                let elseToken = current
+                advance()
+                guard let branch = elseBranch(after: elseToken) else { continue }
+                if let last = statements.indices.last {
+                    statements[last].elseBranch = statements[last].elseBranch.map { $0.appending(branch) } ?? branch
+                } else {
+                    diagnostics.append(
+                        Diagnostic(
+                            "'else' with no statement before it", at: elseToken.range,
+                            note: "else runs only when the statement before it fails"))
+                }
+            default:
+                if let statement = statement() { statements.append(statement) }
+            }
+        }
+    }
+
+    private mutating func elseBranch(after elseToken: Token) -> ElseBranch? {
+        switch current.kind {
+        case .openBrace:
+            advance()
+            let body = statementList(inBlock: true)
+            if current.kind == .closeBrace { advance() }
+            return ElseBranch(body: body, braced: true)
+        case .newline, .semicolon, .end, .closeBrace:
+            diagnostics.append(Diagnostic("'else' needs a statement after it", at: elseToken.range, note: "e.g. \(Keyword.else.example)"))
+            return nil
+        case .word where atElse:
+            diagnostics.append(Diagnostic("'else' cannot follow 'else' on the same line", at: current.range))
+            return nil
+        default:
+            return statement().map { ElseBranch(body: [$0], braced: false) }
+        }
+    }
+
+    /// One statement: the keyword and its arguments up to `;`, a newline, `}` or the end.
+    private mutating func statement() -> Statement? {
+        let first = current
+        advance()
+        var arguments: [Token] = []
+        loop: while true {
+            switch current.kind {
+            case .newline, .semicolon, .end, .closeBrace:
+                break loop
+            case .openBrace:
+                diagnostics.append(Diagnostic("'{' is only for else blocks", at: current.range))
+            default:
+                arguments.append(current)
+            }
+            advance()
+        }
+        guard case .word(let word) = first.kind, let text = word.literal, let keyword = Keyword(rawValue: text), keyword != .else else {
+            if case .word(let word) = first.kind, let text = word.literal {
+                let note = Suggest.closest(to: text, in: Keyword.allCases.map(\.rawValue)).map { "did you mean '\($0)'?" }
+                diagnostics.append(Diagnostic("unknown statement '\(text)'", at: first.range, note: note))
+            } else {
+                diagnostics.append(
+                    Diagnostic("expected a statement", at: first.range, note: "statements start with a keyword such as upgrade or wait"))
+            }
+            return nil
+        }
+        var reader = ArgumentReader(keyword: keyword, keywordRange: first.range, tokens: arguments)
+        let kind = reader.read()
+        diagnostics += reader.diagnostics
+        guard let kind else { return nil }
+        let location = source.location(of: first.range.lowerBound)
+        return Statement(kind: kind, location: location, keywordRange: first.range, narration: narration(above: location.line))
+    }
+
+    /// The full-line comments right above a line.
+    private func narration(above line: Int) -> [String] {
+        var lines: [String] = []
+        var number = line - 1
+        while let text = comments[number] {
+            lines.insert(text, at: 0)
+            number -= 1
+        }
+        return lines
+    }
+}
+
+/// Edit distance, for did-you-mean notes.
+public enum Suggest {
+    /// The candidate closest to a word, if one is close enough to be what was meant.
+    public static func closest(to word: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, distance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
+        guard let (best, score) = scored, score <= max(1, word.count / 3) else { return nil }
+        return best
+    }
+
+    /// Optimal string alignment distance: edits and swaps of neighbours each cost 1.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let (x, y) = (Array(a), Array(b))
+        guard !x.isEmpty else { return y.count }
+        guard !y.isEmpty else { return x.count }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
+        for i in 0...x.count { d[i][0] = i }
+        for j in 0...y.count { d[0][j] = j }
+        for i in 1...x.count {
+            for j in 1...y.count {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[x.count][y.count]
+    }
+}

@@ -1,0 +1,108 @@
+import AutopilotModels
+
+/// Writes statements back as text that parses to the same tree (the property the tests check).
+public enum ScriptPrinter {
+    /// The script, one statement a line.
+    public static func print(_ script: Script) -> String {
+        script.statements.map { print($0) }.joined(separator: "\n") + "\n"
+    }
+
+    /// One statement with its else chain, on one line.
+    public static func print(_ statement: Statement) -> String {
+        var out = print(statement.kind)
+        for branch in statement.elseBranch?.chain ?? [] {
+            let body = branch.body.map { print($0) }.joined(separator: "; ")
+            out += branch.braced ? "; else { \(body) }" : "; else \(body)"
+        }
+        return out
+    }
+
+    /// One statement as users see it: a literal value given to a secret-named variable or value
+    /// path shows as `******`.
+    public static func display(_ kind: StatementKind) -> String {
+        let hidden = Word("******")
+        switch kind {
+        case .assign(let name, let value) where SecretKeys.isSecret(name) && value.variables.isEmpty:
+            return print(.assign(name: name, value: hidden))
+        case .set(.value(let path, let value)) where SecretKeys.isSecret(path.literal ?? "") && value.variables.isEmpty:
+            return print(.set(.value(path: path, value: hidden)))
+        default:
+            return print(kind)
+        }
+    }
+
+    /// One statement without its else.
+    public static func print(_ kind: StatementKind) -> String {
+        var parts: [String] = [kind.keyword.rawValue]
+        func add(_ key: ArgumentWord, _ word: Word?) { if let word { parts += [key.rawValue, word.description] } }
+        switch kind {
+        case .use(let what, let word): parts += [what.rawValue, word.description]
+        case .set(let setting):
+            parts.append(setting.name)
+            switch setting {
+            case .value(let path, let value): parts += [path.description, "=", value.description]
+            case .flag(_, let word): parts.append(word.literal ?? word.description)
+            default: parts += setting.words.map(\.description)
+            }
+        case .assign(let name, let value): parts += [name, "=", value.description]
+        case .upgrade(let release, _), .uninstall(let release, _), .show(let release, _), .status(let release, _),
+            .history(let release, _):
+            parts += [release?.description].compactMap { $0 }
+        case .rollback(let release, let version, _):
+            parts += [release?.description].compactMap { $0 }
+            add(.to, version)
+        case .install(let release, let chart, _):
+            parts += [release.description, ArgumentWord.from.rawValue, Keyword.chart.rawValue, chart.description]
+        case .list, .charts: break
+        case .chart(let w), .values(let w), .sleep(let w): parts.append(w.description)
+        case .wait(let status, let release, let timeout, _):
+            parts.append(status.description)
+            add(.for, release)
+            add(.timeout, timeout)
+        case .expect(let field, let path, let comparison, let value, let release, _):
+            parts += [field.rawValue, path?.description, comparison.rawValue, value.description].compactMap { $0 }
+            add(.for, release)
+        case .echo(let words): parts += words.map(\.description)
+        case .pause(let w), .abort(let w): parts += [w?.description].compactMap { $0 }
+        }
+        if let target = kind.target {
+            add(.in, target.namespace)
+            add(.on, target.cluster)
+        }
+        return parts.joined(separator: " ")
+    }
+}
+
+/// Writes a word back: bare when it can be, else quoted with escapes.
+enum WordPrinter {
+    /// Words that mean something in a statement's arguments: a value spelled like one is quoted.
+    static let reserved = Set(ArgumentWord.allCases.map(\.rawValue) + [Keyword.else.rawValue])
+
+    static func print(_ word: Word) -> String {
+        var body = ""
+        var needsQuotes = word.quoted || word.parts.isEmpty
+        for part in word.parts {
+            switch part {
+            case .literal(let text):
+                for scalar in text.unicodeScalars {
+                    switch scalar {
+                    case "\"": body += "\\\""; needsQuotes = true
+                    case "\\": body += "\\\\"; needsQuotes = true
+                    case "\n": body += "\\n"; needsQuotes = true
+                    case "\t": body += "\\t"; needsQuotes = true
+                    case "$": body += "\\$"
+                    case " ", ";", "{", "}", "#", "\r": body.unicodeScalars.append(scalar); needsQuotes = true
+                    default: body.unicodeScalars.append(scalar)
+                    }
+                }
+            case .variable(let name, let fallback):
+                body += fallback.map { "${\(name):-\($0)}" } ?? "${\(name)}"
+            }
+        }
+        if case .literal(let text)? = word.parts.first, let first = text.unicodeScalars.first, "=!<>".unicodeScalars.contains(first) {
+            needsQuotes = true
+        }
+        if let literal = word.literal, reserved.contains(literal) { needsQuotes = true }
+        return needsQuotes ? "\"\(body)\"" : body
+    }
+}

@@ -1,0 +1,113 @@
+import PropertyBased
+import RolloutSyntax
+import Foundation
+import Testing
+
+/// Builds a program from a list of numbers ("genes"), so the property library can generate and
+/// shrink programs as lists of integers.
+struct ProgramBuilder {
+    private var genes: [Int]
+    private var index = 0
+    private let here = SourceLocation(file: "gen", line: 1, column: 1, offset: 0)
+
+    static let names = ["testwww", "shop-web", "a1", "集群", "on", "in", "else", "a b", "semi;colon", "quote\"d", "#hash", "", "back\\slash", "$dollar", "tab\tx", "=eq", "{brace}"]
+    static let variables: [WordPart] = [.variable(name: "TAG", fallback: nil), .variable(name: "X_1", fallback: "v-2"), .variable(name: "E", fallback: "")]
+
+    init(_ genes: [Int]) { self.genes = genes.isEmpty ? [0] : genes }
+
+    private mutating func next(_ bound: Int) -> Int {
+        defer { index += 1 }
+        return genes[index % genes.count] / (1 + index / genes.count) % bound
+    }
+
+    private mutating func word(_ pool: [String] = names) -> Word {
+        switch next(4) {
+        case 0: return Word(parts: [ProgramBuilder.variables[next(3)]], quoted: false, range: 0..<0)
+        case 1: return Word(parts: [.literal("pre-"), ProgramBuilder.variables[next(3)], .literal(pool[next(pool.count)])], quoted: false, range: 0..<0)
+        default:
+            let text = pool[next(pool.count)]
+            return Word(parts: text.isEmpty ? [] : [.literal(text)], quoted: false, range: 0..<0)
+        }
+    }
+
+    private mutating func plain(_ pool: [String]) -> Word { Word(pool[next(pool.count)]) }
+
+    private mutating func target() -> Target {
+        Target(namespace: next(2) == 0 ? nil : word(), cluster: next(2) == 0 ? nil : word())
+    }
+
+    private mutating func release() -> Word? { next(3) == 0 ? nil : word(["testwww", "shop-web", "a b", "on", "x;y"]) }
+
+    mutating func statementKind() -> StatementKind {
+        switch next(20) {
+        case 0: return .use([UseKind.cluster, .namespace, .release][next(3)], word())
+        case 1: return .set(.tag(word()))
+        case 2: return .set(.value(path: plain(["basic.size", "a.b.c", "x"]), value: word()))
+        case 3: return .set(.flag(ParameterFlag.allCases[next(ParameterFlag.allCases.count)], plain(["on", "off"])))
+        case 4: return .set(.timeout(plain(["5m", "1m30s", "250ms"])))
+        case 5: return .assign(name: ["TAG", "X_1", "a"][next(3)], value: word())
+        case 6: return .upgrade(release: release(), target: target())
+        case 7: return .rollback(release: release(), version: next(2) == 0 ? nil : plain(["1", "2", "10"]), target: target())
+        case 8: return .install(release: word(["cache", "a b"]), chart: word(), target: target())
+        case 9: return .uninstall(release: release(), target: target())
+        case 10: return .show(release: release(), target: target())
+        case 11: return .history(release: release(), target: target())
+        case 12: return .list(target: target())
+        case 13: return .charts
+        case 14: return .values(word())
+        case 15: return .wait(status: plain(WaitStatus.allCases.map(\.rawValue)), release: release(), timeout: next(2) == 0 ? nil : plain(["5m", "30s"]), target: target())
+        case 16:
+            let field = ExpectField.allCases[next(ExpectField.allCases.count)]
+            return .expect(
+                field: field, path: field.takesPath ? plain(["basic.size"]) : nil,
+                comparison: Comparison.allCases[next(Comparison.allCases.count)], value: word(), release: release(), target: target())
+        case 17: return .echo((0..<next(4)).map { _ in word() })
+        case 18: return .pause(next(2) == 0 ? nil : word())
+        default: return .sleep(plain(["1s", "500ms"]))
+        }
+    }
+
+    mutating func program() -> Script {
+        var statements: [Statement] = []
+        for _ in 0..<(1 + next(8)) {
+            var statement = Statement(kind: statementKind(), location: here)
+            if next(4) == 0 {
+                let body = (0..<(1 + next(2))).map { _ in Statement(kind: statementKind(), location: here) }
+                statement.elseBranch = ElseBranch(body: body, braced: body.count > 1 || next(2) == 0)
+                if next(3) == 0 { statement.elseBranch!.next = ElseBranch(body: [Statement(kind: .abort(nil), location: here)], braced: false) }
+            }
+            statements.append(statement)
+        }
+        return Script(statements: statements)
+    }
+}
+
+@Suite struct RoundTripPropertyTests {
+    @Test func generatedProgramsPrintAndParseBackToTheSameTree() async {
+        await propertyCheck(count: 300, input: Gen.int(in: 0...1_000_000).array(of: 1...24)) { genes in
+            var builder = ProgramBuilder(genes)
+            let program = builder.program()
+            let text = ScriptPrinter.print(program)
+            let (parsed, diagnostics) = Parser.parse(SourceFile(name: "gen", text: text))
+            #expect(diagnostics.isEmpty, "\(text)\n\(diagnostics.map(\.message))")
+            #expect(parsed.statements.count == program.statements.count, "\(text)")
+            #expect(ScriptPrinter.print(parsed) == text)
+            #expect(Self.shape(parsed) == Self.shape(program), "\(text)")
+        }
+    }
+
+    /// The tree with every word's parts, ignoring whether a word was quoted.
+    static func shape(_ script: Script) -> String {
+        script.statements.map { shape($0) }.joined(separator: "\n")
+    }
+
+    static func shape(_ statement: Statement) -> String {
+        var out = "\(statement.kind)"
+        out = out.replacingOccurrences(of: "quoted: true", with: "quoted: _").replacingOccurrences(of: "quoted: false", with: "quoted: _")
+        out = out.replacingOccurrences(of: #"range: Range\(\d+\.\.<\d+\)|range: \d+\.\.<\d+"#, with: "range: _", options: .regularExpression)
+        for branch in statement.elseBranch?.chain ?? [] {
+            out += " else[\(branch.braced || branch.body.count > 1)](" + branch.body.map(shape).joined(separator: ";") + ")"
+        }
+        return out
+    }
+}
