@@ -151,7 +151,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RolloutCLITests",
-            dependencies: ["rollout", "AutopilotClient", "AutopilotTesting", "AutopilotEmulator"],
+            dependencies: [
+                "rollout", "RolloutCLI", "RolloutSyntax", "RolloutRuntime", "AutopilotClient", "AutopilotTesting", "AutopilotEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

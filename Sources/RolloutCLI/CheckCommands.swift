@@ -68,11 +68,11 @@ struct JournalCommand: AsyncParsableCommand {
         guard last > 0 else { throw CLIError("--last must be at least 1", exitCode: 2) }
         switch output {
         case .json:
-            for entry in try Journal.lines(in: Paths.journalFile, lastChanges: last) { Console.out(entry.jsonText) }
+            for entry in try Journal.lines(in: Paths().journalFile, lastChanges: last) { Console.out(entry.jsonText) }
         case .human:
-            let entries = try Journal.results(in: Paths.journalFile, last: last)
+            let entries = try Journal.results(in: Paths().journalFile, last: last)
             guard !entries.isEmpty else {
-                Console.out("no changes yet (\(Paths.journalFile.path))")
+                Console.out("no changes yet (\(Paths().journalFile.path))")
                 return
             }
             var table = Table(headers: ["TIME", "ACTION", "RELEASE", "NAMESPACE", "VERSION", "OUTCOME", "REQUEST ID"])

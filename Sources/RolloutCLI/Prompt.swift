@@ -29,9 +29,9 @@ struct Prompt {
                 return StepMode.readAnswer()?.lowercased().hasPrefix("y") == true ? .run : .skip
             }
         }
-        try? Paths.ensureStateDirectory()
+        try? Paths().ensureStateDirectory()
         let completer = Completer(session: session, context: start)
-        let editor = LineEditor(name: "rollout", historyPath: Paths.historyFile.path, completer: completer.complete)
+        let editor = LineEditor(name: "rollout", historyPath: Paths().historyFile.path, completer: completer.complete)
         Console.out("rollout \(RolloutVersion.current) on \(choice.describe(url: session.url))")
         Console.out(style.dim("Type help for the statements, help <statement> for one, exit or Ctrl-D to leave."))
 

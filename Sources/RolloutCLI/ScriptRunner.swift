@@ -16,7 +16,7 @@ struct ScriptRunner {
     static func open(_ choice: TargetChoice, renderer: Renderer, debug: Bool, environment: [String: String]) async throws -> ScriptRunner {
         let session = try await Session.open(choice, debug: debug, style: renderer.style)
         return ScriptRunner(
-            session: session, renderer: renderer, journal: Journal(file: Paths.journalFile, target: session.url.absoluteString),
+            session: session, renderer: renderer, journal: Journal(file: Paths().journalFile, target: session.url.absoluteString),
             environment: environment)
     }
 

@@ -29,7 +29,7 @@ final class Session: Sendable {
         case .embedded:
             var configuration = EmulatorConfiguration()
             configuration.port = 0
-            let deployTime = Paths.environment["ROLLOUT_EMULATOR_DEPLOY_TIME"].flatMap(DurationText.parse) ?? .seconds(2)
+            let deployTime = ProcessInfo.processInfo.environment["ROLLOUT_EMULATOR_DEPLOY_TIME"].flatMap(DurationText.parse) ?? .seconds(2)
             // The demo fails deploys of image tags ending in -bad, so rollback drills work out of the box.
             configuration.settings = EmulatorSettings(
                 deployTime: DurationText.seconds(deployTime), faults: FaultSettings(failTags: ["*-bad"]))

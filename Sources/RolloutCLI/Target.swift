@@ -23,7 +23,7 @@ struct TargetChoice {
     /// Resolves the target of a command.
     static func resolve(_ options: TargetOptions, environment: [String: String]) throws -> TargetChoice {
         let profile = try Profile.load(
-            named: options.profile ?? environment["ROLLOUT_PROFILE"], from: Paths.configFile, environment: environment)
+            named: options.profile ?? environment["ROLLOUT_PROFILE"], from: Paths(environment).configFile, environment: environment)
         let endpointText = options.endpoint ?? environment["ROLLOUT_ENDPOINT"] ?? profile?.endpoint
         let region = options.region ?? environment["ROLLOUT_REGION"] ?? profile?.region
         var aliases = profile?.clusters ?? [:]

@@ -93,6 +93,11 @@ func rendered(_ text: String, name: String = "t.rollout", scope: CheckScope = Ch
         #expect(rendered(text) == expected)
     }
 
+    @Test func aBadReleaseNameIsReportedOnce() {
+        #expect(rendered("use release Bad_Name").split(separator: "\n").filter { $0.contains(": error: ") }.count == 1)
+        #expect(rendered("show Bad_Name").split(separator: "\n").filter { $0.contains(": error: ") }.count == 1)
+    }
+
     @Test func operationsNeedACluster() {
         let text = "upgrade testwww"
         #expect(rendered(text, scope: CheckScope()) == """

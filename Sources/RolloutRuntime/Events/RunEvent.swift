@@ -87,6 +87,22 @@ public struct ChangeRecord: Sendable, Equatable {
     public var values: JSONValue
     /// The error, when it failed.
     public var error: String?
+
+    /// A record of a change.
+    public init(
+        action: Keyword, cluster: String, namespace: String, release: String, versionBefore: Int?, versionAfter: Int?,
+        outcome: ChangeOutcome, values: JSONValue, error: String? = nil
+    ) {
+        self.action = action
+        self.cluster = cluster
+        self.namespace = namespace
+        self.release = release
+        self.versionBefore = versionBefore
+        self.versionAfter = versionAfter
+        self.outcome = outcome
+        self.values = values
+        self.error = error
+    }
 }
 
 /// What became of a change, as the journal records it.

@@ -1,0 +1,118 @@
+import ArgumentParser
+import AutopilotClient
+import Foundation
+@testable import RolloutCLI
+import RolloutRuntime
+import RolloutSyntax
+import Testing
+
+/// The command's logic that needs no terminal and no process, tested directly.
+@Suite struct InProcessTests {
+    @Test(arguments: [
+        ("upgrade testwww", false), ("upgrade \\", true), ("echo \"open", true), ("echo \"closed\"", false),
+        ("echo \"a\\\"b", true), ("echo \"a \\\\\"", false), ("wait deployed; else {", true), ("else { rollback 1 }", false),
+        ("echo \"unterminated string\"", false), ("echo {", true),
+    ])
+    func aLineStaysOpenWhileAStringOrBlockIs(_ text: String, _ open: Bool) {
+        #expect(Prompt.isOpen(text) == open, "\(text)")
+    }
+
+    @Test func historyKeepsNoSecretLiteral() {
+        let line = "let DB_PASSWORD = hunter2; set value basic.admin_password = s3cret; set tag v2; wait deployed; else { let API_TOKEN = abc123 }"
+        let (script, _) = Parser.parse(SourceFile(name: "prompt", text: line))
+        let kept = Prompt.historyForm(of: script, text: line)
+        #expect(kept == "let DB_PASSWORD = ******; set value basic.admin_password = ******; set tag v2; wait deployed; else { let API_TOKEN = ****** }")
+    }
+
+    @Test func promptCommandsAreTheirOwnWords() {
+        #expect(PromptCommand(line: "help upgrade") == .help)
+        #expect(PromptCommand(line: "vars") == .vars)
+        #expect(PromptCommand(line: "upgrade testwww") == nil)
+        #expect(PromptCommand(line: "helpful") == nil)
+    }
+
+    @Test func assignmentsFollowTheVariableRule() throws {
+        #expect(try Assignments.parse(["TAG=v2", "A_1=x=y", "E="]) == ["TAG": "v2", "A_1": "x=y", "E": ""])
+        for bad in ["1X=2", "=v", "NO", "A-B=1"] {
+            #expect(throws: CLIError.self, "\(bad)") { try Assignments.parse([bad]) }
+        }
+    }
+
+    @Test func withNothingConfiguredTheTargetIsTheEmbeddedEmulator() throws {
+        let options = try TargetOptions.parse([])
+        let choice = try TargetChoice.resolve(options, environment: ["XDG_CONFIG_HOME": Self.emptyFolder()])
+        #expect(choice.isEmbedded)
+        #expect(choice.clusterID("demo") == "a870253f-5dc7-11ee-bf71-0255ac100b03")
+        #expect(choice.describe(url: URL(string: "http://127.0.0.1:9")!).contains("the local emulator at http://127.0.0.1:9"))
+    }
+
+    @Test func aRegionWithKeysFromTheEnvironmentIsACloudTarget() throws {
+        let options = try TargetOptions.parse(["--region", "cn-north-4"])
+        let choice = try TargetChoice.resolve(
+            options, environment: ["XDG_CONFIG_HOME": Self.emptyFolder(), "CLOUD_SDK_AK": "AKAKAKAKAKAK", "CLOUD_SDK_SK": "secret-sk"])
+        #expect(choice.kind == .remote(endpoint: .region("cn-north-4"), region: "cn-north-4"))
+        #expect(!choice.describe(url: Endpoint.region("cn-north-4").url).contains("secret-sk"))
+        let bad = try TargetOptions.parse(["--region", "cn north"])
+        #expect(throws: CLIError.self) { try TargetChoice.resolve(bad, environment: ["XDG_CONFIG_HOME": Self.emptyFolder()]) }
+    }
+
+    @Test func aProfileGivesTheRegionClusterAndAliases() throws {
+        let folder = Self.emptyFolder()
+        let file = URL(fileURLWithPath: folder).appendingPathComponent("rollout/config.toml")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try """
+            default = "prod"
+            [profiles.prod]
+            region = "cn-north-4"
+            cluster = "shop"
+            ak_env = "PROD_AK"
+            sk_env = "PROD_SK"
+            [profiles.prod.clusters]
+            shop = "a870253f-5dc7-11ee-bf71-0255ac100b03"
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let profile = try #require(try Profile.load(named: nil, from: file, environment: ["PROD_AK": "ak", "PROD_SK": "sk"]))
+        #expect(profile.region == "cn-north-4")
+        #expect(profile.secretKey == "sk")
+        #expect(profile.clusters["shop"] == "a870253f-5dc7-11ee-bf71-0255ac100b03")
+        #expect(throws: CLIError.self) { try Profile.load(named: "staging", from: file, environment: [:]) }
+    }
+
+    @Test func theJournalShowsTheLastChangesNotTheLastLines() throws {
+        let file = URL(fileURLWithPath: Self.emptyFolder()).appendingPathComponent("journal.jsonl")
+        let journal = Journal(file: file, target: "http://127.0.0.1:1")
+        for version in 1...3 {
+            var record = ChangeRecord(
+                action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: version, versionAfter: nil,
+                outcome: .sending, values: .object([:]))
+            try journal.append(record, requestID: nil)
+            record.outcome = .applied
+            record.versionAfter = version + 1
+            try journal.append(record, requestID: "id-\(version)")
+        }
+        let results = try Journal.results(in: file, last: 2)
+        #expect(results.map { $0["version_after"]?.scalarText } == ["3", "4"])
+        let lines = try Journal.lines(in: file, lastChanges: 2)
+        #expect(lines.map { $0["outcome"]?.scalarText } == ["sending", "applied", "sending", "applied"])
+    }
+
+    @Test func aJournalThatCannotBeWrittenSaysWhichFileAndWhy() throws {
+        let folder = URL(fileURLWithPath: Self.emptyFolder())
+        let blocker = folder.appendingPathComponent("not-a-folder")
+        try "".write(to: blocker, atomically: true, encoding: .utf8)
+        let journal = Journal(file: blocker.appendingPathComponent("journal.jsonl"), target: "t")
+        let record = ChangeRecord(
+            action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: 1, versionAfter: nil, outcome: .sending,
+            values: .object([:]))
+        #expect {
+            try journal.append(record, requestID: nil)
+        } throws: { error in
+            "\(error)".contains(blocker.path) && "\(error)".contains("cannot be written")
+        }
+    }
+
+    static func emptyFolder() -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rollout-inprocess-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.path
+    }
+}

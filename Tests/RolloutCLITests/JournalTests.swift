@@ -1,0 +1,70 @@
+import AutopilotClient
+import AutopilotEmulator
+import AutopilotTesting
+import Foundation
+import Testing
+
+/// The journal as the built command writes and reads it: every change on record before it is sent.
+@Suite(.serialized) struct JournalTests {
+    @Test func journalLastShowsThatManyChanges() async throws {
+        let rollout = try RolloutProcess()
+        let result = try await rollout.run([
+            "-c", "use cluster demo; use namespace shop; set interval 50ms; upgrade shop-web; wait deployed; upgrade shop-web; wait deployed; upgrade shop-web",
+        ])
+        #expect(result.code == 0, "\(result.all)")
+        let listed = try await rollout.run(["journal", "--last", "2"])
+        let rows = listed.out.split(separator: "\n").dropFirst()
+        #expect(rows.count == 2, "\(listed.out)")
+        #expect(rows.first?.contains("3 → 4") == true)
+        #expect(rows.last?.contains("4 → 5") == true)
+        let json = try await rollout.run(["journal", "--last", "2", "--output", "json"])
+        #expect(json.out.split(separator: "\n").count == 4, "the intent and result of each of the two changes")
+    }
+
+    @Test func aChangeWhoseIntentCannotBeJournaledIsNotSent() async throws {
+        try await withEmulator { _, emulator in
+            let rollout = try RolloutProcess()
+            let blocker = rollout.home.appendingPathComponent("blocker")
+            try "not a folder".write(to: blocker, atomically: true, encoding: .utf8)
+            let result = try await rollout.run(
+                ["--endpoint", emulator.url!.absoluteString, "-c", "use cluster demo; set tag v9; upgrade testwww in monitoring"],
+                extraEnvironment: ["XDG_STATE_HOME": blocker.appendingPathComponent("state").path])
+            #expect(result.code == 1, "\(result.all)")
+            #expect(result.err.contains("not sent: the journal \(blocker.path)/state/rollout/journal.jsonl cannot be written: "), "\(result.err)")
+            #expect(emulator.store.changeCounts().isEmpty, "nothing was sent")
+        }
+    }
+
+    @Test func aChangeInterruptedInFlightIsReadBackAndJournaledAsWhatHappened() async throws {
+        let rollout = try RolloutProcess()
+        let emulator = try await EmulatorProcess.start(rollout, arguments: ["--latency", "1500ms", "--deploy-time", "0s"])
+        defer { emulator.kill9Soon() }
+        let child = try rollout.start([
+            "--endpoint", emulator.url.absoluteString, "-c", "use cluster demo; set tag v9; upgrade testwww in monitoring",
+        ])
+        // Half a second after the change was put on record, its PUT is on its way.
+        let start = ContinuousClock.now
+        while (try? String(contentsOf: rollout.journal, encoding: .utf8))?.contains(#""outcome":"sending""#) != true,
+            ContinuousClock.now - start < .seconds(20)
+        {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        child.signal(SIGINT)
+        #expect(await child.exit() == 130)
+        let (_, err) = await child.output()
+        let client = try AutopilotClient(configuration: emulator.configuration)
+        let now = try await client.release("testwww", in: "monitoring", cluster: demoCluster)
+        try await client.shutdown()
+        let lines = try String(contentsOf: rollout.journal, encoding: .utf8).split(separator: "\n")
+        let result = try JSONValue.parse(String(lines.last!))
+        if now.version == 4 {
+            #expect(result["outcome"] == "applied (confirmed by reading back)", "\(err)")
+            #expect(result["version_after"] == 4)
+            #expect(err.contains("reading back shows version 4: the upgrade was applied"), "\(err)")
+        } else {
+            #expect(result["outcome"] == "failed", "\(err)")
+            #expect(err.contains("reading back shows the upgrade was not applied"), "\(err)")
+        }
+    }
+}
