@@ -15,7 +15,7 @@ struct TmuxPane {
     @discardableResult
     func tmux(_ arguments: [String]) async throws -> String {
         let capture = ["capture-pane", "list-panes"].contains(arguments.first ?? "")
-        let child = try Child.start(
+        let child = Child.start(
             "/usr/bin/env", ["tmux", "-L", name, "-f", "/dev/null"] + arguments, environment: ProcessInfo.processInfo.environment,
             captured: capture)
         _ = await child.exit(timeout: .seconds(20))

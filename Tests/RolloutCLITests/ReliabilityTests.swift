@@ -12,7 +12,7 @@ struct EmulatorProcess {
 
     /// Starts the emulator and returns once it says where it listens.
     static func start(_ rollout: RolloutProcess, arguments: [String]) async throws -> EmulatorProcess {
-        let child = try Child.start(RolloutProcess.binary, ["emulator", "--port", "0"] + arguments, environment: rollout.environment)
+        let child = Child.start(RolloutProcess.binary, ["emulator", "--port", "0"] + arguments, environment: rollout.environment)
         let text = await child.firstLine.value
         guard let url = URL(string: String(text.split(separator: " ").last ?? "")) else {
             await child.kill()

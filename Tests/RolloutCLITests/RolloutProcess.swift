@@ -40,7 +40,7 @@ struct RolloutProcess {
         _ arguments: [String], stdin: String? = nil, executable: String = RolloutProcess.binary,
         extraEnvironment: [String: String] = [:], timeout: Duration = .seconds(60)
     ) async throws -> Result {
-        let child = try Child.start(
+        let child = Child.start(
             executable, arguments, environment: environment.merging(extraEnvironment) { $1 }, directory: Self.root,
             stdin: Data((stdin ?? "").utf8))
         let code = await child.exit(timeout: timeout)
@@ -50,6 +50,6 @@ struct RolloutProcess {
 
     /// Starts rollout in the background (for signals); await its end and output through the child.
     func start(_ arguments: [String]) throws -> Child {
-        try Child.start(Self.binary, arguments, environment: environment)
+        Child.start(Self.binary, arguments, environment: environment)
     }
 }
