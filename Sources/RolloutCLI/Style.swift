@@ -1,3 +1,5 @@
+import AutopilotModels
+
 /// ANSI colour, only when it is on.
 struct Style: Sendable {
     var enabled: Bool
@@ -12,12 +14,11 @@ struct Style: Sendable {
         enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 
-    /// A status word in its colour.
+    /// A status word in its colour: green when deployed, red when failed or unknown, yellow on the way.
     func status(_ status: String) -> String {
-        switch status {
-        case "DEPLOYED": return green(status)
-        case "FAILED", "UNKNOWN": return red(status)
-        default: return yellow(status)
-        }
+        let known = ReleaseStatus(rawValue: status)
+        if known == .deployed { return green(status) }
+        if known.isFailure { return red(status) }
+        return yellow(status)
     }
 }

@@ -17,23 +17,13 @@ struct ArgumentReader {
         case .use: return use()
         case .set: return set()
         case .let: return assign()
-        case .upgrade:
-            let target = readTarget()
-            return .upgrade(release: optionalWord(), target: target)
+        case .upgrade: return onRelease(StatementKind.upgrade)
         case .rollback: return rollback()
         case .install: return install()
-        case .uninstall:
-            let target = readTarget()
-            return .uninstall(release: optionalWord(), target: target)
-        case .show:
-            let target = readTarget()
-            return .show(release: optionalWord(), target: target)
-        case .status:
-            let target = readTarget()
-            return .status(release: optionalWord(), target: target)
-        case .history:
-            let target = readTarget()
-            return .history(release: optionalWord(), target: target)
+        case .uninstall: return onRelease(StatementKind.uninstall)
+        case .show: return onRelease(StatementKind.show)
+        case .status: return onRelease(StatementKind.status)
+        case .history: return onRelease(StatementKind.history)
         case .list:
             let target = readTarget()
             return finish(.list(target: target))
@@ -215,6 +205,12 @@ struct ArgumentReader {
         let words = tokens.map { token in token.kind.word ?? Word(Self.text(of: token.kind), range: token.range) }
         tokens.removeAll()
         return .echo(words)
+    }
+
+    /// A statement of an optional release and its `in` and `on`.
+    private mutating func onRelease(_ make: (Word?, Target) -> StatementKind) -> StatementKind {
+        let target = readTarget()
+        return make(optionalWord(), target)
     }
 
     // MARK: Helpers
