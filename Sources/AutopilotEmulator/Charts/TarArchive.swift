@@ -90,8 +90,8 @@ enum TarArchive {
 }
 
 extension StringProtocol {
-    /// The text without any of `set`'s characters at either end. (Reversing the text twice to do
-    /// this was a third of the emulator's time on signed requests.)
+    /// The text without any of `set`'s characters at either end, dropped from each end in place: the
+    /// emulator trims every part of every Authorization header.
     func trimmingCharacters(in set: String) -> String {
         var text = self[...]
         while let first = text.first, set.contains(first) { text = text.dropFirst() }

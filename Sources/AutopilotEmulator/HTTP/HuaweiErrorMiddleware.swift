@@ -82,8 +82,8 @@ extension HTTPField.Name {
 }
 
 /// Request ids: 32 hex digits, as Huawei's look, unique within the process and unpredictable from
-/// outside it. One draw from the system generator per process, then a counter through a mixer: a
-/// system call per request cost the emulator 2% of its time.
+/// outside it. One draw from the system generator per process, then a counter through a mixer, so
+/// that an answer costs no system call.
 enum RequestIDs {
     private static let seed = (UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
     private static let counter = Atomic<UInt64>(0)
