@@ -30,7 +30,7 @@ final class Completer: Sendable {
         case .in: return namespaces()
         case .on: return clusters()
         case .for: return releases()
-        case .to: return words.count >= 3 ? versions(of: words[1]) : []
+        case .to: return words.count >= 3 ? versions(of: words[1], in: namespace(named: words)) : []
         default: break
         }
         guard let keyword = Keyword(rawValue: first) else {
@@ -61,7 +61,7 @@ final class Completer: Sendable {
         case (.expect, 2): return Comparison.allCases.map(\.rawValue)
         case (.expect, 3) where words[1] == ExpectField.status.rawValue: return statuses
         case (.rollback, 1): return releases()
-        case (.rollback, 2): return [ArgumentWord.to.rawValue] + versions(of: words[1])
+        case (.rollback, 2): return [ArgumentWord.to.rawValue] + versions(of: words[1], in: namespace(named: words))
         case (.install, 2): return [ArgumentWord.from.rawValue]
         case (.install, 3): return [Keyword.chart.rawValue]
         case (.install, 4): return charts()
@@ -87,8 +87,14 @@ final class Completer: Sendable {
         Array(Set(cached("releases") { try await self.fetchReleases() }.compactMap { $0.split(separator: "\t").first.map(String.init) })).sorted()
     }
 
-    private func versions(of release: String) -> [String] {
-        let namespace = context.withLock { $0.namespace }
+    /// The namespace a statement names with `in`, if it does.
+    private func namespace(named words: [String]) -> String? {
+        guard let at = words.firstIndex(of: ArgumentWord.in.rawValue), at + 1 < words.count else { return nil }
+        return words[at + 1]
+    }
+
+    private func versions(of release: String, in named: String?) -> [String] {
+        let namespace = named ?? context.withLock { $0.namespace }
         guard let cluster = currentCluster() else { return [] }
         return cached("history \(cluster) \(namespace) \(release)") {
             try await self.session.client.history(of: release, in: namespace, cluster: cluster).map { String($0.version) }

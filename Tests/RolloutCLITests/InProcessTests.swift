@@ -110,6 +110,30 @@ import Testing
         }
     }
 
+    @Test func completionOffersTheGrammarAndTheTargetsNames() async throws {
+        let choice = try TargetChoice.resolve(try TargetOptions.parse([]), environment: ["XDG_CONFIG_HOME": Self.emptyFolder()])
+        let session = try await Session.open(choice, debug: false, style: Style(enabled: false))
+        let completer = Completer(session: session, context: RunContext(cluster: "demo"))
+        // libedit calls the completer on the prompt's own thread, never on the cooperative pool, and so does this.
+        func complete(_ line: String) async -> [String] {
+            let answer = Handoff<[String]>()
+            Thread { answer.put(completer.complete(line, "")) }.start()
+            return await answer.value
+        }
+        #expect(await complete("") == Keyword.allCases.map(\.rawValue) + PromptCommand.allCases.map(\.rawValue))
+        #expect(await complete("set ") == SettingName.allWords)
+        #expect(await complete("set dry-run ") == ["on", "off"])
+        #expect(await complete("wait ") == WaitStatus.allCases.map(\.rawValue))
+        #expect(await complete("expect tag ") == Comparison.allCases.map(\.rawValue))
+        #expect(await complete("upgrade testwww ") == ["in", "on"])
+        #expect(await complete("help ") == Keyword.allCases.map(\.rawValue))
+        #expect(await complete("use cluster ").contains("demo"))
+        #expect(await complete("show ").contains("testwww"))
+        #expect(await complete("list in ").contains("monitoring"))
+        #expect(await complete("rollback testwww in monitoring to ").contains("1"))
+        await session.close()
+    }
+
     static func emptyFolder() -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rollout-inprocess-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
