@@ -110,8 +110,9 @@ extension AutopilotClient {
         }
     }
 
-    /// Runs a change; when it may or may not have reached the service (a reset, a read timeout, a
-    /// garbled answer), it is never sent again: the release is read back and reported instead.
+    /// Runs a change; when it may or may not have been applied (a reset, a read timeout, a garbled
+    /// answer, a 5xx other than 503), it is not sent again here: the release is read back and reported
+    /// instead, for the caller to judge.
     func applyingChange<T>(
         _ action: String, release name: String, in namespace: String, cluster: String,
         _ change: () async throws(AutopilotError) -> T
@@ -121,7 +122,7 @@ extension AutopilotClient {
         } catch {
             let ambiguous =
                 (error.kind == .transport && !(error.transportFailure?.requestNeverSent ?? false))
-                || (error.kind == .invalidResponse && (error.httpStatus ?? 0) < 300)
+                || (error.kind == .invalidResponse && (error.httpStatus ?? 0) < 300) || error.mayHaveApplied
             guard ambiguous, !Task.isCancelled else { throw error }
             let readBack = try? await release(name, in: namespace, cluster: cluster)
             throw AutopilotError(

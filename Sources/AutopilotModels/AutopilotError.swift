@@ -72,6 +72,24 @@ public struct AutopilotError: Error, Sendable, CustomStringConvertible {
     /// True for a 404 answer.
     public var isNotFound: Bool { kind == .api && httpStatus == 404 }
 
+    /// True for a failure that asking again may not repeat: a 429 or 5xx answer, a garbled answer, or
+    /// a request that did not complete.
+    public var isTransient: Bool {
+        switch kind {
+        case .transport, .invalidResponse: return true
+        case .api: return httpStatus == 429 || isServerError
+        default: return false
+        }
+    }
+
+    /// True when the service answered with a 5xx status (also for a change whose outcome is unknown
+    /// after such an answer).
+    public var isServerError: Bool { (500...599).contains(httpStatus ?? 0) }
+
+    /// True for a 5xx answer to a change other than 503 (which says it was not applied): the service
+    /// may have applied it.
+    public var mayHaveApplied: Bool { kind == .api && isServerError && httpStatus != 503 }
+
     /// One line: status, code, message and request id, each where known.
     public var description: String {
         switch kind {

@@ -121,7 +121,7 @@ struct CLIFailure: Error, CustomStringConvertible {
             for name in names {
                 _ = try await client.install(release: name, in: "default", cluster: demoCluster, chart: DemoData.redisChartID, chartVersion: "7.2.4")
             }
-            emulator.store.setFaults(FaultSettings(errorRate: 0.3, errorStatuses: [503, 429], retryAfterSeconds: 0, dropRate: 0.1))
+            emulator.store.setFaults(FaultSettings(errorRate: 0.3, errorStatuses: [500, 502, 503, 429], retryAfterSeconds: 0, dropRate: 0.1))
             let rollout = try RolloutProcess()
             let script = "use cluster demo\nuse namespace default\n" + names.map { "set tag 8.0.0\nupgrade \($0)\n" }.joined()
             let file = rollout.home.appendingPathComponent("fleet.rollout")

@@ -199,6 +199,47 @@ func run(
         }
     }
 
+    @Test func aWaitPollsThroughTransientErrors() async throws {
+        try await withEmulator(deployTime: 0.5) { client, emulator in
+            let log = EventLog()
+            let interpreter = Interpreter(api: client, resolveCluster: { DemoData.clusterAliases[$0] ?? $0 }, events: { log.record($0) })
+            let (upgrade, _) = Parser.parse(SourceFile(name: "t", text: "use cluster demo; set interval 50ms; upgrade testwww in monitoring"))
+            #expect(await interpreter.run(upgrade) == .success)
+            // Every answer is a 500 for a while: each look fails after the client's own tries, and the wait goes on.
+            emulator.store.setFaults(FaultSettings(errorRate: 1, errorStatuses: [500]))
+            let (wait, _) = Parser.parse(SourceFile(name: "t", text: "wait deployed timeout 30s"))
+            let waiting = Task { await interpreter.run(wait) }
+            while !log.all.contains(where: { if case .progress(_, let text) = $0 { return text.contains("still waiting") } else { return false } }) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            emulator.store.setFaults(FaultSettings())
+            #expect(await waiting.value == .success)
+            #expect(log.statuses.last == "4 DEPLOYED")
+        }
+    }
+
+    @Test func aChangeAnsweredWithA500IsReadBackAndSentAgainOnlyWhenNothingChanged() async throws {
+        // The emulator answers injected errors instead of handling the request, so nothing was applied:
+        // the upgrade is sent again until it goes through, and the release ends one version higher. The
+        // client tries reads often enough here that only the change's own answers matter.
+        let faults = FaultSettings(errorRate: 0.5, errorStatuses: [500, 502])
+        try await withEmulator(faults: faults, client: { $0.retry = RetryPolicy(maxAttempts: 16, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20)) }) {
+            client, emulator in
+            let log = EventLog()
+            let interpreter = Interpreter(api: client, resolveCluster: { DemoData.clusterAliases[$0] ?? $0 }, events: { log.record($0) })
+            let releases = [("testwww", "monitoring", 4), ("shop-web", "shop", 3), ("redis-cache", "default", 2)]
+            let text = "use cluster demo; set interval 20ms\n" + releases.map { "set tag v9; upgrade \($0.0) in \($0.1)" }.joined(separator: "\n")
+            let code = await interpreter.run(Parser.parse(SourceFile(name: "t", text: text)).script)
+            emulator.store.setFaults(FaultSettings())
+            #expect(code == .success, "\(log.all.compactMap { if case .finished(_, .failure(let f)) = $0 { return f.message } else { return nil } })")
+            for (name, namespace, version) in releases {
+                #expect(emulator.store.changeCounts()["\(demoCluster)/\(namespace)/\(name)"] == 1, "\(name) applied once")
+                let release = try await client.release(name, in: namespace, cluster: demoCluster)
+                #expect(release.version == version)
+            }
+        }
+    }
+
     @Test func settingsAreUsedOnceButTimeoutsStay() async throws {
         let (code, _) = try await run("""
             use cluster demo; use namespace shop; set interval 50ms; set timeout 20s

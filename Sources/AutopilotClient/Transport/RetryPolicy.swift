@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import OpenAPIRuntime
 
-/// When and how often a call is tried again: reads on connection errors, 429, 502, 503 and 504;
-/// changes only when the request cannot have been applied (never sent, or 429/503).
+/// When and how often a call is tried again: reads on connection errors, 429 and any 5xx; changes
+/// only when the request cannot have been applied (never sent, or 429/503).
 public struct RetryPolicy: Sendable {
     /// The most tries of one call, the first included.
     public var maxAttempts: Int
@@ -40,7 +40,7 @@ public struct RetryPolicy: Sendable {
     static func shouldRetry(status: Int, isRead: Bool) -> Bool {
         switch status {
         case 429, 503: return true
-        case 502, 504: return isRead
+        case 500...599: return isRead
         default: return false
         }
     }

@@ -149,6 +149,17 @@ extension Interpreter {
                     emit(.progress(info, "the answer was lost, but reading back shows version \(found.version): the \(action.rawValue) was applied once"))
                     return .change(action: action, release: found, dryRun: dryRun)
                 }
+                if error.isServerError, let found, let before, found.version == before.version, !found.status.isPending,
+                    ContinuousClock.now + context.interval < deadline
+                {
+                    // The service answered with an error and nothing changed: it is known not to have
+                    // been applied, so it is sent again.
+                    emit(.progress(info, "\(error.description); reading back shows version \(found.version) unchanged, so it is sent again"))
+                    do { try await Task.sleep(for: context.interval) } catch {
+                        throw StepFailure(.interrupted, "interrupted before sending the \(action.rawValue) again")
+                    }
+                    continue
+                }
                 if error.kind == .cancelled, let found, found.version == before?.version {
                     record.outcome = .failed
                     record.error = "interrupted; reading back shows it was not applied"

@@ -4,7 +4,8 @@ import RolloutSyntax
 extension Interpreter {
     /// `wait`: polls the release with a starting interval that backs off (×1.5) to 10 s, reports
     /// each status change with the time since the step began, and fails on `FAILED`, `UNKNOWN`,
-    /// the release disappearing, or the timeout. Cancelling the task stops it at once.
+    /// the release disappearing, or the timeout. A transient error (a 429 or 5xx, a dropped
+    /// connection) is reported and polled through. Cancelling the task stops it at once.
     func wait(for goal: WaitStatus, _ target: ResolvedRelease, timeout: Duration, _ info: StepInfo) async throws(StepFailure) -> StepResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -24,7 +25,11 @@ extension Interpreter {
                 if error.kind == .cancelled {
                     throw StepFailure(.interrupted, "stopped waiting for \(target.name); the server may still be working on it")
                 }
-                throw Self.failure(error)
+                guard error.isTransient, clock.now - start + delay < timeout else { throw Self.failure(error) }
+                emit(.progress(info, "\(error.description); still waiting for \(target.name)"))
+                try await pause(for: delay, waitingFor: target)
+                delay = min(delay * 1.5, cap)
+                continue
             }
             let elapsed = clock.now - start
             if mode == .plan {
@@ -51,12 +56,17 @@ extension Interpreter {
                     .timedOut,
                     "\(target.name) is still \(release.status) (version \(release.version)) after \(DurationText.format(timeout)); the server may still be working on it")
             }
-            do {
-                try await Task.sleep(for: min(delay, remaining))
-            } catch {
-                throw StepFailure(.interrupted, "stopped waiting for \(target.name); the server may still be working on it")
-            }
+            try await pause(for: min(delay, remaining), waitingFor: target)
             delay = min(delay * 1.5, cap)
+        }
+    }
+
+    /// The sleep between two looks, which Ctrl-C ends.
+    private func pause(for length: Duration, waitingFor target: ResolvedRelease) async throws(StepFailure) {
+        do {
+            try await Task.sleep(for: length)
+        } catch {
+            throw StepFailure(.interrupted, "stopped waiting for \(target.name); the server may still be working on it")
         }
     }
 
