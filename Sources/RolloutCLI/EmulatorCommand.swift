@@ -25,13 +25,14 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Share of requests (0 to 1) answered with an error status instead.") var errorRate: Double = 0
     @Option(name: .customLong("error-status"), help: "Statuses --error-rate answers with (repeatable).") var errorStatuses: [Int] = [500, 503, 429]
     @Option(help: "Share of requests (0 to 1) whose connection drops after handling.") var dropRate: Double = 0
+    @Option(help: "Requests a second answered; the rest get 429 CCE.02429001 with Retry-After (0: no limit).") var rateLimit: Double = 0
     @Flag(help: "Start empty, without the demo clusters' releases and charts.") var noDemoData = false
 
     func run() async throws {
         let faults = FaultSettings(
             failTags: failTags, failReleases: failReleases, stuckReleases: stuckReleases,
             latencyMs: Int(DurationText.seconds(latency) * 1000), errorRate: errorRate, errorStatuses: errorStatuses,
-            dropRate: dropRate)
+            dropRate: dropRate, requestsPerSecond: rateLimit)
         if let problem = faults.problem { throw CLIError(problem, exitCode: 2) }
         guard (0...65535).contains(port) else { throw CLIError("--port must be between 0 and 65535", exitCode: 2) }
         var configuration = EmulatorConfiguration()

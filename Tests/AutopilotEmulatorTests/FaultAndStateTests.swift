@@ -27,6 +27,28 @@ import Testing
         }
     }
 
+    @Test func requestsOverTheRateGetTheRequestLimitAnswer() async throws {
+        try await withEmulator(faults: FaultSettings(requestsPerSecond: 2)) { client, emulator in
+            let url = try #require(emulator.url)
+            let path = "/autopilot/cam/v3/clusters/\(demoCluster)/namespace/monitoring/releases/testwww"
+            var answers: [(status: Int, headers: [String: String], body: String)] = []
+            let start = ContinuousClock.now
+            for _ in 0..<20 {
+                answers.append(try await RawRequest(method: "GET", path: path, headers: ["X-Auth-Token": EmulatorCredentials.localToken]).send(to: url))
+            }
+            let seconds = Double((ContinuousClock.now - start).components.seconds) + 1
+            let limited = answers.filter { $0.status == 429 }
+            // A second's worth at once, then the rate, however long the requests took on this machine.
+            #expect(Double(answers.filter { $0.status == 200 }.count) <= 2 + 2 * seconds, "\(seconds) s")
+            #expect(!limited.isEmpty)
+            #expect(limited.first?.body.contains(#""error_code":"CCE.02429001""#) == true)
+            #expect(limited.first?.headers.first { $0.key.lowercased() == "retry-after" }.map { Int($0.value) ?? 0 } == 1)
+            // The client waits as it is told and gets through.
+            let release = try await client.release("testwww", in: "monitoring", cluster: demoCluster)
+            #expect(release.version == 3)
+        }
+    }
+
     @Test func latencyIsAdded() async throws {
         try await withEmulator(faults: FaultSettings(latencyMs: 300)) { client, _ in
             let start = ContinuousClock.now

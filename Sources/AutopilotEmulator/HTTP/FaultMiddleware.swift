@@ -13,6 +13,9 @@ struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         guard !request.uri.path.hasPrefix(ControlRoutes.prefix) else { return try await next(request, context) }
         let faults = store.settings.withLock { $0.faults }
+        if faults.requestsPerSecond > 0, let wait = store.requestRate.take(perSecond: faults.requestsPerSecond) {
+            throw InjectedFault(status: 429, retryAfterSeconds: Int(wait.rounded(.up)), requestLimit: true)
+        }
         if faults.latencyMs > 0 { try await Task.sleep(for: .milliseconds(faults.latencyMs)) }
         if faults.errorRate > 0, Double.random(in: 0..<1) < faults.errorRate {
             throw InjectedFault(status: faults.errorStatuses.randomElement() ?? 503, retryAfterSeconds: faults.retryAfterSeconds)
@@ -25,6 +28,26 @@ struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
             return dropped
         }
         return response
+    }
+}
+
+/// A token bucket of requests: a second's worth of requests may come at once, then they come at the rate.
+final class RequestRate: Sendable {
+    private let bucket = Mutex<(tokens: Double, refilled: ContinuousClock.Instant)>((0, .now))
+    private let started = Atomic<Bool>(false)
+
+    /// Takes a token: nil when the request may go on, else the seconds until the next token.
+    func take(perSecond rate: Double) -> Double? {
+        bucket.withLock { bucket in
+            let now = ContinuousClock.now
+            if !started.exchange(true, ordering: .relaxed) { bucket.tokens = rate }
+            let elapsed = now - bucket.refilled
+            bucket.tokens = min(rate, bucket.tokens + rate * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+            bucket.refilled = now
+            guard bucket.tokens >= 1 else { return (1 - bucket.tokens) / rate }
+            bucket.tokens -= 1
+            return nil
+        }
     }
 }
 

@@ -67,8 +67,13 @@ struct HuaweiErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 struct InjectedFault: Error {
     var status: Int
     var retryAfterSeconds: Int
+    /// True for the request-count limit (`requestsPerSecond`), which the real API answers with its own code.
+    var requestLimit = false
 
     var error: EmulatorError {
+        if requestLimit {
+            return EmulatorError(status: 429, code: "CCE.02429001", message: "The number of requests has reached the limit; try again later")
+        }
         switch status {
         case 429: return EmulatorError(status: 429, code: "APIGW.0308", message: "The throttling threshold has been reached")
         case 503: return EmulatorError(status: 503, code: "CCE.01503001", message: "Service temporarily unavailable")

@@ -18,6 +18,8 @@ public final class EmulatorStore: Sendable {
     private let persistence: Persistence?
     /// The fault rules and deploy time, changeable while running.
     let settings: Mutex<EmulatorSettings>
+    /// The requests answered under `requestsPerSecond`.
+    let requestRate = RequestRate()
     private let now: @Sendable () -> Double
     private let showAnswers = ShowAnswers()
 
