@@ -42,8 +42,21 @@ struct Journal: Sendable {
             try handle.write(contentsOf: line)
             try handle.synchronize()
         } catch {
-            throw WriteFailure(file: file.path, cause: Self.cause(of: error))
+            throw WriteFailure(file: file.path, cause: Self.blockingFile(above: file).map { "\($0) is a file, not a folder" } ?? Self.cause(of: error))
         }
+    }
+
+    /// The nearest existing path above `file` when it is not a folder, which no folder can be made under.
+    private static func blockingFile(above file: URL) -> String? {
+        var folder = file.deletingLastPathComponent()
+        while folder.path != "/" {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) {
+                return isFolder.boolValue ? nil : folder.path
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        return nil
     }
 
     /// The results of the last `count` changes, oldest first (the `sending` lines left out).
