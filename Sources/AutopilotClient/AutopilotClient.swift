@@ -47,11 +47,9 @@ public final class AutopilotClient: Sendable {
                 userAgent: configuration.userAgent, now: configuration.now),
         ]
         if let observe = configuration.onCall { middlewares.append(CallLogMiddleware(observe: observe)) }
-        var runtime = OpenAPIRuntime.Configuration()
-        runtime.jsonEncodingOptions = [.sortedKeys]
         api = Client(
             serverURL: configuration.endpoint.url,
-            configuration: runtime,
+            configuration: Self.runtimeConfiguration,
             transport: AsyncHTTPClientTransport(
                 configuration: .init(
                     client: httpClient, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))),
@@ -62,10 +60,16 @@ public final class AutopilotClient: Sendable {
     init(capturingWith transport: CaptureTransport) {
         configuration = AutopilotConfiguration(
             endpoint: Endpoint(url: URL(string: "http://plan.invalid")!), credentials: .none)
+        api = Client(serverURL: configuration.endpoint.url, configuration: Self.runtimeConfiguration, transport: transport)
+        httpClient = nil
+    }
+
+    /// How the generated client encodes: one setting for the client that sends and the one that only
+    /// shows calls, so that a plan's bodies are the bytes a run sends.
+    private static var runtimeConfiguration: OpenAPIRuntime.Configuration {
         var runtime = OpenAPIRuntime.Configuration()
         runtime.jsonEncodingOptions = [.sortedKeys]
-        api = Client(serverURL: configuration.endpoint.url, configuration: runtime, transport: transport)
-        httpClient = nil
+        return runtime
     }
 
     /// Closes the connection pool. The client cannot be used after it.
