@@ -28,12 +28,13 @@ public final class Emulator: Sendable {
         self.configuration = configuration
         let clock = configuration.now
         store = try EmulatorStore(
-            clusters: configuration.clusters, settings: configuration.settings,
+            clusters: configuration.clusters + (configuration.demoData ? configuration.fleet?.emulatedClusters ?? [] : []),
+            settings: configuration.settings,
             persistence: try configuration.statePath.map { try Persistence(path: $0) },
             now: { clock().timeIntervalSince1970 })
         if configuration.demoData && store.isEmpty {
             let now = clock().timeIntervalSince1970
-            try store.seed(charts: DemoData.charts(at: now), releases: DemoData.releases(at: now))
+            try store.seed(charts: DemoData.charts(at: now), releases: DemoData.releases(at: now) + (configuration.fleet?.releases(at: now) ?? []))
         }
     }
 

@@ -57,6 +57,8 @@ public struct EmulatorConfiguration: Sendable {
     public var clusters: [EmulatedCluster] = DemoData.clusters
     /// Whether a fresh state gets the demo releases and charts.
     public var demoData = true
+    /// The generated fleet it holds besides the demo clusters (with demo data); nil for none.
+    public var fleet: DemoFleet? = .standard
     /// The server's clock (tests move it).
     public var now: @Sendable () -> Date = { Date() }
 

@@ -13,6 +13,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("var"), help: "A variable the scripts get from the command line (NAME=VALUE; repeatable).")
     var assignments: [String] = []
     @OptionGroup var target: TargetOptions
+    @OptionGroup var gates: GateOptions
 
     func run() async throws {
         guard !files.isEmpty else { throw CLIError("check needs at least one script file", exitCode: 2) }
@@ -22,10 +23,11 @@ struct CheckCommand: AsyncParsableCommand {
         var failed = false
         for file in files {
             let source = try SourceLoader.load(file)
-            if ScriptRunner.checked(source, context: context, environment: environment) == nil {
-                failed = true
-            } else {
+            if let script = ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers)) {
+                try gates.validate(against: script)
                 Console.out("\(file): ok")
+            } else {
+                failed = true
             }
         }
         if failed { throw CLIExit(code: ExitCode.invalid.rawValue) }
@@ -46,11 +48,11 @@ struct PlanCommand: AsyncParsableCommand {
         let choice = try TargetChoice.resolve(target, environment: environment)
         let context = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: try Assignments.parse(assignments))
         let source = try SourceLoader.load(file)
-        guard let script = ScriptRunner.checked(source, context: context, environment: environment) else {
+        guard let script = ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment)) else {
             throw CLIExit(code: ExitCode.invalid.rawValue)
         }
         let plan = await Planner.plan(
-            script, name: file, context: context, environment: environment, resolveCluster: { choice.clusterID($0) },
+            script, name: file, context: context, environment: environment, resolveCluster: { choice.clusterID($0) }, fleets: choice.fleets,
             wireRequest: AutopilotClient.wireRequest(for:))
         FileHandle.standardOutput.write(Data(plan.utf8))
     }

@@ -26,13 +26,16 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("error-status"), help: "Statuses --error-rate answers with (repeatable).") var errorStatuses: [Int] = [500, 503, 429]
     @Option(help: "Share of requests (0 to 1) whose connection drops after handling.") var dropRate: Double = 0
     @Option(help: "Requests a second answered; the rest get 429 CCE.02429001 with Retry-After (0: no limit).") var rateLimit: Double = 0
+    @Option(help: "Changes under way at once before the next gets 429 CCE.01429003 (0: no limit).") var concurrentChanges = 0
+    @Option(help: "The generated fleet of edge clusters, \(DemoFleet.form) (default \(DemoFleet.standard.spelling), or $\(EmulatorFleet.variable)).")
+    var fleet: String?
     @Flag(help: "Start empty, without the demo clusters' releases and charts.") var noDemoData = false
 
     func run() async throws {
         let faults = FaultSettings(
             failTags: failTags, failReleases: failReleases, stuckReleases: stuckReleases,
             latencyMs: Int(DurationText.seconds(latency) * 1000), errorRate: errorRate, errorStatuses: errorStatuses,
-            dropRate: dropRate, requestsPerSecond: rateLimit)
+            dropRate: dropRate, requestsPerSecond: rateLimit, concurrentChanges: concurrentChanges)
         if let problem = faults.problem { throw CLIError(problem, exitCode: 2) }
         guard (0...65535).contains(port) else { throw CLIError("--port must be between 0 and 65535", exitCode: 2) }
         var configuration = EmulatorConfiguration()
@@ -40,6 +43,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.port = port
         configuration.statePath = state
         configuration.demoData = !noDemoData
+        configuration.fleet = try EmulatorFleet.shape(option: fleet, environment: ProcessInfo.processInfo.environment)
         configuration.settings = EmulatorSettings(deployTime: DurationText.seconds(deployTime), faults: faults)
         let emulator: Emulator
         do {
@@ -61,12 +65,15 @@ struct EmulatorCommand: AsyncParsableCommand {
 
     static func banner(_ url: URL, _ configuration: EmulatorConfiguration) -> String {
         let clusters = configuration.clusters.map { "\($0.name)=\($0.id)" }.joined(separator: " ")
+        let fleet = configuration.fleet.map { fleet in
+            "\n  fleet       \(DemoFleet.fleetName): \(fleet.clusters) clusters (\(fleet.clusterNames.first ?? "")…) of \(fleet.releasesPerCluster) releases in namespace \(DemoFleet.namespace)"
+        } ?? ""
         return """
             rollout emulator listening on \(url.absoluteString)
               access key  \(EmulatorCredentials.localAccessKey)   secret key \(EmulatorCredentials.localSecretKey)   (local defaults)
               token       \(EmulatorCredentials.localToken)
               project     \(EmulatorCredentials.localProjectID)
-              clusters    \(clusters)
+              clusters    \(clusters)\(fleet)
               deploy time \(DurationText.format(.milliseconds(Int64(configuration.settings.deployTime * 1000))))\(configuration.statePath.map { "   state \($0)" } ?? "")
               faults      \(url.absoluteString)/_emulator/faults
             Stop with Ctrl-C.
@@ -80,4 +87,20 @@ func parseDuration(_ text: String) throws -> Duration {
         throw ValidationError("'\(text)' is not a duration; write it like 500ms, 2s, 5m or 1h")
     }
     return duration
+}
+
+/// The emulator's generated fleet, as the command line and `ROLLOUT_EMULATOR_FLEET` give it: the
+/// same for the standalone emulator, the embedded one, and a client that names its clusters.
+enum EmulatorFleet {
+    /// The environment variable.
+    static let variable = "ROLLOUT_EMULATOR_FLEET"
+
+    /// The fleet an option (else the environment) asks for; the standard one when neither does.
+    static func shape(option: String? = nil, environment: [String: String]) throws -> DemoFleet? {
+        guard let text = option ?? environment[variable], !text.isEmpty else { return .standard }
+        guard let fleet = DemoFleet(spelling: text) else {
+            throw CLIError("'\(text)' is not a fleet: write \(DemoFleet.form) (at most 100000 releases)", exitCode: 2)
+        }
+        return fleet.clusters == 0 ? nil : fleet
+    }
 }

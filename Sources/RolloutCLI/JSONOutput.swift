@@ -46,7 +46,70 @@ enum JSONOutput {
             ]
         case .expectation(let text): return ["type": "expectation", "message": .string(text)]
         case .planned(let text): return ["type": "planned", "message": .string(text)]
+        case .group(let name, let members):
+            return ["type": "group", "group": .string(name), "members": .array(members.map { .string($0.label) })]
+        case .fleet(let summary): return ["type": "rollout", "rollout": fleet(summary)]
         }
+    }
+
+    /// A rollout's end: its outcome and every member's state.
+    static func fleet(_ summary: FleetSummary) -> JSONValue {
+        [
+            "group": .string(summary.group), "outcome": .string(summary.outcome.rawValue),
+            "halt_reason": summary.haltReason.map { .string($0) } ?? .null,
+            "elapsed_seconds": .double(DurationText.seconds(summary.elapsed)),
+            "members": .array(summary.members.map { member($0.tag, $0.state) }),
+        ]
+    }
+
+    /// A member with its wave and state.
+    static func member(_ tag: MemberTag, _ state: MemberState) -> JSONValue {
+        var object: [String: JSONValue] = ["member": .string(tag.member.label), "wave": .int(tag.wave), "state": .string(state.shown)]
+        if let reason = state.reason { object["reason"] = .string(reason) }
+        return .object(object)
+    }
+
+    /// A rollout event as one JSON object, or nil for those a reader does not need.
+    static func fleetEvent(_ event: FleetEvent, of info: StepInfo) -> JSONValue? {
+        var object = step(info)
+        switch event {
+        case .began(let overview):
+            object["event"] = "rollout_began"
+            object["group"] = .string(overview.group)
+            object["parallel"] = .int(overview.parallel)
+            object["waves"] = .array(overview.waves.map { .array($0.map { .string($0.label) }) })
+        case .waveBegan(let wave):
+            object["event"] = "wave_began"
+            object["wave"] = .int(wave)
+        case .waveEnded(let wave):
+            object["event"] = "wave_ended"
+            object["wave"] = .int(wave)
+        case .member(let tag, let state):
+            object["event"] = "member"
+            for (key, value) in member(tag, state).objectValue { object[key] = value }
+        case .soaking(let wave, let length):
+            object["event"] = "soaking"
+            object["wave"] = .int(wave)
+            object["seconds"] = .double(DurationText.seconds(length))
+        case .gate(let name, let passed, let how):
+            object["event"] = "gate"
+            object["gate"] = .string(name)
+            object["passed"] = .bool(passed)
+            object["how"] = .string(how)
+        case .halted(let reason):
+            object["event"] = "halted"
+            object["reason"] = .string(reason)
+        case .policy(let policy, let members):
+            object["event"] = "policy"
+            object["policy"] = .string(policy.spelling)
+            object["members"] = .int(members)
+        case .ended(let summary):
+            object["event"] = "rollout_ended"
+            object["rollout"] = fleet(summary)
+        case .planFor, .planForEnded:
+            return nil
+        }
+        return .object(object)
     }
 
     static func failure(_ failure: StepFailure) -> JSONValue {
@@ -61,6 +124,13 @@ enum JSONOutput {
     }
 
     static func step(_ info: StepInfo) -> [String: JSONValue] {
-        ["step": .int(info.number), "location": .string(info.location.fileAndLine), "statement": .string(info.text), "else": .bool(info.isElse)]
+        var object: [String: JSONValue] = [
+            "step": .int(info.number), "location": .string(info.location.fileAndLine), "statement": .string(info.text), "else": .bool(info.isElse),
+        ]
+        if let tag = info.member {
+            object["member"] = .string(tag.member.label)
+            object["wave"] = .int(tag.wave)
+        }
+        return object
     }
 }

@@ -9,6 +9,23 @@ import RolloutSyntax
 struct Journal: Sendable {
     let file: URL
     let target: String
+    /// This run's id, on every line it writes, so a run's changes can be read together.
+    let runID: String
+
+    /// A journal in a file, for changes sent to a target by the run with this id.
+    init(file: URL, target: String, runID: String = Journal.newRunID()) {
+        self.file = file
+        self.target = target
+        self.runID = runID
+    }
+
+    /// A new run id: the time it started and a random tail, e.g. `20261202T011500Z-3f9a1c`.
+    static func newRunID(at date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
+        let stamp = formatter.string(from: date).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
+        return stamp + "-" + String(format: "%06x", UInt32.random(in: 0...0xFF_FFFF))
+    }
 
     /// A journal line that could not be written: the file and the cause.
     struct WriteFailure: Error, CustomStringConvertible {
@@ -26,8 +43,12 @@ struct Journal: Sendable {
             "values": record.values.redactingSecrets(),
             "version_before": record.versionBefore.map { .int($0) } ?? .null,
             "version_after": record.versionAfter.map { .int($0) } ?? .null,
-            "request_id": requestID.map { .string($0) } ?? .null,
+            "request_id": requestID.map { .string($0) } ?? .null, "run": .string(runID),
         ]
+        if let tag = record.member {
+            object["member"] = .string(tag.member.label)
+            object["wave"] = .int(tag.wave)
+        }
         if let error = record.error { object["error"] = .string(error) }
         let line = Data((JSONValue.object(object).jsonText + "\n").utf8)
         do {

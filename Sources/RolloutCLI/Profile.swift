@@ -15,6 +15,9 @@ import TOMLKit
 /// sk_env = "PROD_SK"
 /// [profiles.prod.clusters]
 /// shop = "a870253f-5dc7-11ee-bf71-0255ac100b03"
+/// [profiles.prod.fleets]              # for `group NAME = fleet <name>`
+/// europe = ["shop", "eu-2"]           # clusters (aliases or ids)
+/// web = ["shop/web/shop-web"]         # or releases: <cluster>/<namespace>/<release>
 /// ```
 ///
 /// Literal `ak`, `sk`, `token` and `security_token` are allowed only in a file that no one else can read.
@@ -26,6 +29,7 @@ struct Profile: Equatable {
     var cluster: String?
     var namespace: String?
     var clusters: [String: String] = [:]
+    var fleets: [String: [String]] = [:]
     var accessKey: String?
     var secretKey: String?
     var token: String?
@@ -62,9 +66,20 @@ struct Profile: Equatable {
         if let aliases = table["clusters"]?.table {
             for key in aliases.keys { clusters[key] = aliases[key]?.string }
         }
+        var fleets: [String: [String]] = [:]
+        if let table = table["fleets"]?.table {
+            for key in table.keys {
+                let list = table[key]?.array
+                let members = list?.compactMap(\.string) ?? []
+                guard let list, members.count == list.count else {
+                    throw CLIError("\(file.path): profiles.\(name).fleets.\(key) must be a list of strings (clusters, or <cluster>/<namespace>/<release>)", exitCode: 2)
+                }
+                fleets[key] = members
+            }
+        }
         return Profile(
             name: name, region: value("region"), endpoint: value("endpoint"), projectID: value("project_id"),
-            cluster: value("cluster"), namespace: value("namespace"), clusters: clusters, accessKey: secret("ak"),
+            cluster: value("cluster"), namespace: value("namespace"), clusters: clusters, fleets: fleets, accessKey: secret("ak"),
             secretKey: secret("sk"), token: secret("token"), securityToken: secret("security_token"))
     }
 

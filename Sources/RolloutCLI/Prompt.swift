@@ -11,6 +11,7 @@ struct Prompt {
     let options: OutputOptions
     let renderer: Renderer
     let confirmChanges: Bool
+    let gates: GateOptions
 
     func run(environment: [String: String], variables: [String: String]) async throws {
         let style = renderer.style
@@ -21,6 +22,7 @@ struct Prompt {
             namespace: choice.defaultNamespace ?? (choice.isEmbedded ? "default" : nil), variables: variables)
         let interpreter = runner.interpreter(context: start)
         await interpreter.setPauseHandler(StepMode.pause)
+        await interpreter.setGateHandler(gates.handler(renderer: renderer))
         if confirmChanges {
             let target = session.url.host ?? session.url.absoluteString
             await interpreter.setBeforeStep { info in
@@ -49,7 +51,9 @@ struct Prompt {
                 continue
             }
             let source = SourceFile(name: "prompt", text: trimmed)
-            let (script, diagnostics) = Checker.diagnose(source, scope: context.checkScope(environment: environment))
+            var scope = choice.checkScope(context, environment: environment)
+            scope.groups = await interpreter.groupKinds
+            let (script, diagnostics) = Checker.diagnose(source, scope: scope)
             editor.remember(Self.historyForm(of: script, text: trimmed))
             guard diagnostics.isEmpty else {
                 for diagnostic in diagnostics { Console.err(diagnostic.rendered(in: source)) }

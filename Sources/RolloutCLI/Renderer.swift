@@ -11,6 +11,8 @@ final class Renderer: Sendable {
     let style: Style
     let live: Bool
     private let liveLineOpen = Mutex(false)
+    /// The live board of the rollout running, when there is one.
+    private let board = Mutex<FleetBoard?>(nil)
 
     init(format: OutputFormat, color: Bool, live: Bool) {
         self.format = format
@@ -49,6 +51,8 @@ final class Renderer: Sendable {
             var object = JSONOutput.step(info)
             object["event"] = "skipped"
             Console.out(JSONValue.object(object).jsonText)
+        case .fleet(let info, let event):
+            if let object = JSONOutput.fleetEvent(event, of: info) { Console.out(object.jsonText) }
         default:
             break
         }
@@ -57,8 +61,10 @@ final class Renderer: Sendable {
     // MARK: Human
 
     private func showHuman(_ event: RunEvent) {
+        if case .fleet(let info, let fleetEvent) = event { return showFleet(fleetEvent, info) }
+        if let info = event.step, let tag = info.member { return showMember(event, tag) }
         switch event {
-        case .started, .change:
+        case .started, .change, .fleet:
             break
         case .progress(_, let text):
             line(style.dim("  … \(text)"))
@@ -85,6 +91,71 @@ final class Renderer: Sendable {
             break
         case .recovered(let info):
             line(style.yellow("↺ \(info.location.fileAndLine) failed and its else recovered; the rollout ends here"))
+        }
+    }
+
+    // MARK: Rollouts
+
+    /// A rollout's progress: the live board on a terminal with colour, else plain lines; at the
+    /// end, a table of every member.
+    private func showFleet(_ event: FleetEvent, _ info: StepInfo) {
+        if let board = board.withLock({ $0 }) {
+            board.take(event)
+            if case .ended(let summary) = event {
+                board.close()
+                self.board.withLock { $0 = nil }
+                Console.out(Self.table(summary))
+            }
+            return
+        }
+        switch event {
+        case .began(let overview):
+            if live && style.enabled {
+                closeLive()
+                board.withLock { $0 = FleetBoard(overview, style: style) }
+            } else {
+                let count = overview.waves.reduce(0) { $0 + $1.count }
+                line("rollout \(overview.group): \(count) member\(count == 1 ? "" : "s") in \(overview.waves.count) wave\(overview.waves.count == 1 ? "" : "s"), \(overview.parallel) at a time")
+            }
+        case .waveBegan(let wave): line("wave \(wave)")
+        case .member(let tag, let state) where state.isFinal && state != .notStarted:
+            line("  wave \(tag.wave)  \(tag.member.label)  \(style.status(state.shown))" + (state.reason.map { ": \($0)" } ?? ""))
+        case .soaking(let wave, let length): line(style.dim("  soaking \(DurationText.format(length)) after wave \(wave), then reading its members again"))
+        case .gate(let name, let passed, let how):
+            line(passed ? style.green("gate '\(name)' passed: \(how)") : style.red("gate '\(name)' not passed: \(how)"))
+        case .halted(let reason): line(style.red(reason))
+        case .policy(let policy, let members): line(style.yellow("\(policy.spelling): \(members) member\(members == 1 ? "" : "s")"))
+        case .ended(let summary): line(Self.table(summary))
+        default: break
+        }
+    }
+
+    /// A step of one member's block: nothing on the board (its state is there); else a plain line
+    /// that names the member.
+    private func showMember(_ event: RunEvent, _ tag: MemberTag) {
+        guard board.withLock({ $0 }) == nil else { return }
+        let prefix = "  \(tag.member.label): "
+        switch event {
+        case .progress(_, let text): line(style.dim(prefix + "… " + text))
+        case .finished(let info, .success(let result)): line(prefix + success(info, result))
+        case .finished(let info, .failure(let failure)): Console.err(style.red(prefix + "✘ \(info.text): \(failure.message)"))
+        default: break
+        }
+    }
+
+    /// Every member's end, and a line of counts.
+    static func table(_ summary: FleetSummary) -> String {
+        var table = Table(headers: ["MEMBER", "WAVE", "STATE", "DETAIL"])
+        table.rows = summary.members.map { [$0.tag.member.label, String($0.tag.wave), $0.state.shown, $0.state.reason ?? ""] }
+        let counts = summary.counts.map { "\($0.count) \($0.state)" }.joined(separator: ", ")
+        return table.render() + "\nrollout \(summary.group) \(summary.outcome.rawValue) in \(seconds(summary.elapsed)): \(counts)"
+    }
+
+    /// Stops the board while a question is asked below it.
+    func suspendBoard() {
+        board.withLock { board in
+            board?.close()
+            board = nil
         }
     }
 
@@ -136,6 +207,14 @@ final class Renderer: Sendable {
             ].joined(separator: "\n")
         case .values(_, let values):
             return Self.indented(values.redactingSecrets(), by: 0)
+        case .group(let name, let members):
+            let clusters = Set(members.map(\.cluster)).count
+            let releases = members.filter { $0.release != nil }.count
+            let what = releases == 0 ? "\(clusters) cluster\(clusters == 1 ? "" : "s")" : "\(releases) release\(releases == 1 ? "" : "s") on \(clusters) cluster\(clusters == 1 ? "" : "s")"
+            return "\(mark) group \(name): \(what)"
+        case .fleet(let summary):
+            return "\(mark) rollout \(summary.group): all \(summary.members.count) members succeeded in \(Self.seconds(summary.elapsed))"
+        
         case .change(let action, let release, let dryRun):
             if dryRun {
                 return "\(mark) \(action.rawValue) \(release.name) (dry run, nothing changed): would make version \(release.version)"

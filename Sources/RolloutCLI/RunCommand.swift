@@ -10,7 +10,8 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a script file, statements (-c), a script on stdin (-), or open the prompt.",
-        discussion: "With no file on a terminal, opens the prompt. Exit codes: 0 success, 1 a step failed, 2 invalid script or command line, 3 a step failed and its else recovered, 4 a wait timed out, 130 interrupted.")
+        discussion: "With no file on a terminal, opens the prompt. Exit codes: "
+            + ExitCode.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: ", ") + ".")
 
     @Argument(help: "A script file, or - to read one from stdin.", completion: .file(extensions: ["rollout"]))
     var file: String?
@@ -21,8 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Teach a runbook: show each statement with the comments above it, and wait for Enter (s skips, q quits).")
     var step = false
 
-    @Flag(name: [.customShort("y"), .long], help: "At the prompt against a cloud target, do not ask before changes.")
-    var yes = false
+    @OptionGroup var gates: GateOptions
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var output: OutputOptions
@@ -52,13 +52,15 @@ struct RunCommand: AsyncParsableCommand {
         let context = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: variables)
 
         guard let source else {
-            try await Prompt(choice: choice, options: output, renderer: renderer, confirmChanges: !yes && !choice.isEmbedded)
+            try await Prompt(choice: choice, options: output, renderer: renderer, confirmChanges: !gates.yes && !choice.isEmbedded, gates: gates)
                 .run(environment: environment, variables: variables)
             return
         }
-        guard let script = ScriptRunner.checked(source, context: context, environment: environment) else {
+        guard let script = ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers))
+        else {
             throw CLIExit(code: ExitCode.invalid.rawValue)
         }
+        try gates.validate(against: script)
         Interrupts.install()
         let runner = try await ScriptRunner.open(choice, renderer: renderer, debug: output.debug, environment: environment)
         let interpreter = runner.interpreter(context: context)
@@ -66,6 +68,7 @@ struct RunCommand: AsyncParsableCommand {
             await interpreter.setBeforeStep(StepMode.decide)
         }
         await interpreter.setPauseHandler(StepMode.pause)
+        await interpreter.setGateHandler(gates.handler(renderer: renderer))
         let code = await ScriptRunner.run(script, on: interpreter)
         await runner.close()
         throw CLIExit(code: code.rawValue)

@@ -4,6 +4,17 @@ import LineEditor
 import RolloutRuntime
 import RolloutSyntax
 
+extension TargetChoice {
+    /// What the checker may assume where a script starts: the context, the environment, this
+    /// target's fleets, and how gates are answered.
+    func checkScope(_ context: RunContext, environment: [String: String], gates: GateAnswers = .asked) -> CheckScope {
+        var scope = context.checkScope(environment: environment)
+        scope.fleets = fleets
+        scope.gates = gates
+        return scope
+    }
+}
+
 /// What the prompt and script runs share: a session on the target, the renderer, and the journal,
 /// wired into an interpreter once.
 struct ScriptRunner {
@@ -30,26 +41,37 @@ struct ScriptRunner {
                 let requestID = record.outcome == .sending ? nil : session.takeChangeRequestID()
                 try journal.append(record, requestID: requestID)
             },
+            fleets: session.choice.fleets,
             events: { renderer.show($0) })
     }
 
     /// Parses and checks a source; prints every problem; nil when there is one.
-    static func checked(_ source: SourceFile, context: RunContext, environment: [String: String]) -> Script? {
-        let (script, diagnostics) = Checker.diagnose(source, scope: context.checkScope(environment: environment))
+    static func checked(_ source: SourceFile, scope: CheckScope) -> Script? {
+        let (script, diagnostics) = Checker.diagnose(source, scope: scope)
         for diagnostic in diagnostics { Console.err(diagnostic.rendered(in: source)) }
         return diagnostics.isEmpty ? script : nil
     }
 
     /// Runs a checked script. The first Ctrl-C cancels it (a change in flight is read back to learn
-    /// its outcome); a second stops that read-back.
+    /// its outcome); a second stops that read-back. During a rollout the first Ctrl-C only stops
+    /// new members from starting (running ones finish their block), the second cancels, and any
+    /// later one stops the read-backs.
     static func run(_ script: Script, on interpreter: Interpreter) async -> ExitCode {
         let task = Task { await interpreter.run(script) }
         let watcher = Task {
             var interrupts = 0
+            var gentle = false
             while !Task.isCancelled {
                 if Interrupts.take() {
                     interrupts += 1
-                    if interrupts == 1 { task.cancel() } else { interpreter.skipReadBack() }
+                    if interrupts == 1, interpreter.stopStartingMembers() {
+                        gentle = true
+                        Console.err("⏹ stopping: no member starts from now on; running members finish their block (Ctrl-C again stops them)")
+                    } else if interrupts == 1 || (gentle && interrupts == 2) {
+                        task.cancel()
+                    } else {
+                        interpreter.skipReadBack()
+                    }
                 }
                 try? await Task.sleep(for: .milliseconds(50))
             }

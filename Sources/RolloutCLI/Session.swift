@@ -1,6 +1,7 @@
 import AutopilotClient
 import AutopilotEmulator
 import Foundation
+import RolloutRuntime
 import RolloutSyntax
 import Synchronization
 
@@ -33,6 +34,7 @@ final class Session: Sendable {
             // The demo fails deploys of image tags ending in -bad, so rollback drills work out of the box.
             configuration.settings = EmulatorSettings(
                 deployTime: DurationText.seconds(deployTime), faults: FaultSettings(failTags: ["*-bad"]))
+            configuration.fleet = choice.emulatorFleet
             let started = try Emulator(configuration: configuration)
             endpoint = Endpoint(url: try await started.start())
             emulator = started
@@ -51,7 +53,7 @@ final class Session: Sendable {
             calls: calls)
     }
 
-    /// The request id of the last change call, taken once.
+    /// The request id of the last change call (of the current rollout member), taken once.
     func takeChangeRequestID() -> String? { calls.takeChangeRequestID() }
 
     /// Closes the client and stops the emulator.
@@ -66,7 +68,9 @@ final class Session: Sendable {
 final class CallObserver: Sendable {
     private let debug: Bool
     private let style: Style
-    private let lastChangeRequestID = Mutex<String?>(nil)
+    /// The request id of the last change call, per rollout member (the key "" outside a rollout),
+    /// since members call side by side.
+    private let lastChangeRequestID = Mutex<[String: String]>([:])
 
     init(debug: Bool, style: Style) {
         self.debug = debug
@@ -75,7 +79,7 @@ final class CallObserver: Sendable {
 
     /// Notes one call.
     func observe(_ record: CallRecord) {
-        if record.method != "GET" { lastChangeRequestID.withLock { $0 = record.requestID } }
+        if record.method != "GET" { lastChangeRequestID.withLock { $0[MemberScope.label ?? ""] = record.requestID } }
         guard debug else { return }
         let status = record.status.map(String.init) ?? (record.failure ?? "no answer")
         let ms = Int(DurationText.seconds(record.duration) * 1000)
@@ -83,5 +87,5 @@ final class CallObserver: Sendable {
     }
 
     /// The request id of the last change call, taken once.
-    func takeChangeRequestID() -> String? { lastChangeRequestID.withLock { id in defer { id = nil }; return id } }
+    func takeChangeRequestID() -> String? { lastChangeRequestID.withLock { $0.removeValue(forKey: MemberScope.label ?? "") } }
 }

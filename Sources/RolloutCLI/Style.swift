@@ -1,4 +1,5 @@
 import AutopilotModels
+import RolloutRuntime
 
 /// ANSI colour, only when it is on.
 struct Style: Sendable {
@@ -14,8 +15,16 @@ struct Style: Sendable {
         enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 
-    /// A status word in its colour: green when deployed, red when failed or unknown, yellow on the way.
+    /// A release status or a rollout member's state in its colour: green when deployed or done, red
+    /// when failed or unknown, dim when not started, yellow on the way.
     func status(_ status: String) -> String {
+        switch status {
+        case MemberState.succeeded.shown, MemberState.rolledBack(nil).shown, MemberState.recovered.shown: return green(status)
+        case MemberState.queued.shown, MemberState.notStarted.shown: return dim(status)
+        case MemberState.running.shown, MemberState.changing.shown, MemberState.rollingBack.shown: return yellow(status)
+        case MemberState.interrupted.shown, MemberState.failed("").shown, MemberState.rollbackFailed("").shown: return red(status)
+        default: break
+        }
         let known = ReleaseStatus(rawValue: status)
         if known == .deployed { return green(status) }
         if known.isFailure { return red(status) }

@@ -14,6 +14,10 @@ struct TargetChoice {
     var credentials: Credentials
     var profile: Profile?
     var clusterAliases: [String: String]
+    /// The named fleets: the profile's, and the emulator's generated one.
+    var fleets: [String: [String]]
+    /// The generated fleet of an emulator target (nil for the cloud).
+    var emulatorFleet: DemoFleet?
     var defaultCluster: String?
     var defaultNamespace: String?
     var insecure: Bool
@@ -27,6 +31,9 @@ struct TargetChoice {
         let endpointText = options.endpoint ?? environment["ROLLOUT_ENDPOINT"] ?? profile?.endpoint
         let region = options.region ?? environment["ROLLOUT_REGION"] ?? profile?.region
         var aliases = profile?.clusters ?? [:]
+        var fleets = profile?.fleets ?? [:]
+        var emulatorFleet: DemoFleet?
+        var isEmulator = false
         let kind: Kind
         if let endpointText {
             guard let endpoint = Endpoint(string: endpointText) else {
@@ -45,7 +52,8 @@ struct TargetChoice {
         switch kind {
         case .embedded:
             credentials = EmulatorCredentials.localDefaults.clientCredentials
-            aliases.merge(DemoData.clusterAliases) { mine, _ in mine }
+            emulatorFleet = try EmulatorFleet.shape(environment: environment)
+            isEmulator = true
         case .remote(let endpoint, _):
             if let fromEnvironment = Credentials.fromEnvironment(environment) {
                 credentials = fromEnvironment
@@ -56,7 +64,8 @@ struct TargetChoice {
                 credentials = .token(Secret(token), projectID: profile.projectID)
             } else if endpoint.isLocal {
                 credentials = EmulatorCredentials.localDefaults.clientCredentials
-                aliases.merge(DemoData.clusterAliases) { mine, _ in mine }
+                emulatorFleet = try EmulatorFleet.shape(environment: environment)
+            isEmulator = true
             } else {
                 throw CLIError(
                     "no credentials for \(endpoint): set CLOUD_SDK_AK and CLOUD_SDK_SK (or CLOUD_SDK_TOKEN), or name them in a profile",
@@ -66,8 +75,16 @@ struct TargetChoice {
                 credentials = .accessKey(AccessKey(id: key.id, secret: key.secret, projectID: project, securityToken: key.securityToken))
             }
         }
+        if isEmulator {
+            // The emulator's clusters go by their names, and its fleet by its own.
+            aliases.merge(DemoData.clusterAliases) { mine, _ in mine }
+            if let emulatorFleet {
+                aliases.merge(emulatorFleet.aliases) { mine, _ in mine }
+                fleets[DemoFleet.fleetName] = fleets[DemoFleet.fleetName] ?? emulatorFleet.clusterNames
+            }
+        }
         return TargetChoice(
-            kind: kind, credentials: credentials, profile: profile, clusterAliases: aliases,
+            kind: kind, credentials: credentials, profile: profile, clusterAliases: aliases, fleets: fleets, emulatorFleet: emulatorFleet,
             defaultCluster: environment["ROLLOUT_CLUSTER"] ?? profile?.cluster,
             defaultNamespace: environment["ROLLOUT_NAMESPACE"] ?? profile?.namespace, insecure: options.insecureSkipTLSVerify)
     }

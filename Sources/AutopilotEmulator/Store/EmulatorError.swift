@@ -29,6 +29,10 @@ public struct EmulatorError: Error, Sendable, Equatable, CustomStringConvertible
     static func unauthorized(_ message: String) -> EmulatorError {
         EmulatorError(status: 401, code: "APIGW.0301", message: "Incorrect IAM authentication information: \(message)")
     }
+    /// The real API's answer when too many changes are under way at once.
+    static func concurrentLimit(_ limit: Int) -> EmulatorError {
+        EmulatorError(status: 429, code: "CCE.01429003", message: "The number of concurrent tasks has reached the limit (\(limit)); try again later")
+    }
     static func tooLarge(_ limit: Int) -> EmulatorError {
         EmulatorError(status: 413, code: "CCE.01413001", message: "Request body is larger than \(limit) bytes")
     }

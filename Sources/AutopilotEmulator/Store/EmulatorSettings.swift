@@ -45,12 +45,15 @@ public struct FaultSettings: Codable, Sendable, Equatable {
     /// The requests a second answered before the rest get the real API's request-count 429
     /// (`CCE.02429001`, with `Retry-After`); 0 for no limit.
     public var requestsPerSecond: Double
+    /// The changes that may be under way (`PENDING_*`) at once in the project before a new one
+    /// gets the real API's concurrent-task 429 (`CCE.01429003`); 0 for no limit.
+    public var concurrentChanges: Int
 
     /// No faults.
     public init(
         failTags: [String] = [], failReleases: [String] = [], stuckReleases: [String] = [], latencyMs: Int = 0,
         errorRate: Double = 0, errorStatuses: [Int] = [500, 503, 429], retryAfterSeconds: Int = 1, dropRate: Double = 0,
-        requestsPerSecond: Double = 0
+        requestsPerSecond: Double = 0, concurrentChanges: Int = 0
     ) {
         self.failTags = failTags
         self.failReleases = failReleases
@@ -61,6 +64,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         self.retryAfterSeconds = retryAfterSeconds
         self.dropRate = dropRate
         self.requestsPerSecond = requestsPerSecond
+        self.concurrentChanges = concurrentChanges
     }
 
     func deployFails(release: String, values: JSONValue) -> Bool {
@@ -79,6 +83,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         if !(0...1).contains(dropRate) { return "dropRate must be between 0 and 1" }
         if latencyMs < 0 || latencyMs > 600_000 { return "latencyMs must be between 0 and 600000" }
         if !(0...1_000_000).contains(requestsPerSecond) { return "requestsPerSecond must be between 0 (no limit) and 1000000" }
+        if concurrentChanges < 0 { return "concurrentChanges must be 0 (no limit) or more" }
         if retryAfterSeconds < 0 || retryAfterSeconds > 3600 { return "retryAfterSeconds must be between 0 and 3600" }
         if errorStatuses.isEmpty || errorStatuses.contains(where: { !(400...599).contains($0) }) {
             return "errorStatuses must be HTTP error statuses"
@@ -89,7 +94,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
     // Decoding accepts any subset of the fields, so `{"errorRate": 0.3}` is a whole request.
     enum CodingKeys: String, CodingKey {
         case failTags, failReleases, stuckReleases, latencyMs, errorRate, errorStatuses, retryAfterSeconds, dropRate
-        case requestsPerSecond
+        case requestsPerSecond, concurrentChanges
     }
 
     /// Decodes any subset of the fields; the rest keep their defaults.
@@ -105,6 +110,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds) ?? base.retryAfterSeconds
         dropRate = try c.decodeIfPresent(Double.self, forKey: .dropRate) ?? base.dropRate
         requestsPerSecond = try c.decodeIfPresent(Double.self, forKey: .requestsPerSecond) ?? base.requestsPerSecond
+        concurrentChanges = try c.decodeIfPresent(Int.self, forKey: .concurrentChanges) ?? base.concurrentChanges
     }
 }
 

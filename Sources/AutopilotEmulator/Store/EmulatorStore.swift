@@ -109,6 +109,7 @@ public final class EmulatorStore: Sendable {
         return try mutate { (state) throws(EmulatorError) -> (Release, StoredRelease?) in
             let cluster = try Self.cluster(clusterID, in: state)
             try Self.requireNamespace(request.namespace, in: cluster)
+            try Self.requireRoom(in: state, settings: settings, now: now)
             try Self.validate(releaseName: request.name)
             let chart = try Self.chart(request.chartID, in: state)
             guard request.chartVersion == chart.version else {
@@ -151,6 +152,7 @@ public final class EmulatorStore: Sendable {
             if status.isPending {
                 throw .conflict("Update release is forbidden: release \(name) is \(status.rawValue)")
             }
+            try Self.requireRoom(in: state, settings: settings, now: now)
             var release = current
             let next: StoredVersion
             switch action {
@@ -197,12 +199,21 @@ public final class EmulatorStore: Sendable {
             if status.isPending {
                 throw .conflict("Delete release is forbidden: release \(name) is \(status.rawValue)")
             }
+            try Self.requireRoom(in: state, settings: settings, now: now)
             var release = current
             release.deletingUntil = settings.readyTime(for: name, from: now)
             state.releases[release.key] = release
             state.changeCounts[release.key, default: 0] += 1
             return (Self.view(release, release.latest, cluster: cluster, now: now), release)
         }
+    }
+
+    /// Refuses a change while `concurrentChanges` others are under way, as the real API does.
+    private static func requireRoom(in state: State, settings: EmulatorSettings, now: Double) throws(EmulatorError) {
+        let limit = settings.faults.concurrentChanges
+        guard limit > 0 else { return }
+        let underWay = state.releases.values.lazy.filter { !$0.isGone(at: now) && ($0.status(at: now).isPending || $0.status(at: now) == .deleting) }.count
+        if underWay >= limit { throw .concurrentLimit(limit) }
     }
 
     /// How many changes were accepted for each release (`cluster/namespace/name`).

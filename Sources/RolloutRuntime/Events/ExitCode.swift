@@ -1,6 +1,6 @@
 /// How a run ended, as the process exit code.
 public enum ExitCode: Int32, Sendable, CaseIterable {
-    /// Every statement succeeded.
+    /// Every statement succeeded (a rollout: every member).
     case success = 0
     /// A statement failed and nothing recovered it.
     case stepFailed = 1
@@ -10,6 +10,24 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     case recovered = 3
     /// A `wait` (or an upgrade waiting for a busy release) ran out of time.
     case timedOut = 4
+    /// A rollout halted (by its halt rule or a gate not passed) and held.
+    case halted = 5
+    /// A rollout halted and its policy rolled back.
+    case rolledBack = 6
     /// Interrupted (Ctrl-C).
     case interrupted = 130
+
+    /// What it means, for help and the README.
+    public var meaning: String {
+        switch self {
+        case .success: return "success"
+        case .stepFailed: return "a step failed"
+        case .invalid: return "invalid script or command line"
+        case .recovered: return "a step failed and its else recovered"
+        case .timedOut: return "a wait timed out"
+        case .halted: return "a rollout halted and held"
+        case .rolledBack: return "a rollout halted and rolled back"
+        case .interrupted: return "interrupted"
+        }
+    }
 }

@@ -15,6 +15,8 @@ public struct StepInfo: Sendable, Equatable {
     public var narration: [String]
     /// True when it runs as an `else`.
     public var isElse: Bool
+    /// The rollout member it runs for, inside a rollout block.
+    public var member: MemberTag?
 }
 
 /// What a successful step produced, for the command to show.
@@ -36,6 +38,10 @@ public enum StepResult: Sendable, Equatable {
     case expectation(String)
     /// In a plan: what the step would do besides its calls (wait, check, sleep), in words.
     case planned(String)
+    /// A group was defined with these members.
+    case group(name: String, members: [FleetMember])
+    /// A rollout went through every member.
+    case fleet(FleetSummary)
 }
 
 /// Why a step failed.
@@ -45,6 +51,10 @@ public struct StepFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case api, waitFailed, timedOut, expectation, aborted, invalid, interrupted, outcomeUnknown
         /// A change was not sent because its intent could not be put on record.
         case notRecorded
+        /// A rollout halted (its halt rule, or a gate not passed) and held.
+        case halted
+        /// A rollout halted and its policy rolled back what it named.
+        case rolledBack
     }
 
     /// The kind.
@@ -87,6 +97,8 @@ public struct ChangeRecord: Sendable, Equatable {
     public var values: JSONValue
     /// The error, when it failed.
     public var error: String?
+    /// The rollout member it was made for, if any, with its wave.
+    public var member: MemberTag?
 
     /// A record of a change.
     public init(
@@ -143,6 +155,19 @@ public enum RunEvent: Sendable {
     case alternative(StepInfo, index: Int)
     /// The end of a planned else branch.
     case alternativeEnded(StepInfo)
+    /// A rollout's progress, from its statement.
+    case fleet(StepInfo, FleetEvent)
+}
+
+extension RunEvent {
+    /// The step it is about.
+    public var step: StepInfo? {
+        switch self {
+        case .started(let info), .progress(let info, _), .statusChanged(let info, _, _, _, _), .change(let info, _), .finished(let info, _),
+            .skipped(let info), .recovered(let info), .alternative(let info, _), .alternativeEnded(let info), .fleet(let info, _):
+            return info
+        }
+    }
 }
 
 /// What step mode decided for a step.

@@ -186,6 +186,7 @@ extension Interpreter {
     private func journalIntent(_ record: ChangeRecord, _ info: StepInfo) throws(StepFailure) {
         var intent = record
         intent.outcome = .sending
+        intent.member = member
         do {
             try journal(intent)
         } catch {
@@ -196,6 +197,8 @@ extension Interpreter {
 
     /// Puts a change's result on record; the change is made by then, so a failure is reported, not thrown.
     private func journalResult(_ record: ChangeRecord, _ info: StepInfo) {
+        var record = record
+        record.member = member
         do {
             try journal(record)
         } catch {
@@ -219,10 +222,10 @@ extension Interpreter {
             try? await Task.sleep(for: Self.readBackLimit)
             read.cancel()
         }
-        readBackTask.withLock { $0 = read }
+        let id = control.track(read)
         defer {
             timer.cancel()
-            readBackTask.withLock { $0 = nil }
+            control.untrack(id)
         }
         return await read.value
     }

@@ -1,6 +1,5 @@
 import AutopilotModels
 public import RolloutSyntax
-import Synchronization
 
 /// Runs statements against a `ReleaseAPI`, one at a time, and reports what happens as `RunEvent`s;
 /// it prints nothing itself.
@@ -24,10 +23,17 @@ public actor Interpreter {
     let emit: @Sendable (RunEvent) -> Void
     /// Puts a change on record; a change whose intent it cannot record is not sent.
     let journal: @Sendable (ChangeRecord) throws -> Void
-    /// The read-back under way after an interrupt, which a second interrupt stops.
-    let readBackTask = Mutex<Task<ReadBack, Never>?>(nil)
-    private var beforeStep: (@Sendable (StepInfo) async -> StepDecision)?
+    /// What an interrupt reaches: a rollout's members, and read-backs under way.
+    let control: RunControl
+    /// The profile's named fleets, for `group ... = fleet <name>`.
+    let fleets: [String: [String]]
+    /// The groups defined so far.
+    var groups: [String: [FleetMember]] = [:]
+    /// The rollout member this interpreter runs a block for, if it does.
+    var member: MemberTag?
+    var beforeStep: (@Sendable (StepInfo) async -> StepDecision)?
     var onPause: @Sendable (String) async -> Bool = { _ in true }
+    var onGate: @Sendable (GateRequest) async -> GateAnswer = { _ in .refuse("no one can answer it here") }
     private var stepNumber = 0
     var chartCache: [Chart]?
     /// The version each release reached by the last change made here, so a wait waits for it.
@@ -35,14 +41,39 @@ public actor Interpreter {
     /// Where the release last named lives, when it was named with `in` or `on`.
     var releaseTarget: Target?
 
+    /// An interpreter that runs one member's block of a rollout, sharing everything else with its parent.
+    init(
+        member tag: MemberTag, context: RunContext, charts: [Chart]?, sharing parent: Interpreter,
+        journal: @escaping @Sendable (ChangeRecord) throws -> Void, events: @escaping @Sendable (RunEvent) -> Void
+    ) {
+        self.init(
+            api: parent.api, context: context, environment: parent.environment, resolveCluster: parent.resolveCluster,
+            journal: journal, fleets: parent.fleets, mode: parent.mode, control: parent.control, member: tag, charts: charts,
+            events: events)
+    }
+
     /// An interpreter over an API; `resolveCluster` maps aliases to cluster ids, `journal` puts each
     /// change on record (its intent before it is sent, then its result), and `events` hears the rest.
     public init(
         api: any ReleaseAPI, context: RunContext = RunContext(), environment: [String: String] = [:],
         resolveCluster: @escaping @Sendable (String) -> String = { $0 },
-        journal: @escaping @Sendable (ChangeRecord) throws -> Void = { _ in }, mode: Mode = .run,
+        journal: @escaping @Sendable (ChangeRecord) throws -> Void = { _ in }, fleets: [String: [String]] = [:], mode: Mode = .run,
         events: @escaping @Sendable (RunEvent) -> Void
     ) {
+        self.init(
+            api: api, context: context, environment: environment, resolveCluster: resolveCluster, journal: journal, fleets: fleets,
+            mode: mode, control: RunControl(), events: events)
+    }
+
+    init(
+        api: any ReleaseAPI, context: RunContext, environment: [String: String], resolveCluster: @escaping @Sendable (String) -> String,
+        journal: @escaping @Sendable (ChangeRecord) throws -> Void, fleets: [String: [String]], mode: Mode, control: RunControl,
+        member: MemberTag? = nil, charts: [Chart]? = nil, events: @escaping @Sendable (RunEvent) -> Void
+    ) {
+        self.member = member
+        self.chartCache = charts
+        self.control = control
+        self.fleets = fleets
         self.api = api
         self.mode = mode
         self.context = context
@@ -55,8 +86,24 @@ public actor Interpreter {
     /// Stops the read-back of a change that an interrupt cut off (a second Ctrl-C): its outcome is
     /// then left unknown.
     public nonisolated func skipReadBack() {
-        readBackTask.withLock { $0?.cancel() }
+        control.skipReadBacks()
     }
+
+    /// The first Ctrl-C during a rollout: no member starts from now on, and running members finish
+    /// their block. False when no rollout is running (then the caller cancels the run instead).
+    public nonisolated func stopStartingMembers() -> Bool {
+        control.requestStop()
+    }
+
+    /// The groups defined so far, as the checker sees them (for a prompt, line after line).
+    public var groupKinds: [String: GroupKind] {
+        groups.mapValues { members in
+            GroupKind(holdsReleases: members.allSatisfy { $0.release != nil }, size: members.count)
+        }
+    }
+
+    /// Answers a rollout's gates.
+    public func setGateHandler(_ handler: @escaping @Sendable (GateRequest) async -> GateAnswer) { onGate = handler }
 
     /// Asks before each step (step mode).
     public func setBeforeStep(_ decide: @escaping @Sendable (StepInfo) async -> StepDecision) { beforeStep = decide }
@@ -79,16 +126,18 @@ public actor Interpreter {
         switch failure.kind {
         case .timedOut: return .timedOut
         case .interrupted: return .interrupted
+        case .halted: return .halted
+        case .rolledBack: return .rolledBack
         default: return .stepFailed
         }
     }
 
-    enum Outcome {
+    enum Outcome: Sendable {
         case completed, recovered, quit
         case failed(StepFailure)
     }
 
-    private func runList(_ statements: [Statement], asElse: Bool) async -> Outcome {
+    func runList(_ statements: [Statement], asElse: Bool) async -> Outcome {
         for statement in statements {
             let outcome = await execute(statement, asElse: asElse)
             guard case .completed = outcome else { return outcome }
@@ -100,7 +149,7 @@ public actor Interpreter {
         stepNumber += 1
         let info = StepInfo(
             number: stepNumber, location: statement.location, text: ScriptPrinter.display(statement.kind),
-            statement: statement.kind, narration: statement.narration, isElse: asElse)
+            statement: statement.kind, narration: statement.narration, isElse: asElse, member: member)
         if let beforeStep {
             switch await beforeStep(info) {
             case .run: break

@@ -98,6 +98,10 @@ extension Interpreter {
             if mode == .plan { return .planned("no call: waits for Enter") }
             guard await onPause(text) else { throw StepFailure(.aborted, "stopped at the pause") }
             return .none
+        case .group(let name, let members):
+            return try await defineGroup(name, members)
+        case .rollout(let group, let plan, let body):
+            return try await rollout(group, plan, body, info)
         case .abort(let message):
             throw StepFailure(.aborted, try message.map { (word) throws(StepFailure) -> String in try expand(word) } ?? "aborted")
         }

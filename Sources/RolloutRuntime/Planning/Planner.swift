@@ -18,10 +18,10 @@ public enum Planner {
     /// client would send them.
     public static func plan(
         _ script: Script, name: String, context: RunContext = RunContext(), environment: [String: String] = [:],
-        resolveCluster: @escaping @Sendable (String) -> String = { $0 },
+        resolveCluster: @escaping @Sendable (String) -> String = { $0 }, fleets: [String: [String]] = [:],
         wireRequest: @Sendable (ReleaseCall) async -> WireRequest
     ) async -> String {
-        let entries = await record(script, context: context, environment: environment, resolveCluster: resolveCluster)
+        let entries = await record(script, context: context, environment: environment, resolveCluster: resolveCluster, fleets: fleets)
         var lines = ["plan for \(name) (nothing is sent)"]
         for entry in entries {
             switch entry {
@@ -47,7 +47,7 @@ public enum Planner {
     ) async -> [(step: StepInfo, call: ReleaseCall)] {
         var current: StepInfo?
         var calls: [(StepInfo, ReleaseCall)] = []
-        for entry in await record(script, context: context, environment: environment, resolveCluster: resolveCluster) {
+        for entry in await record(script, context: context, environment: environment, resolveCluster: resolveCluster, fleets: [:]) {
             switch entry {
             case .step(let info, _): current = info
             case .call(let call, _): if let current { calls.append((current, call)) }
@@ -59,12 +59,13 @@ public enum Planner {
 
     /// Runs the script in plan mode and keeps what it did, in order.
     static func record(
-        _ script: Script, context: RunContext, environment: [String: String], resolveCluster: @escaping @Sendable (String) -> String
+        _ script: Script, context: RunContext, environment: [String: String], resolveCluster: @escaping @Sendable (String) -> String,
+        fleets: [String: [String]]
     ) async -> [Entry] {
         let log = Mutex<(entries: [Entry], depth: Int)>(([], 0))
         let api = RecordingAPI { call in log.withLock { $0.entries.append(.call(call, depth: $0.depth)) } }
         let interpreter = Interpreter(
-            api: api, context: context, environment: environment, resolveCluster: resolveCluster, mode: .plan
+            api: api, context: context, environment: environment, resolveCluster: resolveCluster, fleets: fleets, mode: .plan
         ) { event in
             log.withLock { log in
                 switch event {
@@ -78,6 +79,13 @@ public enum Planner {
                     log.entries.append(.branch(index == 0 ? "if it fails:" : "if that fails too:", depth: log.depth))
                     log.depth += 1
                 case .alternativeEnded:
+                    log.depth -= 1
+                case .progress(_, let text):
+                    log.entries.append(.note(text, depth: log.depth))
+                case .fleet(_, .planFor(let member)):
+                    log.entries.append(.branch("for one member, \(member.label):", depth: log.depth))
+                    log.depth += 1
+                case .fleet(_, .planForEnded):
                     log.depth -= 1
                 default:
                     break

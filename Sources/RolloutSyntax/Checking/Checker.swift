@@ -9,12 +9,56 @@ public struct CheckScope: Sendable {
     public var releaseInUse: Bool
     /// The names of the variables defined before the script.
     public var variables: Set<String>
+    /// The profile's named fleets and their members, for `group ... = fleet <name>`.
+    public var fleets: [String: [String]]
+    /// How a rollout's gates can be answered.
+    public var gates: GateAnswers
+    /// The groups defined so far, and what they hold (at a prompt, those of earlier lines).
+    public var groups: [String: GroupKind] = [:]
+    /// True inside a rollout block.
+    var inRollout = false
 
     /// A scope.
-    public init(clusterInUse: Bool = false, releaseInUse: Bool = false, variables: Set<String> = []) {
+    public init(
+        clusterInUse: Bool = false, releaseInUse: Bool = false, variables: Set<String> = [], fleets: [String: [String]] = [:],
+        gates: GateAnswers = .asked
+    ) {
         self.clusterInUse = clusterInUse
         self.releaseInUse = releaseInUse
         self.variables = variables
+        self.fleets = fleets
+        self.gates = gates
+    }
+}
+
+/// How a rollout's gates are answered: asked at a terminal, or passed by the command line
+/// (`--yes` passes all, `--approve NAME` one), or else they fail.
+public enum GateAnswers: Sendable, Equatable {
+    /// Someone at the terminal is asked.
+    case asked
+    /// Off a terminal: the gates the command line approves pass, the others fail.
+    case approved(all: Bool, names: Set<String>)
+
+    /// True when the gate will pass or be asked.
+    public func answers(_ gate: String) -> Bool {
+        switch self {
+        case .asked: return true
+        case .approved(let all, let names): return all || names.contains(gate)
+        }
+    }
+}
+
+/// What a group holds, as far as the checker can tell.
+public struct GroupKind: Sendable {
+    /// True for releases, false for clusters, nil when it is not known before the run.
+    public var holdsReleases: Bool?
+    /// How many members, when it is known before the run.
+    public var size: Int?
+
+    /// A group's kind.
+    public init(holdsReleases: Bool? = nil, size: Int? = nil) {
+        self.holdsReleases = holdsReleases
+        self.size = size
     }
 }
 
@@ -59,6 +103,18 @@ public struct Checker {
         }
     }
 
+    /// Checks a rollout block from a scope where the member is in use and its variables are defined.
+    private mutating func checkBlock(_ body: [Statement], of group: GroupKind?) {
+        var inner = scope
+        inner.clusterInUse = true
+        inner.releaseInUse = inner.releaseInUse || group?.holdsReleases != false
+        inner.variables.formUnion(MemberVariable.allCases.map(\.rawValue))
+        inner.inRollout = true
+        var checker = Checker(scope: inner)
+        checker.check(body)
+        diagnostics += checker.diagnostics
+    }
+
     private mutating func checkArguments(of statement: Statement) {
         let kind = statement.kind
         let keyword = kind.keyword
@@ -84,6 +140,14 @@ public struct Checker {
             if let text = value.literal, WaitStatus(spelling: text) == nil {
                 diagnostics.append(ArgumentReader.unknownStatus(text, at: value.range))
             }
+        case .group(let name, let members): checkGroup(name, members, at: statement.keywordRange)
+        case .rollout(let group, let plan, let body):
+            checkRollout(group, plan, at: statement.keywordRange)
+            checkBlock(body, of: scope.groups[group])
+        case .pause where scope.inRollout:
+            diagnostics.append(
+                Diagnostic("pause cannot run inside a rollout block, where members run side by side", at: statement.keywordRange,
+                    note: "put a gate between waves: waves 1 gate rest"))
         default: break
         }
         if keyword.takesTarget, kind.target?.cluster == nil, !scope.clusterInUse {
@@ -100,6 +164,106 @@ public struct Checker {
                 Diagnostic(
                     "\(keyword.rawValue) needs a release, and none was named before it", at: statement.keywordRange,
                     note: "name it ('\(keyword.rawValue) testwww') or add 'use release <name>'"))
+        }
+    }
+
+    private mutating func checkGroup(_ name: String, _ members: GroupMembers, at range: Range<Int>) {
+        var kind = GroupKind()
+        switch members {
+        case .clusters(let words):
+            kind = GroupKind(holdsReleases: false, size: words.count)
+            checkDistinct(words)
+        case .releases(let words):
+            kind = GroupKind(holdsReleases: true, size: words.count)
+            for word in words {
+                guard let text = word.literal else { continue }
+                guard let parts = MemberPath.split(text) else {
+                    diagnostics.append(Diagnostic("'\(text)' is not a release member", at: word.range, note: "write \(MemberPath.form)"))
+                    continue
+                }
+                if let problem = ReleaseName.problem(parts.release) {
+                    diagnostics.append(Diagnostic("release name '\(parts.release)' would be refused by the API: \(problem)", at: word.range))
+                }
+            }
+            checkDistinct(words)
+        case .fleet(let word):
+            guard let fleet = word.literal else { break }
+            if let found = scope.fleets[fleet] {
+                let releases = found.filter { MemberPath.split($0) != nil }.count
+                kind = GroupKind(holdsReleases: releases == found.count ? true : releases == 0 ? false : nil, size: found.count)
+                if found.isEmpty { diagnostics.append(Diagnostic("the fleet '\(fleet)' in the profile is empty", at: word.range)) }
+                if releases != 0 && releases != found.count {
+                    diagnostics.append(
+                        Diagnostic("the fleet '\(fleet)' mixes clusters and releases", at: word.range, note: "a fleet lists clusters, or releases as \(MemberPath.form)"))
+                }
+            } else {
+                let known = scope.fleets.keys.sorted()
+                let note = Suggest.closest(to: fleet, in: known).map { "did you mean '\($0)'?" }
+                    ?? (known.isEmpty ? "the profile has no [fleets] table" : "fleets: \(known.joined(separator: ", "))")
+                diagnostics.append(Diagnostic("no fleet '\(fleet)' in the profile", at: word.range, note: note))
+            }
+        case .query(let query):
+            kind = GroupKind(holdsReleases: true, size: nil)
+            for word in query.clusters {
+                guard let text = word.literal, let named = scope.groups[text], named.holdsReleases != false else { continue }
+                diagnostics.append(Diagnostic("'\(text)' is a group of releases; 'on' takes clusters or groups of clusters", at: word.range))
+            }
+            if let chart = query.chart?.literal, chart.isEmpty { diagnostics.append(Diagnostic("the chart name is empty", at: query.chart!.range)) }
+        }
+        scope.groups[name] = kind
+    }
+
+    private mutating func checkDistinct(_ words: [Word]) {
+        var seen: Set<String> = []
+        for word in words {
+            guard let text = word.literal else { continue }
+            if !seen.insert(text).inserted { diagnostics.append(Diagnostic("'\(text)' is in the group twice", at: word.range)) }
+        }
+    }
+
+    private mutating func checkRollout(_ group: String, _ plan: RolloutPlan, at range: Range<Int>) {
+        if scope.inRollout {
+            diagnostics.append(Diagnostic("a rollout cannot run inside another rollout's block", at: range))
+        }
+        let known = scope.groups[group]
+        if known == nil {
+            let note = Suggest.closest(to: group, in: Array(scope.groups.keys)).map { "did you mean '\($0)'?" }
+                ?? "define it first: \(Keyword.group.example)"
+            diagnostics.append(Diagnostic("no group '\(group)' is defined before this rollout", at: range, note: note))
+        }
+        let wavesAt = plan.wavesRange.isEmpty ? range : plan.wavesRange
+        do throws(WaveProblem) {
+            if let size = known?.size {
+                _ = try WaveStep.sizes(of: plan.waves, members: size)
+            } else {
+                try WaveStep.validate(plan.waves)
+                if !WaveStep.coversAnyGroup(plan.waves) {
+                    throw WaveProblem(description: "the waves may not cover the whole group, whose size is known only when it runs")
+                }
+            }
+        } catch {
+            diagnostics.append(Diagnostic(error.description, at: wavesAt, note: "e.g. waves 1, 10%, rest"))
+        }
+        if let word = plan.parallel, let text = word.literal, (Int(text) ?? 0) < 1 {
+            diagnostics.append(Diagnostic("parallel needs a whole number from 1, not '\(text)'", at: word.range))
+        }
+        if let soak = plan.soak { checkDuration(soak) }
+        switch plan.halt {
+        case .after(let word):
+            if let text = word.literal, (Int(text) ?? 0) < 1 {
+                diagnostics.append(Diagnostic("halt after needs a whole number of failed members from 1, not '\(text)'", at: word.range))
+            }
+        case .at(let word):
+            if let text = word.literal, HaltRule.percent(text) == nil {
+                diagnostics.append(Diagnostic("halt at needs a share from 1% to 100%, not '\(text)'", at: word.range))
+            }
+        case nil: break
+        }
+        for gate in plan.gateNames where !scope.gates.answers(gate) {
+            diagnostics.append(
+                Diagnostic(
+                    "the gate '\(gate)' cannot be answered: not on a terminal, and the command line does not approve it", at: wavesAt,
+                    note: "run at a terminal to be asked, or pass --approve \(gate) (or --yes) to pass it"))
         }
     }
 

@@ -3,15 +3,16 @@
 /// the prompt all read them here.
 public enum Keyword: String, CaseIterable, Sendable {
     case use, set, `let`, upgrade, rollback, install, uninstall, show, status, list, history, charts, chart, values
-    case wait, expect, `else`, sleep, echo, pause, abort
+    case wait, expect, `else`, sleep, echo, pause, abort, group, rollout
 
     /// The keywords that start a statement (all but `else`, which follows one).
     public static let statements = allCases.filter { $0 != .else }
 
-    /// True for statements that change a release: they are journaled and, at a cloud prompt, confirmed.
+    /// True for statements that change releases: their changes are journaled and, at a cloud
+    /// prompt, confirmed (a rollout once, then wave by wave).
     public var changesRelease: Bool {
         switch self {
-        case .upgrade, .rollback, .install, .uninstall: return true
+        case .upgrade, .rollback, .install, .uninstall, .rollout: return true
         default: return false
         }
     }
@@ -61,6 +62,10 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .echo: return "echo <words or \"text\">"
         case .pause: return "pause [\"question\"]"
         case .abort: return "abort [\"message\"]"
+        case .group:
+            return "group NAME = clusters <cluster>... | releases <cluster>/<namespace>/<release>... | fleet <name> | releases [of chart <name>] [matching <pattern>] [in <namespace>] on <cluster or group>..."
+        case .rollout:
+            return "rollout <group> " + RolloutClause.allCases.map { "[\($0.syntax)]" }.joined(separator: " ") + " { <statements> }"
         }
     }
 
@@ -88,6 +93,10 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .echo: return "print a line"
         case .pause: return "wait for Enter before going on (goes on by itself when not on a terminal)"
         case .abort: return "stop here as a failed step"
+        case .group: return "name a group of clusters or releases: listed, from the profile's [fleets], or read from the API"
+        case .rollout:
+            let variables = MemberVariable.allCases.map { "${\($0.rawValue)}" }.joined(separator: " ")
+            return "run the block once per member of a group, in waves, with halt rules; the member is in use, and \(variables) name it"
         }
     }
 
@@ -115,6 +124,8 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .echo: return "echo \"deploying ${TAG}\""
         case .pause: return "pause \"check the dashboard, then press Enter\""
         case .abort: return "abort \"canary unhealthy\""
+        case .group: return "group web = releases of chart shop-web on demo staging"
+        case .rollout: return "rollout web waves 1 10% rest parallel 8 halt after 2 then rollback failed { upgrade; wait deployed }"
         }
     }
 }

@@ -5,6 +5,18 @@ public struct Script: Sendable, Equatable {
 
     /// A script of statements.
     public init(statements: [Statement]) { self.statements = statements }
+
+    /// The names of every rollout gate in it, in order.
+    public var gateNames: [String] {
+        func names(_ statements: [Statement]) -> [String] {
+            statements.flatMap { statement -> [String] in
+                var found: [String] = []
+                if case .rollout(_, let plan, let body) = statement.kind { found = plan.gateNames + names(body) }
+                return found + (statement.elseBranch?.chain ?? []).flatMap { names($0.body) }
+            }
+        }
+        return names(statements)
+    }
 }
 
 /// One statement, where it is, the comment block above it, and what runs if it fails.
@@ -150,6 +162,8 @@ public enum StatementKind: Sendable, Equatable {
     case echo([Word])
     case pause(Word?)
     case abort(Word?)
+    case group(name: String, members: GroupMembers)
+    case rollout(group: String, plan: RolloutPlan, body: [Statement])
 
     /// The statement's keyword.
     public var keyword: Keyword {
@@ -174,6 +188,8 @@ public enum StatementKind: Sendable, Equatable {
         case .echo: return .echo
         case .pause: return .pause
         case .abort: return .abort
+        case .group: return .group
+        case .rollout: return .rollout
         }
     }
 
@@ -215,7 +231,109 @@ public enum StatementKind: Sendable, Equatable {
         case .expect(_, let path, _, let value, let r, _): own = [path, value, r]
         case .echo(let words): own = words
         case .pause(let w), .abort(let w): own = [w]
+        case .group(_, let members): own = members.words
+        case .rollout(_, let plan, _): own = plan.words
         }
         return own.compactMap { $0 } + (target?.words ?? [])
+    }
+}
+
+/// The members a `group` statement names.
+public enum GroupMembers: Sendable, Equatable {
+    /// `clusters <cluster> ...`.
+    case clusters([Word])
+    /// `releases <cluster>/<namespace>/<release> ...`.
+    case releases([Word])
+    /// `fleet <name>`: from the profile's `[fleets]` table.
+    case fleet(Word)
+    /// `releases [of chart <name>] [matching <pattern>] [in <namespace>] on <cluster or group> ...`.
+    case query(ReleaseQuery)
+
+    /// Its words, in order.
+    public var words: [Word] {
+        switch self {
+        case .clusters(let words), .releases(let words): return words
+        case .fleet(let word): return [word]
+        case .query(let query): return [query.chart, query.pattern, query.namespace].compactMap { $0 } + query.clusters
+        }
+    }
+}
+
+/// Releases read from the API: those of a chart, or whose name matches a pattern, on some clusters.
+public struct ReleaseQuery: Sendable, Equatable {
+    /// `of chart <name>`.
+    public var chart: Word?
+    /// `matching <pattern>`.
+    public var pattern: Word?
+    /// `in <namespace>`.
+    public var namespace: Word?
+    /// `on <cluster or group of clusters> ...`.
+    public var clusters: [Word]
+
+    /// Makes a query.
+    public init(chart: Word? = nil, pattern: Word? = nil, namespace: Word? = nil, clusters: [Word]) {
+        self.chart = chart
+        self.pattern = pattern
+        self.namespace = namespace
+        self.clusters = clusters
+    }
+}
+
+/// How a `rollout` goes through its group: waves, parallelism, soak, halt rule and policy.
+public struct RolloutPlan: Sendable, Equatable {
+    /// The `waves` list; empty for one wave of every member.
+    public var waves: [WaveStep]
+    /// Where the `waves` clause is, for diagnostics.
+    public var wavesRange: Range<Int>
+    /// `parallel <n>`.
+    public var parallel: Word?
+    /// `soak <d>`.
+    public var soak: Word?
+    /// `halt after <n>` or `halt at <p>%`.
+    public var halt: HaltRule?
+    /// `then rollback failed|wave|all` or `then hold`.
+    public var policy: HaltPolicy?
+    /// `recovered ok`.
+    public var recoveredOK: Bool
+
+    /// Makes a plan.
+    public init(
+        waves: [WaveStep] = [], wavesRange: Range<Int> = 0..<0, parallel: Word? = nil, soak: Word? = nil, halt: HaltRule? = nil,
+        policy: HaltPolicy? = nil, recoveredOK: Bool = false
+    ) {
+        self.waves = waves
+        self.wavesRange = wavesRange
+        self.parallel = parallel
+        self.soak = soak
+        self.halt = halt
+        self.policy = policy
+        self.recoveredOK = recoveredOK
+    }
+
+    /// Its words, in order.
+    public var words: [Word] { [parallel, soak, halt?.word].compactMap { $0 } }
+
+    /// Its gates by the wave each opens (from 2); a gate with no name is named after that wave.
+    public var gates: [Int: String] {
+        var gates: [Int: String] = [:]
+        var wave = 0
+        for step in waves {
+            switch step {
+            case .gate(let name): gates[wave + 1] = name ?? Self.gateName(beforeWave: wave + 1)
+            default: wave += 1
+            }
+        }
+        return gates
+    }
+
+    /// The names of its gates, in order.
+    public var gateNames: [String] { gates.sorted { $0.key < $1.key }.map(\.value) }
+
+    /// The name of an unnamed gate before a wave.
+    public static func gateName(beforeWave wave: Int) -> String { "wave-\(wave)" }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.waves == rhs.waves && lhs.parallel == rhs.parallel && lhs.soak == rhs.soak && lhs.halt == rhs.halt
+            && lhs.policy == rhs.policy && lhs.recoveredOK == rhs.recoveredOK
     }
 }

@@ -36,6 +36,8 @@ struct ArgumentReader {
         case .echo: return echo()
         case .pause: return finish(.pause(tokens.isEmpty ? nil : takeWord()))
         case .abort: return finish(.abort(tokens.isEmpty ? nil : takeWord()))
+        case .group: return group()
+        case .rollout: return rolloutHeader()
         case .else: return nil
         }
     }
@@ -207,6 +209,203 @@ struct ArgumentReader {
         return .echo(words)
     }
 
+    private mutating func group() -> StatementKind? {
+        guard let nameToken = tokens.first, let name = literal(nameToken) else {
+            missing("a group name", example: Keyword.group.example)
+            return nil
+        }
+        guard GroupName.isValid(name) else {
+            diagnostics.append(Diagnostic("'\(name)' is not a group name", at: nameToken.range, note: GroupName.rule))
+            return nil
+        }
+        tokens.removeFirst()
+        guard expectEquals(after: nameToken.range, what: name, note: Keyword.group.example) else { return nil }
+        let sources = GroupSource.allCases.map(\.rawValue)
+        guard let sourceToken = tokens.first, let text = literal(sourceToken), let source = GroupSource(rawValue: text) else {
+            let text = tokens.first.map { Self.text(of: $0.kind) }
+            let note = text.flatMap { Suggest.closest(to: $0, in: sources) }.map { "did you mean '\($0)'?" } ?? "e.g. \(Keyword.group.example)"
+            diagnostics.append(
+                Diagnostic(
+                    "expected \(sources.joined(separator: ", ")) after 'group \(name) ='", at: tokens.first?.range ?? nameToken.range,
+                    note: note))
+            return nil
+        }
+        tokens.removeFirst()
+        switch source {
+        case .fleet:
+            return requiredWord("fleet name", example: "group \(name) = fleet production").flatMap { finish(.group(name: name, members: .fleet($0))) }
+        case .clusters:
+            guard !tokens.isEmpty else {
+                missing("at least one cluster", example: "group \(name) = clusters demo staging")
+                return nil
+            }
+            return restOfWords().map { .group(name: name, members: .clusters($0)) }
+        case .releases:
+            let queryWords = Set(QueryWord.allCases.map(\.rawValue) + [ArgumentWord.in.rawValue, ArgumentWord.on.rawValue])
+            guard tokens.contains(where: { literal($0).map(queryWords.contains) ?? false }) else {
+                guard !tokens.isEmpty else {
+                    missing("releases", example: "group \(name) = releases demo/shop/shop-web staging/shop/shop-web")
+                    return nil
+                }
+                return restOfWords().map { .group(name: name, members: .releases($0)) }
+            }
+            return query().map { .group(name: name, members: .query($0)) }
+        }
+    }
+
+    /// `[of chart <name>] [matching <pattern>] [in <namespace>] on <cluster> ...`, in any order with `on` last.
+    private mutating func query() -> ReleaseQuery? {
+        var query = ReleaseQuery(clusters: [])
+        if let at = tokens.firstIndex(where: { literal($0) == QueryWord.of.rawValue }) {
+            let of = tokens.remove(at: at)
+            guard at < tokens.count, literal(tokens[at]) == Keyword.chart.rawValue, at + 1 < tokens.count, let chart = tokens[at + 1].kind.word
+            else {
+                diagnostics.append(Diagnostic("'of' needs 'chart <name>' after it", at: of.range, note: "releases of chart shop-web on demo"))
+                return nil
+            }
+            tokens.removeSubrange(at...(at + 1))
+            query.chart = chart
+        }
+        query.pattern = pair(QueryWord.matching.rawValue)
+        query.namespace = pair(ArgumentWord.in.rawValue)
+        guard let on = tokens.first, isWord(on, .on) else {
+            if let extra = tokens.first {
+                unexpected(extra)
+            } else {
+                missing("'on <cluster> ...' to say where to look", example: "group web = releases of chart shop-web on demo staging")
+            }
+            return nil
+        }
+        tokens.removeFirst()
+        guard !tokens.isEmpty, let clusters = restOfWords() else {
+            diagnostics.append(Diagnostic("'on' needs a cluster or a group of clusters after it", at: on.range))
+            return nil
+        }
+        query.clusters = clusters
+        return query
+    }
+
+    /// `rollout <group> [waves ...] [parallel <n>] [soak <d>] [halt after <n>|at <p>%] [then <policy>] [recovered ok]`;
+    /// the parser adds the block.
+    private mutating func rolloutHeader() -> StatementKind? {
+        guard let groupToken = tokens.first, let group = literal(groupToken) else {
+            missing("a group", example: Keyword.rollout.example)
+            return nil
+        }
+        guard GroupName.isValid(group) else {
+            diagnostics.append(Diagnostic("'\(group)' is not a group name", at: groupToken.range, note: GroupName.rule))
+            return nil
+        }
+        tokens.removeFirst()
+        var plan = RolloutPlan()
+        var seen: Set<RolloutClause> = []
+        let clauseWords = RolloutClause.allCases.map(\.rawValue)
+        while let token = tokens.first {
+            guard let text = literal(token), let clause = RolloutClause(rawValue: text) else {
+                let text = Self.text(of: token.kind)
+                let note = Suggest.closest(to: text, in: clauseWords).map { "did you mean '\($0)'?" }
+                    ?? "clauses: \(clauseWords.joined(separator: ", ")); the block follows in { }"
+                diagnostics.append(Diagnostic("unexpected '\(text)' in the rollout header", at: token.range, note: note))
+                return nil
+            }
+            tokens.removeFirst()
+            guard seen.insert(clause).inserted else {
+                diagnostics.append(Diagnostic("'\(text)' is given twice", at: token.range))
+                return nil
+            }
+            switch clause {
+            case .waves:
+                guard let waves = waves(after: token, stoppingAt: Set(clauseWords)) else { return nil }
+                plan.waves = waves.steps
+                plan.wavesRange = waves.range
+            case .parallel:
+                guard let word = requiredWord("number after 'parallel'", example: "parallel 8") else { return nil }
+                plan.parallel = word
+            case .soak:
+                guard let word = requiredWord("duration after 'soak'", example: "soak 5m") else { return nil }
+                plan.soak = word
+            case .halt:
+                let how = tokens.first.flatMap(literal)
+                guard how == HaltRule.afterWord || how == HaltRule.atWord, tokens.count >= 2, let word = tokens[1].kind.word else {
+                    diagnostics.append(Diagnostic("'halt' needs 'after <n>' or 'at <p>%'", at: token.range, note: "halt after 3, or halt at 10%"))
+                    return nil
+                }
+                tokens.removeFirst(2)
+                plan.halt = how == HaltRule.afterWord ? .after(word) : .at(word)
+            case .then:
+                let first = tokens.first.flatMap(literal)
+                let second = tokens.count > 1 ? literal(tokens[1]) : nil
+                if let first, let policy = HaltPolicy(rawValue: first) ?? second.flatMap({ HaltPolicy(rawValue: "\(first) \($0)") }) {
+                    tokens.removeFirst(policy.rawValue.contains(" ") ? 2 : 1)
+                    plan.policy = policy
+                } else {
+                    let policies = HaltPolicy.allCases.map { "then \($0.spelling)" }.joined(separator: ", ")
+                    diagnostics.append(Diagnostic("'then' needs what a halt does", at: tokens.first?.range ?? token.range, note: policies))
+                    return nil
+                }
+            case .recovered:
+                guard tokens.first.flatMap(literal) == "ok" else {
+                    diagnostics.append(Diagnostic("'recovered' is written 'recovered ok'", at: token.range, note: RolloutClause.recovered.summary))
+                    return nil
+                }
+                tokens.removeFirst()
+                plan.recoveredOK = true
+            }
+        }
+        return .rollout(group: group, plan: plan, body: [])
+    }
+
+    /// The entries of a `waves` list up to the next clause: sizes (commas between them allowed) and gates.
+    private mutating func waves(after keyword: Token, stoppingAt clauses: Set<String>) -> (steps: [WaveStep], range: Range<Int>)? {
+        var steps: [WaveStep] = []
+        var end = keyword.range.upperBound
+        while let token = tokens.first, !(literal(token).map(clauses.contains) ?? false) {
+            guard let text = literal(token) else {
+                diagnostics.append(Diagnostic("unexpected '\(Self.text(of: token.kind))' in the waves", at: token.range, note: RolloutClause.waves.syntax))
+                return nil
+            }
+            tokens.removeFirst()
+            end = token.range.upperBound
+            if text == WaveStep.gateWord {
+                var name: String?
+                if let next = tokens.first, case .string(let word) = next.kind {
+                    guard let literal = word.literal, GroupName.isValid(literal) else {
+                        diagnostics.append(Diagnostic("a gate's name is a plain name", at: next.range, note: GroupName.rule))
+                        return nil
+                    }
+                    name = literal
+                    tokens.removeFirst()
+                    end = next.range.upperBound
+                }
+                steps.append(.gate(name))
+                continue
+            }
+            for size in text.split(separator: ",") {
+                guard let step = WaveStep(size: String(size)) else {
+                    diagnostics.append(
+                        Diagnostic("'\(size)' is not a wave size", at: token.range, note: "a wave is a count (5), a share (10%) or rest"))
+                    return nil
+                }
+                steps.append(step)
+            }
+        }
+        guard !steps.isEmpty else {
+            missing("wave sizes after 'waves'", example: "waves 1, 10%, rest")
+            return nil
+        }
+        return (steps, keyword.range.lowerBound..<end)
+    }
+
+    /// Every word left, for lists; nil when one is not a word.
+    private mutating func restOfWords() -> [Word]? {
+        var words: [Word] = []
+        while !tokens.isEmpty {
+            guard let word = takeWord() else { return nil }
+            words.append(word)
+        }
+        return words
+    }
+
     /// A statement of an optional release and its `in` and `on`.
     private mutating func onRelease(_ make: (Word?, Target) -> StatementKind) -> StatementKind {
         let target = readTarget()
@@ -221,11 +420,14 @@ struct ArgumentReader {
     }
 
     /// Takes `<key> <word>` from anywhere in the arguments.
-    private mutating func pair(_ key: ArgumentWord) -> Word? {
-        guard let at = tokens.firstIndex(where: { isWord($0, key) }) else { return nil }
+    private mutating func pair(_ key: ArgumentWord) -> Word? { pair(key.rawValue) }
+
+    /// Takes `<key> <word>` from anywhere in the arguments.
+    private mutating func pair(_ key: String) -> Word? {
+        guard let at = tokens.firstIndex(where: { literal($0) == key }) else { return nil }
         let keyToken = tokens.remove(at: at)
         guard at < tokens.count, let word = tokens[at].kind.word else {
-            diagnostics.append(Diagnostic("'\(key.rawValue)' needs a value after it", at: keyToken.range))
+            diagnostics.append(Diagnostic("'\(key)' needs a value after it", at: keyToken.range))
             return nil
         }
         tokens.remove(at: at)

@@ -41,13 +41,13 @@ public struct Parser {
         while true {
             switch current.kind {
             case .end:
-                if inBlock { diagnostics.append(Diagnostic("missing '}' to close the else block", at: current.range)) }
+                if inBlock { diagnostics.append(Diagnostic("missing '}' to close the block", at: current.range)) }
                 return statements
             case .newline, .semicolon:
                 advance()
             case .closeBrace:
                 if inBlock { return statements }
-                diagnostics.append(Diagnostic("'}' without an else block to close", at: current.range))
+                diagnostics.append(Diagnostic("'}' without a block to close", at: current.range))
                 advance()
             case .word where atElse:
                 let elseToken = current
@@ -89,13 +89,16 @@ public struct Parser {
     private mutating func statement() -> Statement? {
         let first = current
         advance()
+        let opensBlock = first.kind.word?.literal == Keyword.rollout.rawValue
         var arguments: [Token] = []
         loop: while true {
             switch current.kind {
             case .newline, .semicolon, .end, .closeBrace:
                 break loop
+            case .openBrace where opensBlock:
+                break loop
             case .openBrace:
-                diagnostics.append(Diagnostic("'{' is only for else blocks", at: current.range))
+                diagnostics.append(Diagnostic("'{' is only for else and rollout blocks", at: current.range))
             default:
                 arguments.append(current)
             }
@@ -112,11 +115,27 @@ public struct Parser {
             return nil
         }
         var reader = ArgumentReader(keyword: keyword, keywordRange: first.range, tokens: arguments)
-        let kind = reader.read()
+        let read = reader.read()
         diagnostics += reader.diagnostics
-        guard let kind else { return nil }
+        let body = opensBlock ? block(of: first) : []
+        guard var kind = read else { return nil }
+        if case .rollout(let group, let plan, _) = kind { kind = .rollout(group: group, plan: plan, body: body) }
         let location = source.location(of: first.range.lowerBound)
         return Statement(kind: kind, location: location, keywordRange: first.range, narration: narration(above: location.line))
+    }
+
+    /// The `{ ... }` after a rollout header.
+    private mutating func block(of keyword: Token) -> [Statement] {
+        guard current.kind == .openBrace else {
+            diagnostics.append(Diagnostic("rollout needs a block of statements in { } on the same line", at: keyword.range, note: "e.g. \(Keyword.rollout.example)"))
+            return []
+        }
+        let open = current
+        advance()
+        let body = statementList(inBlock: true)
+        if current.kind == .closeBrace { advance() }
+        if body.isEmpty { diagnostics.append(Diagnostic("the rollout block is empty", at: open.range, note: "e.g. { upgrade; wait deployed }")) }
+        return body
     }
 
     /// The full-line comments right above a line.

@@ -64,12 +64,56 @@ public enum ScriptPrinter {
             add(.for, release)
         case .echo(let words): parts += words.map(\.description)
         case .pause(let w), .abort(let w): parts += [w?.description].compactMap { $0 }
+        case .group(let name, let members): parts += [name, "="] + words(of: members)
+        case .rollout(let group, let plan, let body):
+            parts.append(group)
+            parts += words(of: plan)
+            parts.append("{ \(body.map { print($0) }.joined(separator: "; ")) }")
         }
         if let target = kind.target {
             add(.in, target.namespace)
             add(.on, target.cluster)
         }
         return parts.joined(separator: " ")
+    }
+}
+
+extension ScriptPrinter {
+    /// A group's members as written after `=`.
+    static func words(of members: GroupMembers) -> [String] {
+        switch members {
+        case .clusters(let words): return [GroupSource.clusters.rawValue] + words.map(\.description)
+        case .releases(let words): return [GroupSource.releases.rawValue] + words.map(\.description)
+        case .fleet(let word): return [GroupSource.fleet.rawValue, word.description]
+        case .query(let query):
+            var parts = [GroupSource.releases.rawValue]
+            if let chart = query.chart { parts += [QueryWord.of.rawValue, Keyword.chart.rawValue, chart.description] }
+            if let pattern = query.pattern { parts += [QueryWord.matching.rawValue, pattern.description] }
+            if let namespace = query.namespace { parts += [ArgumentWord.in.rawValue, namespace.description] }
+            return parts + [ArgumentWord.on.rawValue] + query.clusters.map(\.description)
+        }
+    }
+
+    /// A rollout's header clauses, in the order `RolloutClause` lists them.
+    static func words(of plan: RolloutPlan) -> [String] {
+        var parts: [String] = []
+        for clause in RolloutClause.allCases {
+            switch clause {
+            case .waves where !plan.waves.isEmpty: parts += [clause.rawValue] + plan.waves.map(\.spelling)
+            case .parallel: if let word = plan.parallel { parts += [clause.rawValue, word.description] }
+            case .soak: if let word = plan.soak { parts += [clause.rawValue, word.description] }
+            case .halt:
+                switch plan.halt {
+                case .after(let word): parts += [clause.rawValue, HaltRule.afterWord, word.description]
+                case .at(let word): parts += [clause.rawValue, HaltRule.atWord, word.description]
+                case nil: break
+                }
+            case .then: if let policy = plan.policy { parts += [clause.rawValue, policy.spelling] }
+            case .recovered: if plan.recoveredOK { parts += [clause.rawValue, "ok"] }
+            default: break
+            }
+        }
+        return parts
     }
 }
 

@@ -1,0 +1,132 @@
+import Foundation
+import RolloutRuntime
+import RolloutSyntax
+import Synchronization
+
+/// A rollout's live board on a terminal: a line for the rollout, one per wave with its counts, and
+/// rows for the members in motion, redrawn in place at most ten times a second.
+final class FleetBoard: Sendable {
+    private struct State {
+        var overview: FleetOverview
+        var states: [MemberTag: MemberState] = [:]
+        var startedAt: [MemberTag: ContinuousClock.Instant] = [:]
+        var wave = 0
+        var note: String?
+        var drawnLines = 0
+        var closed = false
+    }
+
+    private let style: Style
+    private let start = ContinuousClock.now
+    private let state: Mutex<State>
+    private let ticker = Mutex<Task<Void, Never>?>(nil)
+
+    /// A board for a rollout laid out so; it draws until `close()`.
+    init(_ overview: FleetOverview, style: Style) {
+        self.style = style
+        state = Mutex(State(overview: overview))
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                self?.draw()
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        ticker.withLock { $0 = task }
+    }
+
+    /// Takes in a rollout event.
+    func take(_ event: FleetEvent) {
+        state.withLock { state in
+            switch event {
+            case .member(let tag, let memberState):
+                if memberState == .running { state.startedAt[tag] = .now }
+                state.states[tag] = memberState
+            case .waveBegan(let wave):
+                state.wave = wave
+                if state.note?.hasPrefix("soaking") == true { state.note = nil }
+            case .soaking(let wave, let length): state.note = "soaking \(DurationText.format(length)) after wave \(wave)"
+            case .halted(let reason): state.note = reason
+            case .policy(let policy, let members): state.note = "\(policy.spelling): \(members) member\(members == 1 ? "" : "s")"
+            default: break
+            }
+        }
+    }
+
+    /// Draws the last frame, the rollout and wave lines without the member rows (the table that
+    /// follows has every member), and stops redrawing.
+    func close() {
+        ticker.withLock { $0?.cancel() }
+        draw(members: false)
+        state.withLock { $0.closed = true }
+    }
+
+    /// Redraws in place.
+    private func draw(members: Bool = true) {
+        let frame: String? = state.withLock { state in
+            guard !state.closed else { return nil }
+            let lines = render(state, members: members)
+            var out = state.drawnLines > 0 ? "\u{1B}[\(state.drawnLines)A" : ""
+            for line in lines { out += "\r\u{1B}[K" + line + "\n" }
+            out += "\u{1B}[J"
+            state.drawnLines = lines.count
+            return out
+        }
+        if let frame { FileHandle.standardOutput.write(Data(frame.utf8)) }
+    }
+
+    /// The board's lines: a header, a line per wave, the members in motion (then the failed, then
+    /// the rest of the current wave) as fit the terminal, and a line for those left out.
+    private func render(_ state: State, members: Bool) -> [String] {
+        let overview = state.overview
+        let elapsed = Renderer.seconds(ContinuousClock.now - start)
+        var lines = [
+            style.bold("rollout \(overview.group)") + "  wave \(max(state.wave, 1)) of \(overview.waves.count)  ·  \(overview.parallel) at a time  ·  \(elapsed)"
+        ]
+        var all: [MemberTag] = []
+        for (index, wave) in overview.waves.enumerated() {
+            let tags = wave.enumerated().map { MemberTag(member: $0.element, wave: index + 1, index: all.count + $0.offset) }
+            all += tags
+            let counts = MemberState.counts(tags.map { state.states[$0] ?? .queued })
+            lines.append("  wave \(index + 1)  \(wave.count) member\(wave.count == 1 ? "" : "s"): " + counts.map { "\($0.count) \(style.status($0.state))" }.joined(separator: ", "))
+        }
+        if let note = state.note { lines.append(style.yellow("  \(note)")) }
+        guard members else { return lines }
+        let rowsFree = max(3, Terminal.rows - lines.count - 2)
+        let ranked = all.filter { state.wave == 0 || $0.wave <= state.wave }.sorted { Self.rank(state.states[$0]) < Self.rank(state.states[$1]) }
+        let shown = ranked.prefix(rowsFree)
+        let width = min(48, shown.map(\.member.label.count).max() ?? 0)
+        for tag in shown.sorted(by: { $0.index < $1.index }) {
+            let memberState = state.states[tag] ?? .queued
+            let time = state.startedAt[tag].map { Renderer.seconds(ContinuousClock.now - $0) } ?? ""
+            let label = tag.member.label.count > width ? String(tag.member.label.prefix(width - 1)) + "…" : tag.member.label
+            var row = "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + style.status(memberState.shown)
+            row += String(repeating: " ", count: max(1, 18 - memberState.shown.count)) + style.dim(memberState.isFinal ? "" : time)
+            if let reason = memberState.reason { row += style.dim(" " + String(reason.prefix(60))) }
+            lines.append(row)
+        }
+        if ranked.count > shown.count {
+            lines.append(style.dim("  … \(ranked.count - shown.count) more member\(ranked.count - shown.count == 1 ? "" : "s") not shown"))
+        }
+        return lines
+    }
+
+    /// Members in motion first, then failed ones, then finished, then queued.
+    private static func rank(_ state: MemberState?) -> Int {
+        switch state ?? .queued {
+        case .running, .changing, .status, .rollingBack: return 0
+        case .failed, .rollbackFailed, .interrupted: return 1
+        case .queued, .notStarted: return 3
+        default: return 2
+        }
+    }
+}
+
+/// The terminal's size.
+enum Terminal {
+    /// Rows on standard output's terminal (24 when it cannot tell).
+    static var rows: Int {
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return 24 }
+        return Int(size.ws_row)
+    }
+}

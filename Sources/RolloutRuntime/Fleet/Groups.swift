@@ -1,0 +1,116 @@
+import AutopilotModels
+import RolloutSyntax
+
+extension Interpreter {
+    /// `group NAME = ...`: finds the members now (reading the API for a query) and keeps them under
+    /// the name. An empty group fails, saying why it is empty.
+    func defineGroup(_ name: String, _ members: GroupMembers) async throws(StepFailure) -> StepResult {
+        let found: [FleetMember]
+        switch members {
+        case .clusters(let words):
+            found = try words.map { (word) throws(StepFailure) in FleetMember(cluster: try expand(word)) }
+        case .releases(let words):
+            found = try words.map { (word) throws(StepFailure) in try Self.member(try expand(word)) }
+        case .fleet(let word):
+            let fleet = try expand(word)
+            guard let entries = fleets[fleet] else {
+                let known = fleets.keys.sorted().joined(separator: ", ")
+                throw StepFailure(.invalid, "no fleet '\(fleet)' in the profile" + (known.isEmpty ? "" : " (fleets: \(known))"))
+            }
+            found = try entries.map { (entry) throws(StepFailure) in
+                MemberPath.split(entry) != nil ? try Self.member(entry) : FleetMember(cluster: entry)
+            }
+            if found.isEmpty { throw StepFailure(.invalid, "group \(name) is empty: the fleet '\(fleet)' in the profile lists no one") }
+        case .query(let query):
+            found = try await releases(matching: query, for: name)
+        }
+        guard !found.isEmpty else { throw StepFailure(.invalid, "group \(name) is empty") }
+        var seen: Set<FleetMember> = []
+        let distinct = found.filter { seen.insert($0).inserted }
+        groups[name] = distinct
+        return .group(name: name, members: distinct)
+    }
+
+    /// A release member from `<cluster>/<namespace>/<release>`.
+    private static func member(_ text: String) throws(StepFailure) -> FleetMember {
+        guard let parts = MemberPath.split(text) else {
+            throw StepFailure(.invalid, "'\(text)' is not a release member: write \(MemberPath.form)")
+        }
+        return FleetMember(cluster: parts.cluster, namespace: parts.namespace, release: parts.release)
+    }
+
+    /// The releases a query names, read from each of its clusters (a few at a time), in cluster order.
+    private func releases(matching query: ReleaseQuery, for name: String) async throws(StepFailure) -> [FleetMember] {
+        var clusters: [String] = []
+        for word in query.clusters {
+            let text = try expand(word)
+            if let group = groups[text] {
+                clusters += group.filter { $0.release == nil }.map(\.cluster)
+            } else {
+                clusters.append(text)
+            }
+        }
+        let chart = try query.chart.map { (word) throws(StepFailure) in try expand(word) }
+        let pattern = try query.pattern.map { (word) throws(StepFailure) in try expand(word) }
+        let namespace = try query.namespace.map { (word) throws(StepFailure) in try expand(word) }
+        let described = [
+            chart.map { "of chart \($0)" }, pattern.map { "matching \($0)" }, namespace.map { "in namespace \($0)" },
+        ].compactMap { $0 }.joined(separator: " ")
+        if mode == .plan {
+            // A plan reads nothing: the group stands for what the run will find.
+            let release = "<each release\(described.isEmpty ? "" : " " + described)>"
+            return clusters.map { FleetMember(cluster: $0, namespace: namespace ?? "<its namespace>", release: release) }
+        }
+        let (api, resolve) = (api, resolveCluster)
+        let lists = await Self.inBatches(clusters, width: 16) { cluster async -> Result<[Release], AutopilotError> in
+            do throws(AutopilotError) {
+                return .success(try await api.releases(in: resolve(cluster), namespace: namespace, chart: nil))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var members: [FleetMember] = []
+        var seen = 0
+        for (cluster, list) in zip(clusters, lists) {
+            let releases: [Release]
+            switch list {
+            case .success(let found): releases = found
+            case .failure(let error): throw StepFailure(.api, "cannot read the releases of cluster \(cluster) for group \(name): \(error.description)", apiError: error)
+            }
+            seen += releases.count
+            for release in releases.sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) })
+            where (chart == nil || release.chartName == chart) && (pattern.map { NamePattern.matches(release.name, $0) } ?? true) {
+                members.append(FleetMember(cluster: cluster, namespace: release.namespace, release: release.name))
+            }
+        }
+        if members.isEmpty {
+            let scope = clusters.count == 1 ? "cluster \(clusters[0])" : "\(clusters.count) clusters (\(clusters.prefix(5).joined(separator: ", "))\(clusters.count > 5 ? ", …" : ""))"
+            throw StepFailure(
+                .invalid,
+                "group \(name) is empty: no release\(described.isEmpty ? "" : " " + described) on \(scope), which \(seen == 1 ? "has 1 release" : "have \(seen) releases") in all")
+        }
+        return members
+    }
+
+    /// Runs `body` for each item, at most `width` at a time; the results keep the items' order.
+    static func inBatches<T: Sendable, R: Sendable>(_ items: [T], width: Int, _ body: @escaping @Sendable (T) async -> R) async -> [R] {
+        await withTaskGroup(of: (Int, R).self) { group in
+            var results = [R?](repeating: nil, count: items.count)
+            var next = 0
+            while next < min(width, items.count) {
+                let (index, item) = (next, items[next])
+                group.addTask { (index, await body(item)) }
+                next += 1
+            }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if next < items.count {
+                    let (index, item) = (next, items[next])
+                    group.addTask { (index, await body(item)) }
+                    next += 1
+                }
+            }
+            return results.map { $0! }
+        }
+    }
+}

@@ -1,0 +1,361 @@
+import AutopilotModels
+import RolloutSyntax
+
+/// A rollout's settings once its words are read.
+struct RolloutSettings {
+    var waves: [[MemberTag]]
+    var gates: [Int: String]
+    var parallel: Int
+    var soak: Duration?
+    var halt: HaltLimit
+    var policy: HaltPolicy
+    var recoveredOK: Bool
+}
+
+/// When a rollout halts: after a number of failed members, or at a share of the group.
+struct HaltLimit {
+    /// The rule in words, for messages.
+    var text: String
+    /// How many failed members halt it.
+    var failures: Int
+}
+
+extension Interpreter {
+    /// `rollout <group> ... { block }`: runs the block once per member, wave after wave.
+    func rollout(_ groupName: String, _ plan: RolloutPlan, _ body: [Statement], _ info: StepInfo) async throws(StepFailure) -> StepResult {
+        guard member == nil else { throw StepFailure(.invalid, "a rollout cannot run inside another rollout's block") }
+        guard let members = groups[groupName] else { throw StepFailure(.invalid, "no group '\(groupName)' is defined") }
+        let settings = try settings(of: plan, members: members)
+        let book = FleetBook(tags: settings.waves.flatMap { $0 })
+        emit(.fleet(info, .began(FleetOverview(
+            group: groupName, waves: settings.waves.map { $0.map(\.member) }, gates: settings.gates, parallel: settings.parallel))))
+        defer { context.change = PendingChange() }
+        if mode == .plan { return await planRollout(settings, body, info) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        control.rolloutBegan()
+        let (outcome, reason) = await runWaves(settings, body, book, info)
+        control.rolloutEnded()
+        book.markUnstarted()
+        let summary = FleetSummary(
+            group: groupName, members: book.snapshot, outcome: outcome, haltReason: reason, elapsed: clock.now - start)
+        emit(.fleet(info, .ended(summary)))
+        switch outcome {
+        case .succeeded: return .fleet(summary)
+        case .interrupted: throw StepFailure(.interrupted, reason ?? "interrupted")
+        case .halted: throw StepFailure(.halted, reason ?? "halted")
+        case .rolledBack: throw StepFailure(.rolledBack, reason ?? "halted and rolled back")
+        }
+    }
+
+    /// Reads the header's words against the group.
+    private func settings(of plan: RolloutPlan, members: [FleetMember]) throws(StepFailure) -> RolloutSettings {
+        let sizes: [Int]
+        do { sizes = try WaveStep.sizes(of: plan.waves, members: members.count) } catch { throw StepFailure(.invalid, error.description) }
+        var waves: [[MemberTag]] = []
+        var next = 0
+        for (index, size) in sizes.enumerated() {
+            waves.append((next..<next + size).map { MemberTag(member: members[$0], wave: index + 1, index: $0) })
+            next += size
+        }
+        let parallel = try plan.parallel.map { (word) throws(StepFailure) -> Int in
+            let text = try expand(word)
+            guard let n = Int(text), n >= 1 else { throw StepFailure(.invalid, "parallel needs a whole number from 1, not '\(text)'") }
+            return n
+        } ?? 1
+        let soak = try plan.soak.map { (word) throws(StepFailure) in try duration(word) }
+        let halt: HaltLimit
+        switch plan.halt {
+        case .after(let word):
+            let text = try expand(word)
+            guard let n = Int(text), n >= 1 else { throw StepFailure(.invalid, "halt after needs a whole number from 1, not '\(text)'") }
+            halt = HaltLimit(text: "halt after \(n)", failures: n)
+        case .at(let word):
+            let text = try expand(word)
+            guard let p = HaltRule.percent(text) else { throw StepFailure(.invalid, "halt at needs a share from 1% to 100%, not '\(text)'") }
+            halt = HaltLimit(text: "halt at \(p)%", failures: max(1, (members.count * p + 99) / 100))
+        case nil:
+            halt = HaltLimit(text: "the first failure halts", failures: 1)
+        }
+        return RolloutSettings(
+            waves: waves, gates: plan.gates, parallel: parallel, soak: soak, halt: halt, policy: plan.policy ?? .hold,
+            recoveredOK: plan.recoveredOK)
+    }
+
+    /// The waves, one after another, then the policy if it halted.
+    private func runWaves(_ settings: RolloutSettings, _ body: [Statement], _ book: FleetBook, _ info: StepInfo) async -> (FleetOutcome, String?) {
+        var haltReason: String?
+        var lastWave: [MemberTag] = []
+        let waves = settings.waves.filter { !$0.isEmpty }
+        waves: for (position, wave) in waves.enumerated() {
+            let number = wave[0].wave
+            if control.stopRequested || Task.isCancelled { return (.interrupted, interruption(book)) }
+            if let gate = settings.gates[number], position > 0 {
+                switch await onGate(GateRequest(name: gate, wave: number, members: book.snapshot)) {
+                case .pass(let how):
+                    emit(.fleet(info, .gate(name: gate, passed: true, how: how)))
+                case .refuse(let why):
+                    emit(.fleet(info, .gate(name: gate, passed: false, how: why)))
+                    haltReason = "the gate '\(gate)' before wave \(number) was not passed: \(why)"
+                    break waves
+                }
+            }
+            if let beforeStep {
+                let text = "wave \(number) of \(settings.waves.count): \(Self.describe(wave))"
+                let waveInfo = StepInfo(
+                    number: info.number, location: info.location, text: text, statement: info.statement, narration: [], isElse: false)
+                switch await beforeStep(waveInfo) {
+                case .run: break
+                case .skip:
+                    for tag in wave { setState(tag, .notStarted, book, info) }
+                    continue waves
+                case .quit: return (.interrupted, interruption(book))
+                }
+            }
+            lastWave = wave
+            emit(.fleet(info, .waveBegan(number)))
+            let halted = await runWave(wave, settings, body, book, info)
+            emit(.fleet(info, .waveEnded(number)))
+            if control.stopRequested || Task.isCancelled { return (.interrupted, interruption(book)) }
+            if halted {
+                haltReason = haltText(settings, book)
+                break
+            }
+            if let soak = settings.soak, position < waves.count - 1 {
+                emit(.fleet(info, .soaking(wave: number, soak)))
+                do { try await Task.sleep(for: soak) } catch { return (.interrupted, interruption(book)) }
+                await lookAgain(wave, settings, book, info)
+                if book.failedCount >= settings.halt.failures {
+                    haltReason = haltText(settings, book) + " (after the soak of wave \(number))"
+                    break
+                }
+            }
+        }
+        guard let haltReason else { return (.succeeded, nil) }
+        emit(.fleet(info, .halted(haltReason)))
+        book.markUnstarted()
+        return await applyPolicy(settings, lastWave: lastWave, book, info, reason: haltReason)
+    }
+
+    /// One wave: at most `parallel` members at a time, none started once the halt rule is met or a
+    /// stop is asked for. True when it halted.
+    private func runWave(_ wave: [MemberTag], _ settings: RolloutSettings, _ body: [Statement], _ book: FleetBook, _ info: StepInfo) async -> Bool {
+        var halted = false
+        await withTaskGroup(of: Void.self) { group in
+            var next = 0
+            var running = 0
+            while true {
+                while running < settings.parallel, next < wave.count, !halted, !control.stopRequested, !Task.isCancelled {
+                    let tag = wave[next]
+                    let member = memberInterpreter(tag, book, info)
+                    let recoveredOK = settings.recoveredOK
+                    setState(tag, .running, book, info)
+                    group.addTask { [emit] in
+                        let outcome = await MemberScope.$label.withValue(tag.member.label) { await member.runList(body, asElse: false) }
+                        let state: MemberState
+                        switch outcome {
+                        case .completed: state = .succeeded
+                        case .recovered: state = recoveredOK ? .recovered : .failed("failed, and its else recovered")
+                        case .quit: state = .interrupted
+                        case .failed(let failure): state = failure.kind == .interrupted ? .interrupted : .failed(failure.message)
+                        }
+                        book.set(tag, state)
+                        emit(.fleet(info, .member(tag, state)))
+                    }
+                    next += 1
+                    running += 1
+                }
+                guard running > 0, await group.next() != nil else { break }
+                running -= 1
+                if !halted, book.failedCount >= settings.halt.failures {
+                    halted = true
+                    emit(.fleet(info, .halted(haltText(settings, book))))
+                }
+            }
+        }
+        return halted
+    }
+
+    /// After the soak: every member of the wave that succeeded is read again, and one whose
+    /// releases are no longer all `DEPLOYED` has failed.
+    private func lookAgain(_ wave: [MemberTag], _ settings: RolloutSettings, _ book: FleetBook, _ info: StepInfo) async {
+        let api = api
+        let checks = wave.filter { [.succeeded, .recovered].contains(book.state(of: $0)) }.map { tag in
+            (tag, Self.releases(touchedBy: tag, book, resolve: resolveCluster, namespace: context.namespace))
+        }
+        let found = await Self.inBatches(checks, width: settings.parallel) { check async -> String? in
+            for (cluster, namespace, name) in check.1 {
+                do throws(AutopilotError) {
+                    let release = try await api.release(name, in: namespace, cluster: cluster, showResources: false)
+                    if release.status != .deployed { return "after the soak, \(name) version \(release.version) is \(release.status)" }
+                } catch {
+                    return "after the soak, \(name) cannot be read: \(error.description)"
+                }
+            }
+            return nil
+        }
+        for ((tag, _), problem) in zip(checks, found) {
+            if let problem { setState(tag, .failed(problem), book, info) }
+        }
+    }
+
+    /// The releases a member's block changed, or the member's own release: what the soak reads again.
+    private static func releases(
+        touchedBy tag: MemberTag, _ book: FleetBook, resolve: (String) -> String, namespace: String
+    ) -> [(cluster: String, namespace: String, name: String)] {
+        var seen: Set<String> = []
+        var releases = book.changes(of: tag).filter { $0.action != .uninstall }.map { ($0.cluster, $0.namespace, $0.release) }
+        if releases.isEmpty, let name = tag.member.release {
+            releases = [(resolve(tag.member.cluster), tag.member.namespace ?? namespace, name)]
+        }
+        return releases.filter { seen.insert("\($0.0)/\($0.1)/\($0.2)").inserted }.map { (cluster: $0.0, namespace: $0.1, name: $0.2) }
+    }
+
+    /// The halt policy, once every running member has finished.
+    private func applyPolicy(
+        _ settings: RolloutSettings, lastWave: [MemberTag], _ book: FleetBook, _ info: StepInfo, reason: String
+    ) async -> (FleetOutcome, String?) {
+        let chosen: [MemberTag]
+        switch settings.policy {
+        case .hold: return (.halted, reason + "; holding as it is")
+        case .rollbackFailed: chosen = book.tags.filter { if case .failed = book.state(of: $0) { true } else { false } }
+        case .rollbackWave: chosen = lastWave
+        case .rollbackAll: chosen = book.tags
+        }
+        let targets = chosen.filter { !book.changes(of: $0).isEmpty }
+        emit(.fleet(info, .policy(settings.policy, members: targets.count)))
+        var undo: [(MemberTag, Interpreter, [Statement])] = []
+        var earlier: [MemberTag: MemberState] = [:]
+        for tag in targets {
+            earlier[tag] = book.state(of: tag)
+            setState(tag, .rollingBack, book, info)
+            undo.append((tag, memberInterpreter(tag, book, info), Self.undoing(book.changes(of: tag), at: info.location)))
+        }
+        let failures = await Self.inBatches(undo, width: settings.parallel) { item async -> String? in
+            let (tag, member, statements) = item
+            let outcome = await MemberScope.$label.withValue(tag.member.label) { await member.runList(statements, asElse: false) }
+            if case .failed(let failure) = outcome { return failure.message }
+            if statements.isEmpty { return "an uninstall cannot be undone" }
+            return nil
+        }
+        for ((tag, _, _), failure) in zip(undo, failures) {
+            setState(tag, failure.map { .rollbackFailed($0) } ?? .rolledBack(earlier[tag]?.reason), book, info)
+        }
+        let failed = failures.compactMap { $0 }.count
+        let done = "\(reason); \(settings.policy.spelling): \(targets.count - failed) of \(targets.count) member\(targets.count == 1 ? "" : "s") rolled back"
+        return failed == 0 ? (.rolledBack, done) : (.halted, done + ", \(failed) could not be")
+    }
+
+    /// Statements that undo a member's changes, newest first: each release it upgraded or rolled
+    /// back goes back to the version it had before the rollout (and is waited for), one it
+    /// installed is uninstalled. Nothing is written for an uninstall, which cannot be undone.
+    static func undoing(_ changes: [ChangeRecord], at location: SourceLocation) -> [Statement] {
+        var firsts: [String: ChangeRecord] = [:]
+        var order: [String] = []
+        for record in changes {
+            let key = "\(record.cluster)/\(record.namespace)/\(record.release)"
+            if firsts[key] == nil {
+                firsts[key] = record
+                order.append(key)
+            }
+        }
+        var statements: [Statement] = []
+        for key in order.reversed() {
+            let record = firsts[key]!
+            let target = Target(namespace: Word(record.namespace), cluster: Word(record.cluster))
+            let release = Word(record.release)
+            switch (record.action, record.versionBefore) {
+            case (.install, _):
+                statements.append(Statement(kind: .uninstall(release: release, target: target), location: location))
+            case (.uninstall, _), (_, nil):
+                continue
+            case (_, let before?):
+                statements.append(Statement(kind: .rollback(release: release, version: Word(String(before)), target: target), location: location))
+                statements.append(
+                    Statement(kind: .wait(status: Word(WaitStatus.deployed.rawValue), release: release, timeout: nil, target: target), location: location))
+            }
+        }
+        return statements
+    }
+
+    /// An interpreter for one member's block: the member in use, its variables set, its changes
+    /// journaled with it and noted in the book, and its states reported.
+    private func memberInterpreter(_ tag: MemberTag, _ book: FleetBook, _ info: StepInfo) -> Interpreter {
+        var memberContext = context
+        memberContext.cluster = tag.member.cluster
+        if let namespace = tag.member.namespace {
+            memberContext.namespace = namespace
+            memberContext.namespaceChosen = true
+        }
+        if let release = tag.member.release { memberContext.release = release }
+        let values: [MemberVariable: String] = [
+            .cluster: tag.member.cluster, .namespace: memberContext.namespace, .release: memberContext.release ?? "",
+            .member: tag.member.label, .wave: String(tag.wave),
+        ]
+        for (variable, value) in values { memberContext.variables[variable.rawValue] = value }
+        let (journal, emit) = (journal, emit)
+        return Interpreter(
+            member: tag, context: memberContext, charts: chartCache, sharing: self,
+            journal: { record in
+                try journal(record)
+                book.note(record, of: tag)
+            },
+            events: { event in
+                emit(event)
+                guard let state = Self.state(shownBy: event), !book.state(of: tag).isFinal else { return }
+                book.set(tag, state)
+                emit(.fleet(info, .member(tag, state)))
+            })
+    }
+
+    /// The member state a step event shows: a change being sent, or a status a wait saw.
+    private static func state(shownBy event: RunEvent) -> MemberState? {
+        switch event {
+        case .change(_, let record) where record.outcome == .sending: return .changing
+        case .statusChanged(_, _, let status, _, _): return .status(status)
+        default: return nil
+        }
+    }
+
+    private func setState(_ tag: MemberTag, _ state: MemberState, _ book: FleetBook, _ info: StepInfo) {
+        book.set(tag, state)
+        emit(.fleet(info, .member(tag, state)))
+    }
+
+    private func haltText(_ settings: RolloutSettings, _ book: FleetBook) -> String {
+        let failed = book.failedCount
+        return "halted: \(failed) of \(book.tags.count) member\(book.tags.count == 1 ? "" : "s") failed (\(settings.halt.text))"
+    }
+
+    private func interruption(_ book: FleetBook) -> String {
+        let finished = book.snapshot.filter { $0.state.isFinal && $0.state != .notStarted && $0.state != .queued }.count
+        return "interrupted: \(finished) of \(book.tags.count) members finished; no more were started"
+    }
+
+    /// A wave's members in a few words.
+    static func describe(_ wave: [MemberTag]) -> String {
+        let shown = wave.prefix(3).map(\.member.label).joined(separator: ", ")
+        return wave.count <= 3 ? shown : "\(wave.count) members (\(shown), …)"
+    }
+
+    /// A plan of a rollout: its waves, the calls of one member's block, and a count for the rest.
+    private func planRollout(_ settings: RolloutSettings, _ body: [Statement], _ info: StepInfo) async -> StepResult {
+        let all = settings.waves.flatMap { $0 }
+        emit(.progress(info, "\(all.count) member\(all.count == 1 ? "" : "s") in \(settings.waves.count) wave\(settings.waves.count == 1 ? "" : "s"), \(settings.parallel) at a time; \(settings.halt.text), then \(settings.policy.spelling)"))
+        for wave in settings.waves where !wave.isEmpty {
+            if let gate = settings.gates[wave[0].wave], wave[0].wave > 1 {
+                emit(.progress(info, "gate '\(gate)': asks before wave \(wave[0].wave); off a terminal it passes only with --approve \(gate) or --yes"))
+            }
+            emit(.progress(info, "wave \(wave[0].wave): \(Self.describe(wave))"))
+            if let soak = settings.soak, wave[0].wave < settings.waves.count {
+                emit(.progress(info, "then soaks \(DurationText.format(soak)) and reads its members again"))
+            }
+        }
+        guard let first = all.first else { return .planned("no members") }
+        emit(.fleet(info, .planFor(first.member)))
+        let member = memberInterpreter(first, FleetBook(tags: all), info)
+        _ = await member.runList(body, asElse: false)
+        emit(.fleet(info, .planForEnded(others: all.count - 1)))
+        return .planned(all.count == 1 ? "one member" : "the same calls for each of the other \(all.count - 1) members")
+    }
+}
