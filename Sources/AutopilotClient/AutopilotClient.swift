@@ -41,7 +41,7 @@ public final class AutopilotClient: Sendable {
         let host = configuration.endpoint.hostHeader
         var middlewares: [any ClientMiddleware] = [
             ErrorMiddleware(host: host),
-            RetryMiddleware(policy: configuration.retry, host: host),
+            RetryMiddleware(policy: configuration.retry, host: host, rate: AdaptiveRate()),
             AuthMiddleware(
                 credentials: configuration.credentials, endpoint: configuration.endpoint,
                 userAgent: configuration.userAgent, now: configuration.now),

@@ -10,6 +10,7 @@ import Synchronization
 final class Completer: Sendable {
     private let session: Session
     private let context: Mutex<RunContext>
+    private let groups = Mutex<[String]>([])
     private let cache = Mutex<[String: (Date, [String])]>([:])
 
     init(session: Session, context: RunContext) {
@@ -17,8 +18,11 @@ final class Completer: Sendable {
         self.context = Mutex(context)
     }
 
-    /// Keeps the context completion works in.
-    func update(_ context: RunContext) { self.context.withLock { $0 = context } }
+    /// Keeps the context completion works in, and the groups defined so far.
+    func update(_ context: RunContext, groups: [String] = []) {
+        self.context.withLock { $0 = context }
+        self.groups.withLock { $0 = groups.sorted() }
+    }
 
     /// Candidates for the word being typed.
     func complete(_ lineBeforeCursor: String, _ word: String) -> [String] {
@@ -28,7 +32,7 @@ final class Completer: Sendable {
         guard let first = words.first else { return firstWords }
         switch ArgumentWord(rawValue: words.last ?? "") {
         case .in: return namespaces()
-        case .on: return clusters()
+        case .on: return clusters() + (words.first == Keyword.group.rawValue ? groups.withLock { $0 } : [])
         case .for: return releases()
         case .to: return words.count >= 3 ? versions(of: words[1], in: namespace(named: words)) : []
         default: break
@@ -66,9 +70,50 @@ final class Completer: Sendable {
         case (.install, 3): return [Keyword.chart.rawValue]
         case (.install, 4): return charts()
         case (.chart, 1), (.values, 1): return charts()
+        case (.group, 2): return ["="]
+        case (.group, 3): return GroupSource.allCases.map(\.rawValue)
+        case (.group, _): return groupMembers(words)
+        case (.rollout, 1): return groups.withLock { $0 }
+        case (.rollout, _): return rolloutClauses(words)
         case (_, 1) where keyword.needsRelease: return releases()
         default: return targetWords
         }
+    }
+
+    /// After `group NAME = <source>`: clusters, fleets, or a query's words.
+    private func groupMembers(_ words: [String]) -> [String] {
+        switch GroupSource(rawValue: words[3]) {
+        case .clusters: return clusters()
+        case .fleet: return words.count == 4 ? session.choice.fleets.keys.sorted() : []
+        case .releases:
+            if words.last == QueryWord.of.rawValue { return [Keyword.chart.rawValue] }
+            if words.last == Keyword.chart.rawValue { return chartNames() }
+            if words.last == QueryWord.matching.rawValue { return [] }
+            return (QueryWord.allCases.map(\.rawValue) + [ArgumentWord.in.rawValue, ArgumentWord.on.rawValue]).filter { !words.contains($0) }
+        case nil: return []
+        }
+    }
+
+    /// After `rollout <group>`: the clauses not written yet, or the words of the one being written.
+    private func rolloutClauses(_ words: [String]) -> [String] {
+        let unused = RolloutClause.allCases.map(\.rawValue).filter { !words.contains($0) }
+        switch words.last.flatMap(RolloutClause.init(rawValue:)) {
+        case .waves: return ["1", "10%", WaveStep.restWord]
+        case .halt: return [HaltRule.afterWord, HaltRule.atWord]
+        case .then: return Array(Set(HaltPolicy.allCases.map { String($0.spelling.split(separator: " ")[0]) })).sorted()
+        case .recovered: return ["ok"]
+        case .parallel, .soak: return []
+        case nil:
+            if words.last == "rollback", words.dropLast().last == RolloutClause.then.rawValue {
+                return HaltPolicy.allCases.compactMap(\.rollbackScope)
+            }
+            let lastClause = words.last { RolloutClause(rawValue: $0) != nil }.flatMap(RolloutClause.init(rawValue:))
+            return (lastClause == .waves ? ["10%", WaveStep.restWord, WaveStep.gateWord] : []) + unused
+        }
+    }
+
+    private func chartNames() -> [String] {
+        Array(Set(cached("chart names") { try await self.session.client.charts().map(\.name) })).sorted()
     }
 
     private func clusters() -> [String] {

@@ -39,7 +39,7 @@ struct Prompt {
 
         while true {
             let context = await interpreter.context
-            completer.update(context)
+            completer.update(context, groups: Array(await interpreter.groupKinds.keys))
             let label = "rollout \(context.cluster ?? "-")/\(context.namespace)> "
             guard let text = await readStatement(editor, prompt: label) else { break }
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -134,6 +134,11 @@ struct Prompt {
                     return
                 }
                 Console.out("\(style.bold(keyword.syntax))\n  \(keyword.summary)\n  e.g. \(keyword.example)")
+                if !keyword.details.isEmpty {
+                    var table = Table(headers: ["", ""])
+                    table.rows = keyword.details.map { ["  " + $0.term, $0.meaning] }
+                    Console.out(table.render().split(separator: "\n").dropFirst().joined(separator: "\n"))
+                }
             } else {
                 var table = Table(headers: ["STATEMENT", "WHAT IT DOES"])
                 table.rows = Keyword.allCases.map { [$0.rawValue, $0.summary] }

@@ -38,8 +38,35 @@ struct ProgramBuilder {
 
     private mutating func release() -> Word? { next(3) == 0 ? nil : word(["testwww", "shop-web", "a b", "on", "x;y"]) }
 
-    mutating func statementKind() -> StatementKind {
-        switch next(20) {
+    private mutating func groupMembers() -> GroupMembers {
+        switch next(4) {
+        case 0: return .clusters((0...next(3)).map { _ in word() })
+        case 1: return .releases((0...next(2)).map { _ in plain(["demo/shop/shop-web", "edge-001/web/web-01", "a/b/c"]) })
+        case 2: return .fleet(word())
+        default:
+            return .query(
+                ReleaseQuery(
+                    chart: next(2) == 0 ? nil : word(), pattern: next(2) == 0 ? nil : plain(["web-*", "a?c"]),
+                    namespace: next(2) == 0 ? nil : word(), clusters: (0...next(2)).map { _ in word() }))
+        }
+    }
+
+    private mutating func rolloutPlan() -> RolloutPlan {
+        let steps: [WaveStep] = [.count(1), .percent(10), .rest, .gate(nil), .gate("prod"), .count(25), .percent(100)]
+        return RolloutPlan(
+            waves: (0..<next(5)).map { _ in steps[next(steps.count)] }, parallel: next(2) == 0 ? nil : word(["8", "64"]),
+            soak: next(2) == 0 ? nil : plain(["5m", "30s"]),
+            halt: [nil, HaltRule.after(plain(["1", "3"])), HaltRule.at(plain(["10%", "${P}%"]))][next(3)],
+            policy: next(2) == 0 ? nil : HaltPolicy.allCases[next(HaltPolicy.allCases.count)], recoveredOK: next(2) == 0)
+    }
+
+    mutating func statementKind(inBlock: Bool = false) -> StatementKind {
+        let kinds = inBlock ? 20 : 22
+        switch next(kinds) {
+        case 20: return .group(name: ["web", "edge-1", "a_b"][next(3)], members: groupMembers())
+        case 21:
+            let body = (0...next(2)).map { _ in Statement(kind: statementKind(inBlock: true), location: here) }
+            return .rollout(group: ["web", "edge-1"][next(2)], plan: rolloutPlan(), body: body)
         case 0: return .use([UseKind.cluster, .namespace, .release][next(3)], word())
         case 1: return .set(.tag(word()))
         case 2: return .set(.value(path: plain(["basic.size", "a.b.c", "x"]), value: word()))
@@ -102,7 +129,14 @@ struct ProgramBuilder {
     }
 
     static func shape(_ statement: Statement) -> String {
-        var out = "\(statement.kind)"
+        var kind = statement.kind
+        var body = ""
+        if case .rollout(let group, var plan, let statements) = kind {
+            plan.wavesRange = 0..<0
+            kind = .rollout(group: group, plan: plan, body: [])
+            body = " block(" + statements.map(shape).joined(separator: ";") + ")"
+        }
+        var out = "\(kind)" + body
         out = out.replacingOccurrences(of: "quoted: true", with: "quoted: _").replacingOccurrences(of: "quoted: false", with: "quoted: _")
         out = out.replacingOccurrences(of: #"range: Range\(\d+\.\.<\d+\)|range: \d+\.\.<\d+"#, with: "range: _", options: .regularExpression)
         for branch in statement.elseBranch?.chain ?? [] {

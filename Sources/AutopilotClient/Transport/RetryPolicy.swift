@@ -55,9 +55,13 @@ public struct RetryPolicy: Sendable {
 }
 
 /// Tries a call again as `RetryPolicy` allows; outside the signer, so every try is signed anew.
+/// Every try waits for its slot at the client's adaptive rate, which each 429 slows; a 429 is
+/// tried again until the deadline (the service refused it unapplied), other statuses up to
+/// `maxAttempts`.
 struct RetryMiddleware: ClientMiddleware {
     let policy: RetryPolicy
     let host: String
+    let rate: AdaptiveRate
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
@@ -76,12 +80,14 @@ struct RetryMiddleware: ClientMiddleware {
             try Task.checkCancellation()
             let wait: Duration
             do {
+                try await rate.acquire()
                 let (response, streamed) = try await next(request, body, baseURL)
+                if response.status.code == 429 { rate.throttled() }
                 // Read the whole body here, so a connection that drops mid-answer is a transport
                 // failure this loop can retry (or the caller can read back), not a garbled answer.
                 var responseBody: HTTPBody?
                 if let streamed { responseBody = HTTPBody(try await [UInt8](collecting: streamed, upTo: 256 << 20)) }
-                guard attempt < policy.maxAttempts,
+                guard attempt < policy.maxAttempts || (response.status.code == 429 && policy.maxAttempts > 1),
                     RetryPolicy.shouldRetry(status: response.status.code, isRead: isRead)
                 else { return (response, responseBody) }
                 let asked = RetryPolicy.retryAfter(response).map { Duration.milliseconds(Int($0 * 1000)) }

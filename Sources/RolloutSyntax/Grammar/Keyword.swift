@@ -130,6 +130,27 @@ public enum Keyword: String, CaseIterable, Sendable {
     }
 }
 
+extension Keyword {
+    /// More for `help <statement>`: the parts of a statement that has many, each with its meaning.
+    public var details: [(term: String, meaning: String)] {
+        switch self {
+        case .group:
+            return [
+                ("clusters <cluster>...", "clusters by id or alias; the block runs once per cluster, with the release in use before"),
+                ("releases <c>/<ns>/<r>...", "releases written \(MemberPath.form)"),
+                ("fleet <name>", "a list from the profile's [fleets] table"),
+                ("releases of chart <name>", "read from the API: releases of that chart on the clusters after 'on'"),
+                ("releases matching <pattern>", "read from the API: names matching the pattern (* any text, ? one character)"),
+            ]
+        case .rollout:
+            return RolloutClause.allCases.map { ($0.syntax, $0.summary) }
+                + MemberVariable.allCases.map { ("${\($0.rawValue)}", $0.summary) }
+        default:
+            return []
+        }
+    }
+}
+
 /// The words that introduce an argument inside a statement (`in monitoring`, `for testwww`); a value
 /// spelled like one is quoted when printed.
 public enum ArgumentWord: String, CaseIterable, Sendable {

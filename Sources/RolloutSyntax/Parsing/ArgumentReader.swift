@@ -381,6 +381,10 @@ struct ArgumentReader {
                 continue
             }
             for size in text.split(separator: ",") {
+                if size == WaveStep.gateWord {
+                    steps.append(.gate(nil))
+                    continue
+                }
                 guard let step = WaveStep(size: String(size)) else {
                     diagnostics.append(
                         Diagnostic("'\(size)' is not a wave size", at: token.range, note: "a wave is a count (5), a share (10%) or rest"))
