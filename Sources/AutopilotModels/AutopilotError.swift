@@ -90,6 +90,13 @@ public struct AutopilotError: Error, Sendable, CustomStringConvertible {
     /// may have applied it.
     public var mayHaveApplied: Bool { kind == .api && isServerError && httpStatus != 503 }
 
+    /// For the error of a change: true when it is known not to have been applied (a 429 or 503
+    /// answer, or a transport failure, which the client reports only when the request was never
+    /// sent), so sending it again cannot make it twice.
+    public var changeNotApplied: Bool {
+        kind == .transport || (kind == .api && (httpStatus == 429 || httpStatus == 503))
+    }
+
     /// One line: status, code, message and request id, each where known.
     public var description: String {
         switch kind {

@@ -49,6 +49,39 @@ import Testing
         }
     }
 
+    @Test func changesOverTheConcurrentLimitGetTheConcurrentTaskAnswer() async throws {
+        try await withEmulator(deployTime: 30, faults: FaultSettings(concurrentChanges: 1), client: { $0.retry = .never }) { client, _ in
+            let charts = try await client.charts()
+            let shop = try #require(charts.first { $0.name == "shop-web" })
+            let magento = try #require(charts.first { $0.name == "magento-mysql" })
+            _ = try await client.update(
+                release: "shop-web", in: "shop", cluster: demoCluster, action: .upgrade, chart: shop.id,
+                values: ReleaseValues(imageTag: "v9"), parameters: ReleaseParameters())
+            let refused = await #expect(throws: AutopilotError.self) {
+                try await client.update(
+                    release: "testwww", in: "monitoring", cluster: demoCluster, action: .upgrade, chart: magento.id,
+                    values: ReleaseValues(imageTag: "v9"), parameters: ReleaseParameters())
+            }
+            #expect(refused?.httpStatus == 429 && refused?.errorCode == "CCE.01429003", "\(String(describing: refused))")
+            #expect(refused?.changeNotApplied == true)
+            let untouched = try await client.release("testwww", in: "monitoring", cluster: demoCluster)
+            #expect(untouched.version == 3, "the refused change was not applied")
+        }
+    }
+
+    @Test func aGeneratedFleetHasItsClustersAndReleases() async throws {
+        let fleet = DemoFleet(clusters: 12, releasesPerCluster: 3)
+        try await withEmulator(configure: { $0.fleet = fleet }) { client, _ in
+            #expect(fleet.clusterNames.first == "edge-001" && fleet.clusterNames.last == "edge-012")
+            let id = try #require(fleet.aliases["edge-012"])
+            let releases = try await client.releases(in: id, namespace: DemoFleet.namespace)
+            #expect(releases.map(\.name) == ["web-01", "web-02", "web-03"])
+            #expect(releases.allSatisfy { $0.status == .deployed && $0.chartName == "shop-web" && $0.version == 1 })
+        }
+        #expect(DemoFleet(spelling: "100x10") == DemoFleet(clusters: 100, releasesPerCluster: 10))
+        #expect(DemoFleet(spelling: "100x") == nil && DemoFleet(spelling: "1000x1000") == nil)
+    }
+
     @Test func latencyIsAdded() async throws {
         try await withEmulator(faults: FaultSettings(latencyMs: 300)) { client, _ in
             let start = ContinuousClock.now

@@ -1,39 +1,32 @@
 import Synchronization
 
-/// The client's own request rate, adapted to the service's throttling as the AWS SDKs' adaptive
-/// retry mode does: unlimited until the service first answers 429, then a paced rate that drops
-/// to 80% of what was being sent at each throttle (at most once a half-second, since the answers
-/// to one burst arrive together) and climbs back by `climb` requests a second, every second.
-/// Requests are spaced evenly at the rate rather than let through in bursts.
+/// The client's own request rate, adapted to the service's throttling in the spirit of the AWS
+/// SDKs' adaptive retry mode. It is unlimited until, within one second, at least a tenth of the
+/// answers are 429s; then requests are paced (evenly spaced) at a little under the rate the service
+/// accepted in that second, which is what its limit lets through. Each second the rate climbs by
+/// 2% (at least 1 request a second) to find room again, and the next crowded second sets it anew.
+/// An odd 429 among many answers does not slow it.
 final class AdaptiveRate: Sendable {
     private struct State {
-        /// Requests a second; nil while no throttle was seen.
+        /// Requests a second; nil while unlimited.
         var rate: Double?
         /// When the next request may go.
         var nextSlot: ContinuousClock.Instant = .now
-        var lastChange: ContinuousClock.Instant = .now
-        /// Requests sent in the current second, and the rate of the one before.
+        var lastClimb: ContinuousClock.Instant = .now
+        /// The current one-second window: requests sent and answered 429.
         var windowStart: ContinuousClock.Instant = .now
-        var windowCount = 0
-        var lastWindowRate = 0.0
-
-        /// Counts a request in the current one-second window.
-        mutating func count(at now: ContinuousClock.Instant) {
-            if now - windowStart >= .seconds(1) {
-                lastWindowRate = Double(windowCount) / max(1, Double((now - windowStart).components.seconds))
-                windowStart = now
-                windowCount = 0
-            }
-            windowCount += 1
-        }
+        var sent = 0
+        var throttled = 0
     }
 
     /// The lowest rate it slows to.
     static let floor = 1.0
-    /// How much the rate grows each second without a throttle.
-    static let climb = 2.0
-    /// The share of the sending rate kept at a throttle.
-    static let cut = 0.8
+    /// The share of 429 answers in a second that counts as being throttled.
+    static let crowded = 0.1
+    /// The share of the accepted rate it paces at.
+    static let margin = 0.95
+    /// How much the rate grows each second.
+    static let climb = 0.02
 
     private let state = Mutex(State())
 
@@ -44,30 +37,43 @@ final class AdaptiveRate: Sendable {
     func acquire() async throws {
         let wait: Duration = state.withLock { state in
             let now = ContinuousClock.now
-            state.count(at: now)
+            Self.closeWindow(&state, at: now)
+            state.sent += 1
             guard var rate = state.rate else { return .zero }
-            let seconds = Self.seconds(now - state.lastChange)
+            let seconds = Self.seconds(now - state.lastClimb)
             if seconds >= 1 {
-                rate += Self.climb * seconds.rounded(.down)
-                state.lastChange = now
+                rate += max(1, rate * Self.climb) * seconds.rounded(.down)
+                state.lastClimb = now
                 state.rate = rate
             }
             let slot = max(now, state.nextSlot)
-            state.nextSlot = slot + .milliseconds(Int64(1000 / rate))
+            state.nextSlot = slot + .microseconds(Int64(1_000_000 / rate))
             return slot - now
         }
         if wait > .zero { try await Task.sleep(for: wait) }
     }
 
-    /// The service throttled a request.
+    /// The service answered a request with 429.
     func throttled() {
         state.withLock { state in
-            let now = ContinuousClock.now
-            if state.rate != nil, now - state.lastChange < .milliseconds(500) { return }
-            let sending = max(state.lastWindowRate, Double(state.windowCount) / max(0.1, Self.seconds(now - state.windowStart)))
-            state.rate = max(Self.floor, min(state.rate ?? .infinity, sending) * Self.cut)
-            state.lastChange = now
+            Self.closeWindow(&state, at: .now)
+            state.throttled += 1
         }
+    }
+
+    /// Ends the window once a second has passed: when it was crowded, the rate becomes what the
+    /// service accepted in it.
+    private static func closeWindow(_ state: inout State, at now: ContinuousClock.Instant) {
+        let length = seconds(now - state.windowStart)
+        guard length >= 1 else { return }
+        if state.sent > 0, Double(state.throttled) / Double(state.sent) >= crowded {
+            let accepted = Double(state.sent - state.throttled) / length
+            state.rate = max(floor, accepted * margin)
+            state.lastClimb = now
+        }
+        state.windowStart = now
+        state.sent = 0
+        state.throttled = 0
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -10,7 +10,7 @@ extension Interpreter {
         let deadline = ContinuousClock.now + context.timeout
         let current = try await settled(target, info, deadline: deadline)
         var chart = change.chart ?? ""
-        if change.chart == nil { chart = try await chartID(name: current.chartName, version: current.chartVersion, of: target.name) }
+        if change.chart == nil { chart = try await chartID(name: current.chartName, version: current.chartVersion, of: target.name, info, deadline: deadline) }
         let chosen = chart
         return try await send(
             .upgrade, target, before: current, values: change.releaseValues.json, dryRun: change.flags[.dryRun] == true, info,
@@ -27,7 +27,7 @@ extension Interpreter {
         let change = takeChange()
         let deadline = ContinuousClock.now + context.timeout
         let current = try await settled(target, info, deadline: deadline)
-        let versions = try await call { () async throws(AutopilotError) in
+        let versions = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
             try await api.history(of: target.name, in: target.namespace, cluster: target.cluster)
         }
         let goal: Release
@@ -43,7 +43,7 @@ extension Interpreter {
             goal = found
         }
         var chart = change.chart ?? ""
-        if change.chart == nil { chart = try await chartID(name: goal.chartName, version: goal.chartVersion, of: target.name) }
+        if change.chart == nil { chart = try await chartID(name: goal.chartName, version: goal.chartVersion, of: target.name, info, deadline: deadline) }
         let chosen = chart
         var parameters = change.parameters
         parameters.releaseVersion = goal.version
@@ -135,9 +135,20 @@ extension Interpreter {
                 do { try await Task.sleep(for: context.interval) } catch {
                     throw StepFailure(.interrupted, "interrupted while \(target.name) was busy")
                 }
+            } catch where error.changeNotApplied && ContinuousClock.now + context.interval < deadline {
+                emit(.progress(info, "\(error.description); it was not applied, so it is sent again"))
+                do { try await Task.sleep(for: context.interval) } catch {
+                    throw StepFailure(.interrupted, "interrupted before sending the \(action.rawValue) again")
+                }
             } catch where error.kind == .outcomeUnknown || error.kind == .cancelled {
                 // The change may have reached the service: what happened is read back, never guessed.
-                let found = error.kind == .cancelled ? await readBack(target).release : error.readBack
+                var found = error.kind == .cancelled ? await readBack(target).release : error.readBack
+                if found == nil, error.kind == .outcomeUnknown {
+                    // The client's own read-back failed too: read until the step's deadline.
+                    found = try? await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
+                        try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
+                    }
+                }
                 if let found, found.version == (before?.version ?? 0) + 1 {
                     record.versionAfter = found.version
                     record.outcome = .confirmed
@@ -233,11 +244,30 @@ extension Interpreter {
     /// How long a read-back after an interrupt may take.
     static var readBackLimit: Duration { .seconds(5) }
 
+    /// A read that a change step depends on, tried again through transient errors (a 429 or 5xx,
+    /// a dropped connection) until the step's deadline, as a wait polls through them.
+    func readThrough<T>(
+        _ info: StepInfo, deadline: ContinuousClock.Instant, _ body: () async throws(AutopilotError) -> T
+    ) async throws(StepFailure) -> T {
+        var delay = context.interval
+        while true {
+            do {
+                return try await body()
+            } catch where error.isTransient && ContinuousClock.now + delay < deadline {
+                emit(.progress(info, "\(error.description); trying again"))
+                do { try await Task.sleep(for: delay) } catch { throw StepFailure(.interrupted, "interrupted while trying again") }
+                delay = min(delay * 1.5, .seconds(10))
+            } catch {
+                throw Self.failure(error)
+            }
+        }
+    }
+
     /// The release once it is not pending, waiting (and saying so) until the deadline.
     private func settled(_ target: ResolvedRelease, _ info: StepInfo, deadline: ContinuousClock.Instant) async throws(StepFailure) -> Release {
         var said = false
         while true {
-            let release = try await call { () async throws(AutopilotError) in
+            let release = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
                 try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
             }
             guard release.status.isPending else { return release }
@@ -255,9 +285,11 @@ extension Interpreter {
     }
 
     /// The id of a chart by name and version, from the project's charts.
-    private func chartID(name: String, version: String, of release: String) async throws(StepFailure) -> String {
+    private func chartID(
+        name: String, version: String, of release: String, _ info: StepInfo, deadline: ContinuousClock.Instant
+    ) async throws(StepFailure) -> String {
         if let cached = chartCache?.first(where: { $0.name == name && $0.version == version }) { return cached.id }
-        let charts = try await call { () async throws(AutopilotError) in try await api.charts() }
+        let charts = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in try await api.charts() }
         chartCache = charts
         guard let chart = charts.first(where: { $0.name == name && $0.version == version }) else {
             throw StepFailure(.api, "cannot find the chart of \(release) (\(name) \(version)) among the project's charts; add 'set chart <id>'")
