@@ -23,8 +23,8 @@ struct CheckCommand: AsyncParsableCommand {
         var failed = false
         for file in files {
             let source = try SourceLoader.load(file)
-            if let script = ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers)) {
-                try gates.validate(against: script)
+            try gates.validate(against: Parser.parse(source).script)
+            if ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers)) != nil {
                 Console.out("\(file): ok")
             } else {
                 failed = true

@@ -56,11 +56,11 @@ struct RunCommand: AsyncParsableCommand {
                 .run(environment: environment, variables: variables)
             return
         }
+        try gates.validate(against: Parser.parse(source).script)
         guard let script = ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers))
         else {
             throw CLIExit(code: ExitCode.invalid.rawValue)
         }
-        try gates.validate(against: script)
         Interrupts.install()
         let runner = try await ScriptRunner.open(choice, renderer: renderer, debug: output.debug, environment: environment)
         let interpreter = runner.interpreter(context: context)

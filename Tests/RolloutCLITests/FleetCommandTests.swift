@@ -1,0 +1,151 @@
+import AutopilotClient
+import Foundation
+import RolloutRuntime
+import Testing
+
+/// Fleet rollouts as a user runs them: on the embedded emulator's generated fleet, through the
+/// built command, its exit codes, journal and JSON; the board under tmux.
+@Suite(.serialized) struct FleetCommandTests {
+    static let fleet = ["ROLLOUT_EMULATOR_FLEET": "4x2"]
+    static let groups = "group edge = fleet edge; group web = releases of chart shop-web on edge; set interval 100ms"
+
+    func journal(_ rollout: RolloutProcess) throws -> [JSONValue] {
+        try String(contentsOf: rollout.journal, encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(String($0)) }
+    }
+
+    @Test func exitCodesSayHowARolloutEnded() async throws {
+        let rollout = try RolloutProcess()
+        let cases: [(String, Int32, String)] = [
+            ("set tag v2; rollout web waves 1 rest parallel 4 { upgrade; wait deployed }", ExitCode.success.rawValue, "rollout web succeeded"),
+            ("set tag v3-bad; rollout web waves 1 rest { upgrade; wait deployed }", ExitCode.halted.rawValue, "halted: 1 of 8 members failed"),
+            ("set tag v3-bad; rollout web waves 1 rest then rollback failed { upgrade; wait deployed }", ExitCode.rolledBack.rawValue,
+             "rollback failed: 1 of 1 member rolled back"),
+        ]
+        for (statements, code, said) in cases {
+            let result = try await rollout.run(["-c", Self.groups + "; " + statements], extraEnvironment: Self.fleet)
+            #expect(result.code == code, "\(statements): \(result.all)")
+            #expect(result.all.contains(said), "\(result.all)")
+            #expect(result.out.contains("MEMBER") && result.out.contains("edge-001/web/web-01"), "the final table: \(result.out)")
+        }
+        let help = try await rollout.run(["run", "--help"])
+        let words = help.out.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for code in ExitCode.allCases { #expect(words.contains("\(code.rawValue) \(code.meaning)"), "\(words)") }
+    }
+
+    @Test func theJournalRecordsTheRunWaveAndMemberOfEveryChange() async throws {
+        let rollout = try RolloutProcess()
+        let script = Self.groups + "; set tag v2; rollout web waves 1 25% rest parallel 3 { upgrade; wait deployed }"
+        #expect(try await rollout.run(["-c", script], extraEnvironment: Self.fleet).code == 0)
+        #expect(try await rollout.run(["-c", "use cluster edge-001; set tag v3; upgrade web-01 in web"], extraEnvironment: Self.fleet).code == 0)
+        let lines = try journal(rollout)
+        #expect(lines.count == 18, "an intent and a result for each of 8 members, then 2 for the single change")
+        let fleetLines = lines.prefix(16)
+        #expect(Set(fleetLines.compactMap { $0["run"]?.scalarText }).count == 1, "one run id for the rollout")
+        #expect(fleetLines.allSatisfy { $0["member"]?.scalarText?.hasPrefix("edge-00") == true && $0["wave"] != nil })
+        #expect(Set(fleetLines.compactMap { $0["wave"]?.scalarText }) == ["1", "2", "3"])
+        #expect(lines.last?["run"] != fleetLines.first?["run"], "another run, another id")
+        #expect(lines.last?["member"] == nil)
+        let results = fleetLines.filter { $0["outcome"]?.scalarText == "applied" }
+        #expect(Set(results.compactMap { $0["request_id"]?.scalarText }).count == 8, "each member's change has its own request id")
+    }
+
+    @Test func jsonGivesAnEventPerMemberStep() async throws {
+        let rollout = try RolloutProcess()
+        let result = try await rollout.run(
+            ["--output", "json", "-c", Self.groups + "; set tag v2; rollout web waves 1 rest parallel 4 { upgrade; wait deployed }"],
+            extraEnvironment: Self.fleet)
+        #expect(result.code == 0, "\(result.all)")
+        let objects = try result.out.split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        let steps = objects.filter { $0["member"] != nil && $0["ok"] != nil }
+        #expect(steps.count == 16, "upgrade and wait for each of 8 members")
+        #expect(steps.allSatisfy { $0["wave"] != nil && $0["statement"] != nil })
+        let states = objects.filter { $0["event"] == "member" }
+        #expect(states.contains { $0["state"] == "PENDING_UPGRADE" } && states.filter { $0["state"] == "succeeded" }.count == 8)
+        let end = try #require(objects.first { $0["event"] == "rollout_ended" })
+        #expect(end["rollout"]?["outcome"] == "succeeded")
+        #expect(objects.contains { $0["event"] == "wave_began" && $0["wave"] == 2 })
+    }
+
+    @Test func offATerminalAGateFailsUnlessTheCommandLineApprovesIt() async throws {
+        let rollout = try RolloutProcess()
+        let file = rollout.home.appendingPathComponent("gated.rollout")
+        try (Self.groups.replacingOccurrences(of: "; ", with: "\n") + "\nset tag v2\nrollout web waves 1 gate \"prod\" rest parallel 4 { upgrade; wait deployed }\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let checked = try await rollout.run(["check", file.path], extraEnvironment: Self.fleet)
+        #expect(checked.code == 2 && checked.err.contains("the gate 'prod' cannot be answered"), "\(checked.all)")
+        let refused = try await rollout.run([file.path], extraEnvironment: Self.fleet)
+        #expect(refused.code == 2, "refused before anything is sent: \(refused.all)")
+        #expect((try? journal(rollout))?.isEmpty ?? true)
+        let unknown = try await rollout.run([file.path, "--approve", "stage"], extraEnvironment: Self.fleet)
+        #expect(unknown.code == 2 && unknown.err.contains("--approve stage names no gate of the script (its gates: prod)"), "\(unknown.all)")
+        let approved = try await rollout.run([file.path, "--approve", "prod"], extraEnvironment: Self.fleet)
+        #expect(approved.code == 0, "\(approved.all)")
+        #expect(approved.out.contains("gate 'prod' passed: approved by --approve prod"), "\(approved.out)")
+        #expect(try await rollout.run(["check", "--yes", file.path], extraEnvironment: Self.fleet).code == 0)
+    }
+
+    @Test func theFirstCtrlCStartsNoMoreMembersAndNoChangeIsSentTwice() async throws {
+        let rollout = try RolloutProcess()
+        let child = Child.start(
+            RolloutProcess.binary, ["-c", Self.groups + "; set tag v2; rollout web parallel 2 { upgrade; wait deployed }"],
+            environment: rollout.environment.merging(Self.fleet.merging(["ROLLOUT_EMULATOR_DEPLOY_TIME": "1500ms"]) { $1 }) { $1 })
+        let start = ContinuousClock.now
+        while (try? journal(rollout))?.contains(where: { $0["outcome"] == "applied" }) != true, ContinuousClock.now - start < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        child.signal(SIGINT)
+        #expect(await child.exit() == ExitCode.interrupted.rawValue)
+        let (out, err) = await child.output()
+        #expect(err.contains("stopping: no member starts from now on"), "\(err)")
+        #expect(out.contains("not started"), "\(out)")
+        let lines = try journal(rollout)
+        let intents = lines.filter { $0["outcome"] == "sending" }
+        #expect(intents.count == 2, "only the two running members sent a change: \(lines)")
+        #expect(Set(intents.compactMap { $0["member"]?.scalarText }).count == intents.count, "none sent twice")
+        #expect(lines.count == 2 * intents.count, "each with its result")
+    }
+
+    @Test func afterKill9MidWaveTheJournalTellsEachMembersLastIntentAndOutcome() async throws {
+        let rollout = try RolloutProcess()
+        let child = Child.start(
+            RolloutProcess.binary, ["-c", Self.groups + "; set tag v2; rollout web parallel 4 { upgrade; wait deployed }"],
+            environment: rollout.environment.merging(Self.fleet.merging(["ROLLOUT_EMULATOR_DEPLOY_TIME": "1s"]) { $1 }) { $1 })
+        let start = ContinuousClock.now
+        while ((try? journal(rollout))?.filter { $0["outcome"] == "applied" }.count ?? 0) < 5, ContinuousClock.now - start < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await child.kill(SIGKILL)
+        let lines = try journal(rollout)
+        var last: [String: String] = [:]
+        for line in lines {
+            guard let member = line["member"]?.scalarText, let outcome = line["outcome"]?.scalarText else { continue }
+            last[member] = outcome
+        }
+        #expect(last.count >= 5, "\(last)")
+        #expect(last.values.allSatisfy { $0 == "applied" || $0 == "sending" }, "\(last)")
+        let shown = try await rollout.run(["journal", "--output", "json", "--last", "20"])
+        #expect(shown.code == 0 && shown.out.contains("\"member\""), "\(shown.all)")
+    }
+
+    @Test func theBoardShowsEachWaveLiveAndATableAtTheEnd() async throws {
+        let rollout = try RolloutProcess()
+        let file = rollout.home.appendingPathComponent("board.rollout")
+        try (Self.groups.replacingOccurrences(of: "; ", with: "\n") + "\nset tag v2\nrollout web waves 1 25% rest parallel 3 { upgrade; wait deployed }\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let pane = TmuxPane()
+        defer { pane.killSoon() }
+        var environment = rollout.environment
+        environment["ROLLOUT_EMULATOR_FLEET"] = "4x2"
+        environment["ROLLOUT_EMULATOR_DEPLOY_TIME"] = "1s"
+        let env = environment.filter { ["HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "ROLLOUT_EMULATOR_DEPLOY_TIME", "ROLLOUT_EMULATOR_FLEET", "PATH"].contains($0.key) }
+        let command = "env -u NO_COLOR " + env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ") + " TERM=xterm \(RolloutProcess.binary) \(file.path)"
+        try await pane.start(command)
+        let live = try await pane.waitFor("wave 3 of 3", timeout: 30)
+        #expect(live.contains("rollout web  wave 3 of 3  ·  3 at a time"), "\(live)")
+        #expect(live.contains("wave 1  1 member: 1 succeeded"), "\(live)")
+        #expect(live.contains("wave 2  2 members: 2 succeeded"), "\(live)")
+        let ended = try await pane.waitFor("rollout web succeeded in", timeout: 30)
+        #expect(ended.contains("MEMBER") && ended.contains("edge-004/web/web-02  3     succeeded"), "\(ended)")
+        #expect(ended.components(separatedBy: "rollout web  wave").count == 2, "the board was redrawn in place, not repeated: \(ended)")
+    }
+}
