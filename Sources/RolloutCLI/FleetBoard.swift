@@ -17,14 +17,22 @@ final class FleetBoard: Sendable {
     }
 
     private let style: Style
-    private let start = ContinuousClock.now
+    private let start: ContinuousClock.Instant
     private let state: Mutex<State>
     private let ticker = Mutex<Task<Void, Never>?>(nil)
 
     /// A board for a rollout laid out so; it draws until `close()`.
-    init(_ overview: FleetOverview, style: Style) {
+    convenience init(_ overview: FleetOverview, style: Style) {
+        self.init(State(overview: overview), style: style, start: .now)
+    }
+
+    private init(_ initial: State, style: Style, start: ContinuousClock.Instant) {
         self.style = style
-        state = Mutex(State(overview: overview))
+        self.start = start
+        var fresh = initial
+        fresh.drawnLines = 0
+        fresh.closed = false
+        state = Mutex(fresh)
         let task = Task { [weak self] in
             while !Task.isCancelled {
                 self?.draw()
@@ -50,6 +58,11 @@ final class FleetBoard: Sendable {
             default: break
             }
         }
+    }
+
+    /// A new board, below whatever was written since this one closed, that goes on from its states.
+    func resumed() -> FleetBoard {
+        FleetBoard(state.withLock { $0 }, style: style, start: start)
     }
 
     /// Draws the last frame, the rollout and wave lines without the member rows (the table that

@@ -2,6 +2,7 @@ import AutopilotClient
 import Foundation
 import RolloutRuntime
 import RolloutSyntax
+import Synchronization
 
 /// The record of every change rollout made: one JSON line each in
 /// `$XDG_STATE_HOME/rollout/journal.jsonl`, written and flushed to disk before the script goes on.
@@ -50,22 +51,30 @@ struct Journal: Sendable {
             object["wave"] = .int(tag.wave)
         }
         if let error = record.error { object["error"] = .string(error) }
-        let line = Data((JSONValue.object(object).jsonText + "\n").utf8)
+        let line = Array((JSONValue.object(object).jsonText + "\n").utf8)
         do {
             try FileManager.default.createDirectory(
                 at: file.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            if !FileManager.default.fileExists(atPath: file.path) {
-                _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
-            }
-            let handle = try FileHandle(forWritingTo: file)
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: line)
-            try handle.synchronize()
         } catch {
             throw WriteFailure(file: file.path, cause: Self.blockingFile(above: file).map { "\($0) is a file, not a folder" } ?? Self.cause(of: error))
         }
+        // Members of a rollout write side by side, and other runs may write too: each line is one
+        // write to a file opened for appending, so lines never interleave or overwrite each other.
+        let written: Int32? = Self.lock.withLock { _ in
+            let fd = open(file.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { return errno }
+            defer { close(fd) }
+            let count = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard count == line.count else { return count < 0 ? errno : EIO }
+            return fsync(fd) == 0 ? nil : errno
+        }
+        if let code = written {
+            throw WriteFailure(file: file.path, cause: Self.blockingFile(above: file).map { "\($0) is a file, not a folder" } ?? String(cString: strerror(code)))
+        }
     }
+
+    /// One writer at a time in this process.
+    private static let lock = Mutex(())
 
     /// The nearest existing path above `file` when it is not a folder, which no folder can be made under.
     private static func blockingFile(above file: URL) -> String? {

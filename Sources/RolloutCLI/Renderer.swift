@@ -10,14 +10,19 @@ final class Renderer: Sendable {
     let format: OutputFormat
     let style: Style
     let live: Bool
+    /// True when a rollout may show a live board (a terminal with colour).
+    let boardAllowed: Bool
     private let liveLineOpen = Mutex(false)
     /// The live board of the rollout running, when there is one.
     private let board = Mutex<FleetBoard?>(nil)
+    /// A board stopped while a question is asked, to start again at the next wave.
+    private let suspended = Mutex<FleetBoard?>(nil)
 
-    init(format: OutputFormat, color: Bool, live: Bool) {
+    init(format: OutputFormat, color: Bool, live: Bool, board: Bool = true) {
         self.format = format
         self.style = Style(enabled: color && format == .human)
         self.live = live && format == .human
+        self.boardAllowed = board && self.live && style.enabled
     }
 
     /// Shows one event.
@@ -99,6 +104,9 @@ final class Renderer: Sendable {
     /// A rollout's progress: the live board on a terminal with colour, else plain lines; at the
     /// end, a table of every member.
     private func showFleet(_ event: FleetEvent, _ info: StepInfo) {
+        if case .waveBegan = event, let stopped = suspended.withLock({ board in defer { board = nil }; return board }) {
+            board.withLock { $0 = stopped.resumed() }
+        }
         if let board = board.withLock({ $0 }) {
             board.take(event)
             if case .ended(let summary) = event {
@@ -110,7 +118,7 @@ final class Renderer: Sendable {
         }
         switch event {
         case .began(let overview):
-            if live && style.enabled {
+            if boardAllowed {
                 closeLive()
                 board.withLock { $0 = FleetBoard(overview, style: style) }
             } else {
@@ -151,12 +159,12 @@ final class Renderer: Sendable {
         return table.render() + "\nrollout \(summary.group) \(summary.outcome.rawValue) in \(seconds(summary.elapsed)): \(counts)"
     }
 
-    /// Stops the board while a question is asked below it.
+    /// Stops the board while a question is asked below it; it starts again, below the answer, with
+    /// the next wave.
     func suspendBoard() {
-        board.withLock { board in
-            board?.close()
-            board = nil
-        }
+        let stopped = board.withLock { board in defer { board = nil }; return board }
+        stopped?.close()
+        suspended.withLock { $0 = stopped }
     }
 
     private func line(_ text: String) {

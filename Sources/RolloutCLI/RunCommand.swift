@@ -48,7 +48,8 @@ struct RunCommand: AsyncParsableCommand {
         let fromStdin = source?.name == "<stdin>"
         let choice = try TargetChoice.resolve(target, environment: environment)
         let color = Self.useColor(output.color, environment: environment) && !fromStdin
-        let renderer = Renderer(format: output.output, color: color, live: isatty(1) == 1 && !fromStdin)
+        // Step mode asks before every wave, so it shows plain lines rather than a board redrawn under its questions.
+        let renderer = Renderer(format: output.output, color: color, live: isatty(1) == 1 && !fromStdin, board: !step)
         let context = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: variables)
 
         guard let source else {

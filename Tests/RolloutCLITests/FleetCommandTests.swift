@@ -100,7 +100,7 @@ import Testing
         #expect(out.contains("not started"), "\(out)")
         let lines = try journal(rollout)
         let intents = lines.filter { $0["outcome"] == "sending" }
-        #expect(intents.count == 2, "only the two running members sent a change: \(lines)")
+        #expect(intents.count == 2, "only the two running members sent a change: \(lines)\n\(out)\n\(err)")
         #expect(Set(intents.compactMap { $0["member"]?.scalarText }).count == intents.count, "none sent twice")
         #expect(lines.count == 2 * intents.count, "each with its result")
     }
@@ -127,6 +127,42 @@ import Testing
         #expect(shown.code == 0 && shown.out.contains("\"member\""), "\(shown.all)")
     }
 
+    /// The command that runs rollout in a pane with this test's state, the fleet and colour.
+    func paneCommand(_ rollout: RolloutProcess, _ arguments: String, deployTime: String = "1s") -> String {
+        var environment = rollout.environment
+        environment["ROLLOUT_EMULATOR_FLEET"] = "4x2"
+        environment["ROLLOUT_EMULATOR_DEPLOY_TIME"] = deployTime
+        let kept = ["HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "ROLLOUT_EMULATOR_DEPLOY_TIME", "ROLLOUT_EMULATOR_FLEET", "PATH"]
+        let env = environment.filter { kept.contains($0.key) }
+        return "env -u NO_COLOR " + env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ") + " TERM=xterm \(RolloutProcess.binary) \(arguments)"
+    }
+
+    @Test func stepModeStepsWaveByWaveAndAGateAsksAtTheTerminal() async throws {
+        let rollout = try RolloutProcess()
+        let file = rollout.home.appendingPathComponent("steps.rollout")
+        try "group web = releases edge-001/web/web-01 edge-002/web/web-01 edge-003/web/web-01\nset tag v2\nrollout web waves 1 gate rest parallel 2 { upgrade; wait deployed }\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let pane = TmuxPane()
+        defer { pane.killSoon() }
+        try await pane.start(paneCommand(rollout, "--step \(file.path)", deployTime: "200ms"))
+        for _ in 0..<3 {
+            try await pane.waitFor("[Enter] run")
+            try await pane.send("Enter")
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try await pane.waitFor("wave 1 of 2: edge-001/web/web-01")
+        try await pane.send("Enter")
+        let gate = try await pane.waitFor("start wave 2? [y/N]", timeout: 20)
+        #expect(gate.contains("gate 'wave-2': the waves so far: 1 succeeded"), "\(gate)")
+        try await pane.send("y", "Enter")
+        try await pane.waitFor("wave 2 of 2: edge-002/web/web-01, edge-003/web/web-01", timeout: 20)
+        try await pane.send("Enter")
+        let ended = try await pane.waitFor("rollout web succeeded", timeout: 20)
+        #expect(ended.contains("gate 'wave-2' passed: approved at the terminal"), "\(ended)")
+        #expect(ended.contains("edge-003/web/web-01  2     succeeded"), "\(ended)")
+        #expect(!ended.contains("rollout web  wave"), "no board in step mode: \(ended)")
+    }
+
     @Test func theBoardShowsEachWaveLiveAndATableAtTheEnd() async throws {
         let rollout = try RolloutProcess()
         let file = rollout.home.appendingPathComponent("board.rollout")
@@ -134,12 +170,7 @@ import Testing
             .write(to: file, atomically: true, encoding: .utf8)
         let pane = TmuxPane()
         defer { pane.killSoon() }
-        var environment = rollout.environment
-        environment["ROLLOUT_EMULATOR_FLEET"] = "4x2"
-        environment["ROLLOUT_EMULATOR_DEPLOY_TIME"] = "1s"
-        let env = environment.filter { ["HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "ROLLOUT_EMULATOR_DEPLOY_TIME", "ROLLOUT_EMULATOR_FLEET", "PATH"].contains($0.key) }
-        let command = "env -u NO_COLOR " + env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ") + " TERM=xterm \(RolloutProcess.binary) \(file.path)"
-        try await pane.start(command)
+        try await pane.start(paneCommand(rollout, file.path))
         let live = try await pane.waitFor("wave 3 of 3", timeout: 30)
         #expect(live.contains("rollout web  wave 3 of 3  ·  3 at a time"), "\(live)")
         #expect(live.contains("wave 1  1 member: 1 succeeded"), "\(live)")

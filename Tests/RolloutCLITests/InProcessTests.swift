@@ -110,6 +110,25 @@ import Testing
         }
     }
 
+    @Test func linesWrittenSideBySideNeverInterleave() async throws {
+        let file = URL(fileURLWithPath: Self.emptyFolder()).appendingPathComponent("state/journal.jsonl")
+        let journal = Journal(file: file, target: "http://127.0.0.1")
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    let record = ChangeRecord(
+                        action: .upgrade, cluster: "c", namespace: "n", release: "r\(index)", versionBefore: 1, versionAfter: 2,
+                        outcome: .applied, values: .object(["imageTag": .string(String(repeating: "x", count: 3000))]))
+                    try? journal.append(record, requestID: nil)
+                }
+            }
+        }
+        let entries = try Journal.entries(in: file)
+        #expect(entries.count == 200)
+        #expect(Set(entries.compactMap { $0["release"]?.scalarText }).count == 200)
+        #expect(Set(entries.compactMap { $0["run"]?.scalarText }) == [journal.runID])
+    }
+
     @Test func completionOffersTheGrammarAndTheTargetsNames() async throws {
         let choice = try TargetChoice.resolve(try TargetOptions.parse([]), environment: ["XDG_CONFIG_HOME": Self.emptyFolder()])
         let session = try await Session.open(choice, debug: false, style: Style(enabled: false))
@@ -131,6 +150,34 @@ import Testing
         #expect(await complete("show ").contains("testwww"))
         #expect(await complete("list in ").contains("monitoring"))
         #expect(await complete("rollback testwww in monitoring to ").contains("1"))
+        await session.close()
+    }
+
+    @Test func completionKnowsGroupsAndRollouts() async throws {
+        let choice = try TargetChoice.resolve(try TargetOptions.parse([]), environment: ["XDG_CONFIG_HOME": Self.emptyFolder()])
+        let session = try await Session.open(choice, debug: false, style: Style(enabled: false))
+        let completer = Completer(session: session, context: RunContext(cluster: "demo"))
+        completer.update(RunContext(cluster: "demo"), groups: ["web", "edge"])
+        func complete(_ line: String) async -> [String] {
+            let answer = Handoff<[String]>()
+            Thread { answer.put(completer.complete(line, "")) }.start()
+            return await answer.value
+        }
+        #expect(await complete("group web ") == ["="])
+        #expect(await complete("group web = ") == GroupSource.allCases.map(\.rawValue))
+        #expect(await complete("group web = fleet ") == ["edge"], "the emulator's fleet")
+        #expect(await complete("group web = clusters ").contains("edge-008"))
+        #expect(await complete("group web = releases of ") == ["chart"])
+        #expect(await complete("group web = releases of chart ").contains("shop-web"))
+        #expect(await complete("group web = releases of chart shop-web ") == ["matching", "in", "on"])
+        #expect(await complete("group web = releases of chart shop-web on ").contains("edge"), "groups of clusters too")
+        #expect(await complete("rollout ") == ["edge", "web"])
+        #expect(await complete("rollout web ") == RolloutClause.allCases.map(\.rawValue))
+        #expect(await complete("rollout web waves 1 ").starts(with: ["10%", "rest", "gate"]))
+        #expect(await complete("rollout web waves 1 rest halt ") == ["after", "at"])
+        #expect(await complete("rollout web then ") == ["hold", "rollback"])
+        #expect(await complete("rollout web then rollback ") == ["failed", "wave", "all"])
+        #expect(await complete("rollout web recovered ") == ["ok"])
         await session.close()
     }
 
