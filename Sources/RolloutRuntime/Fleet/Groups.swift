@@ -28,6 +28,9 @@ extension Interpreter {
         var seen: Set<FleetMember> = []
         let distinct = found.filter { seen.insert($0).inserted }
         groups[name] = distinct
+        if mode == .plan, case .query = members {
+            return .planned("reads the releases of \(distinct.count) cluster\(distinct.count == 1 ? "" : "s") when it runs; here one stands in for each cluster's")
+        }
         return .group(name: name, members: distinct)
     }
 
