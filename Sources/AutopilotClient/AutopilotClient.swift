@@ -30,7 +30,7 @@ public final class AutopilotClient: Sendable {
             connect: .nanoseconds(configuration.connectTimeout.nanoseconds),
             read: .nanoseconds(configuration.readTimeout.nanoseconds))
         http.redirectConfiguration = .disallow
-        http.connectionPool.idleTimeout = .seconds(60)
+        http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.connections)
         if configuration.insecureSkipTLSVerification {
             var tls = TLSConfiguration.makeClientConfiguration()
             tls.certificateVerification = .none

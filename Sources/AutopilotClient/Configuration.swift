@@ -14,6 +14,9 @@ public struct AutopilotConfiguration: Sendable {
     public var readTimeout: Duration = .seconds(60)
     /// The deadline of one try, from send to the last byte.
     public var requestTimeout: Duration = .seconds(120)
+    /// The connections kept open to the endpoint, for calls made side by side (a fleet rollout's
+    /// members); more are opened when needed and closed after use.
+    public var connections: Int = 64
     /// The `User-Agent` header.
     public var userAgent: String = "rollout/\(RolloutVersion.current)"
     /// Skips TLS certificate verification. Only for a private endpoint with a self-signed

@@ -268,6 +268,101 @@ def fleet(results, goals):
     return swift_rss, peer_rss
 
 
+FLEET_SCRIPT = """group edge = fleet edge
+group web = releases of chart shop-web in web on edge
+set tag ${TAG}
+set interval 150ms
+rollout web waves 1, 10%, rest parallel ${PARALLEL} { upgrade; wait deployed }
+"""
+LATENCY, DEPLOY = 0.05, 0.2
+
+
+def fleet_waves(releases, parallel):
+    """The wave sizes of `waves 1, 10%, rest` for a group of `releases`."""
+    tenth = -(-releases // 10)
+    return [1, tenth, releases - 1 - tenth]
+
+
+def ideal_fleet(clusters, releases, parallel):
+    """The shortest a rollout can take: the group read from each cluster, `parallel` at a time, and the
+    charts listed, then each wave in rounds of `parallel` members, each member a read, a change and its
+    deploy (the emulator's latency comes before it handles a request, so the read that sees DEPLOYED can be
+    the one in flight as the deploy ends)."""
+    rounds = lambda n: -(-n // parallel)
+    member = 2 * LATENCY + DEPLOY
+    return rounds(clusters) * LATENCY + LATENCY + sum(rounds(n) for n in fleet_waves(releases, parallel)) * member
+
+
+def run_fleet(url, shape, parallel, tag):
+    """Seconds and peak RSS (MB) of the fleet script run by the release build."""
+    script = os.path.join(WORK, "fleet.rollout")
+    with open(script, "w") as file:
+        file.write(FLEET_SCRIPT)
+    env = dict(ENV, ROLLOUT_EMULATOR_FLEET=shape)
+    start = time.perf_counter()
+    process = subprocess.Popen([ROLLOUT, "--endpoint", url, script, "--", f"TAG={tag}", f"PARALLEL={parallel}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise RuntimeError(f"the fleet script failed ({status}): {process.stderr.read().decode()[-600:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def emulator_requests(url):
+    return json.loads(subprocess.run(["curl", "-s", url + "/_emulator/requests"], capture_output=True, check=True, text=True).stdout)
+
+
+def fleet_rollouts(results, goals):
+    print("7. fleet rollouts through the language", flush=True)
+    latency_flag = ["--latency", f"{int(LATENCY * 1000)}ms", "--deploy-time", f"{int(DEPLOY * 1000)}ms"]
+    server, url = emulator(*latency_flag, "--fleet", "100x10")
+    try:
+        runs = [run_fleet(url, "100x10", 64, f"bench-{i}") for i in range(3)]
+        peer = [json.loads(timed([PYTHON, PEER, "fleet-waves", url, "100", "64", "0.15", f"peer-{i}"])[1])["seconds"] for i in range(3)]
+    finally:
+        server.terminate()
+    ideal = ideal_fleet(100, 1000, 64)
+    mine = stats([r[0] for r in runs])
+    rss1 = max(r[1] for r in runs)
+    row(results, 7, "fleet 1: 1,000 releases on 100 clusters, waves 1, 10%, rest, 64 at a time, 200 ms deploys, 50 ms latency",
+        "s", mine, stats(peer), (ideal,) * 3, f"a .rollout script run by the release build; peak RSS {rss1:.0f} MB; both look 150 ms after the change, then poll")
+    goals.append(("7: fleet 1 within 1.10× of the ideal schedule", mine[0] <= 1.10 * ideal, f"{mine[0] / ideal:.2f}× ideal ({ideal:.2f} s)"))
+    goals.append(("7: fleet 1 at least 2× faster than the SDK with a thread pool", stats(peer)[0] >= 2 * mine[0], f"{stats(peer)[0] / mine[0]:.2f}×"))
+    goals.append(("7: fleet 1 under 100 MB peak memory", rss1 < 100, f"{rss1:.0f} MB"))
+
+    server, url = emulator(*latency_flag, "--fleet", "1000x10")
+    try:
+        big = [run_fleet(url, "1000x10", 256, f"bench-big-{i}") for i in range(2)]
+    finally:
+        server.terminate()
+    ideal2 = ideal_fleet(1000, 10_000, 256)
+    mine2 = stats([r[0] for r in big])
+    rss2 = max(r[1] for r in big)
+    per1, per2 = mine[0] / 1000 * 1000, mine2[0] / 10_000 * 1000
+    row(results, 8, "fleet 2: 10,000 releases on 1,000 clusters, the same waves, 256 at a time", "s", mine2, None, (ideal2,) * 3,
+        f"peak RSS {rss2:.0f} MB ({rss2 / rss1:.1f}× fleet 1's); {per2:.2f} ms a member against fleet 1's {per1:.2f} ms")
+    goals.append(("8: fleet 2 under 200 MB peak memory", rss2 < 200, f"{rss2:.0f} MB"))
+
+    server, url = emulator(*latency_flag, "--fleet", "100x10", "--rate-limit", "100")
+    try:
+        throttled = []
+        for i in range(2):
+            before = emulator_requests(url)
+            elapsed, _ = run_fleet(url, "100x10", 64, f"bench-throttled-{i}")
+            after = emulator_requests(url)
+            throttled.append((elapsed, after["admitted"] - before["admitted"], after["throttled"] - before["throttled"]))
+    finally:
+        server.terminate()
+    elapsed = stats([t[0] for t in throttled])
+    admitted = statistics.median(t[1] for t in throttled)
+    refused = statistics.median(t[2] for t in throttled)
+    bound = admitted / 100
+    row(results, 9, "throttled: fleet 1 against an emulator that allows 100 requests a second", "s", elapsed, None, (bound,) * 3,
+        f"limit: the requests the run needed ({admitted:.0f}, i.e. {admitted / 1000:.2f} a member) ÷ 100 a second; {refused:.0f} answered 429 on the way; no member failed")
+    goals.append(("9: throttled fleet 1 within 1.2× of the rate limit's bound", elapsed[0] <= 1.2 * bound, f"{elapsed[0] / bound:.2f}× ({bound:.1f} s)"))
+
+
 def memory(results, fleet_rss):
     print("6. memory", flush=True)
     server, url = emulator()
@@ -303,6 +398,8 @@ def main():
     finally:
         server.terminate()
     fleet_rss = fleet(results, goals) if wanted(4) else None
+    if wanted(7):
+        fleet_rollouts(results, goals)
     if wanted(6):
         memory(results, fleet_rss)
 

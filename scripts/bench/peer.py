@@ -56,6 +56,43 @@ def main():
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             list(pool.map(upgrade, range(releases)))
         print(json.dumps({"seconds": time.perf_counter() - start}))
+    elif mode == "fleet-waves":
+        fleet_waves(api, *sys.argv[3:])
+
+
+def fleet_waves(api, clusters, parallel, interval, tag):
+    """What scripts/bench's fleet rollout does, with the SDK and a thread pool: read every shop-web release
+    of the emulator's fleet, then upgrade them in waves of 1, 10% and the rest, `parallel` at a time,
+    each waited to DEPLOYED (looked at every `interval` seconds, the first an interval after the change)."""
+    clusters, parallel, interval = int(clusters), int(parallel), float(interval)
+    ids = ["e0000000-0000-4000-8000-%012d" % n for n in range(1, clusters + 1)]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        lists = list(pool.map(lambda cluster: api.list_autopilot_releases(
+            cce.ListAutopilotReleasesRequest(cluster_id=cluster, namespace="web")).body, ids))
+        members = [(cluster, release.name) for cluster, found in zip(ids, lists) for release in found if release.chart_name == "shop-web"]
+        charts = api.list_autopilot_charts(cce.ListAutopilotChartsRequest()).body
+
+        def member(target):
+            cluster, name = target
+            now = api.show_autopilot_release(cce.ShowAutopilotReleaseRequest(cluster_id=cluster, namespace="web", name=name))
+            chart = next(c.id for c in charts if c.name == now.chart_name and c.version == now.chart_version)
+            upgraded = api.update_autopilot_release(cce.UpdateAutopilotReleaseRequest(
+                cluster_id=cluster, namespace="web", name=name, body=cce.UpdateReleaseReqBody(
+                    chart_id=chart, action="upgrade", parameters=cce.ReleaseReqBodyParams(),
+                    values=cce.CreateReleaseReqBodyValues(image_tag=tag))))
+            while True:
+                time.sleep(interval)
+                seen = api.show_autopilot_release(cce.ShowAutopilotReleaseRequest(cluster_id=cluster, namespace="web", name=name))
+                if seen.version >= upgraded.version and seen.status == "DEPLOYED":
+                    return
+                if seen.status == "FAILED":
+                    raise RuntimeError(f"{name} failed")
+
+        first, tenth = 1, -(-len(members) // 10)
+        for wave in (members[:first], members[first:first + tenth], members[first + tenth:]):
+            list(pool.map(member, wave))
+    print(json.dumps({"seconds": time.perf_counter() - start, "members": len(members)}))
 
 
 if __name__ == "__main__":

@@ -3,16 +3,15 @@ import Synchronization
 /// The client's own request rate, adapted to the service's throttling in the spirit of the AWS
 /// SDKs' adaptive retry mode. It is unlimited until, within one second, at least a tenth of the
 /// answers are 429s; then requests are paced (evenly spaced) at a little under the rate the service
-/// accepted in that second, which is what its limit lets through. Each second the rate climbs by
-/// 2% (at least 1 request a second) to find room again, and the next crowded second sets it anew.
-/// An odd 429 among many answers does not slow it.
+/// accepted in that second, which is what its limit lets through. After a second with no 429 the
+/// rate grows by a tenth, after one with a few by 2%, so it finds room again quickly and then
+/// creeps; the next crowded second sets it anew. An odd 429 among many answers does not slow it.
 final class AdaptiveRate: Sendable {
     private struct State {
         /// Requests a second; nil while unlimited.
         var rate: Double?
         /// When the next request may go.
         var nextSlot: ContinuousClock.Instant = .now
-        var lastClimb: ContinuousClock.Instant = .now
         /// The current one-second window: requests sent and answered 429.
         var windowStart: ContinuousClock.Instant = .now
         var sent = 0
@@ -25,8 +24,8 @@ final class AdaptiveRate: Sendable {
     static let crowded = 0.1
     /// The share of the accepted rate it paces at.
     static let margin = 0.95
-    /// How much the rate grows each second.
-    static let climb = 0.02
+    /// How much the rate grows after a second with no 429, and after one with a few.
+    static let climbFreely = 1.1, climbCarefully = 1.02
 
     private let state = Mutex(State())
 
@@ -39,13 +38,7 @@ final class AdaptiveRate: Sendable {
             let now = ContinuousClock.now
             Self.closeWindow(&state, at: now)
             state.sent += 1
-            guard var rate = state.rate else { return .zero }
-            let seconds = Self.seconds(now - state.lastClimb)
-            if seconds >= 1 {
-                rate += max(1, rate * Self.climb) * seconds.rounded(.down)
-                state.lastClimb = now
-                state.rate = rate
-            }
+            guard let rate = state.rate else { return .zero }
             let slot = max(now, state.nextSlot)
             state.nextSlot = slot + .microseconds(Int64(1_000_000 / rate))
             return slot - now
@@ -62,14 +55,15 @@ final class AdaptiveRate: Sendable {
     }
 
     /// Ends the window once a second has passed: when it was crowded, the rate becomes what the
-    /// service accepted in it.
+    /// service accepted in it; else a paced rate grows.
     private static func closeWindow(_ state: inout State, at now: ContinuousClock.Instant) {
         let length = seconds(now - state.windowStart)
         guard length >= 1 else { return }
         if state.sent > 0, Double(state.throttled) / Double(state.sent) >= crowded {
             let accepted = Double(state.sent - state.throttled) / length
             state.rate = max(floor, accepted * margin)
-            state.lastClimb = now
+        } else if let rate = state.rate {
+            state.rate = rate * (state.throttled == 0 ? climbFreely : climbCarefully)
         }
         state.windowStart = now
         state.sent = 0

@@ -39,6 +39,12 @@ enum ControlRoutes {
             return try encode(settings)
         }
         group.get("changes") { _, _ in try encode(store.changeCounts()) }
+        group.get("requests") { _, _ in
+            try encode([
+                "admitted": store.requestCounts.admitted.load(ordering: .relaxed),
+                "throttled": store.requestCounts.throttled.load(ordering: .relaxed),
+            ])
+        }
     }
 
     private static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {

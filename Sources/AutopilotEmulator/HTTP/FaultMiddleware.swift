@@ -14,8 +14,10 @@ struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
         guard !request.uri.path.hasPrefix(ControlRoutes.prefix) else { return try await next(request, context) }
         let faults = store.settings.withLock { $0.faults }
         if faults.requestsPerSecond > 0, let wait = store.requestRate.take(perSecond: faults.requestsPerSecond) {
+            store.requestCounts.throttled.add(1, ordering: .relaxed)
             throw InjectedFault(status: 429, retryAfterSeconds: Int(wait.rounded(.up)), requestLimit: true)
         }
+        store.requestCounts.admitted.add(1, ordering: .relaxed)
         if faults.latencyMs > 0 { try await Task.sleep(for: .milliseconds(faults.latencyMs)) }
         if faults.errorRate > 0, Double.random(in: 0..<1) < faults.errorRate {
             throw InjectedFault(status: faults.errorStatuses.randomElement() ?? 503, retryAfterSeconds: faults.retryAfterSeconds)
@@ -53,3 +55,9 @@ final class RequestRate: Sendable {
 
 /// Thrown while writing a body so the server closes the connection mid-answer.
 struct DroppedConnection: Error {}
+
+/// How many API requests came in: those the request-rate limit let through, and those it answered 429.
+final class RequestCounts: Sendable {
+    let admitted = Atomic<Int>(0)
+    let throttled = Atomic<Int>(0)
+}

@@ -20,6 +20,8 @@ public final class EmulatorStore: Sendable {
     let settings: Mutex<EmulatorSettings>
     /// The requests answered under `requestsPerSecond`.
     let requestRate = RequestRate()
+    /// The API requests admitted and throttled so far.
+    let requestCounts = RequestCounts()
     private let now: @Sendable () -> Double
     private let showAnswers = ShowAnswers()
 

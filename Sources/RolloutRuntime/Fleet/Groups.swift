@@ -4,7 +4,7 @@ import RolloutSyntax
 extension Interpreter {
     /// `group NAME = ...`: finds the members now (reading the API for a query) and keeps them under
     /// the name. An empty group fails, saying why it is empty.
-    func defineGroup(_ name: String, _ members: GroupMembers) async throws(StepFailure) -> StepResult {
+    func defineGroup(_ name: String, _ members: GroupMembers, _ info: StepInfo) async throws(StepFailure) -> StepResult {
         let found: [FleetMember]
         switch members {
         case .clusters(let words):
@@ -22,7 +22,7 @@ extension Interpreter {
             }
             if found.isEmpty { throw StepFailure(.invalid, "group \(name) is empty: the fleet '\(fleet)' in the profile lists no one") }
         case .query(let query):
-            found = try await releases(matching: query, for: name)
+            found = try await releases(matching: query, for: name, info)
         }
         guard !found.isEmpty else { throw StepFailure(.invalid, "group \(name) is empty") }
         var seen: Set<FleetMember> = []
@@ -42,8 +42,8 @@ extension Interpreter {
         return FleetMember(cluster: parts.cluster, namespace: parts.namespace, release: parts.release)
     }
 
-    /// The releases a query names, read from each of its clusters (a few at a time), in cluster order.
-    private func releases(matching query: ReleaseQuery, for name: String) async throws(StepFailure) -> [FleetMember] {
+    /// The releases a query names, read from each of its clusters (32 at a time), in cluster order.
+    private func releases(matching query: ReleaseQuery, for name: String, _ info: StepInfo) async throws(StepFailure) -> [FleetMember] {
         var clusters: [String] = []
         for word in query.clusters {
             let text = try expand(word)
@@ -65,11 +65,24 @@ extension Interpreter {
             return clusters.map { FleetMember(cluster: $0, namespace: namespace ?? "<its namespace>", release: release) }
         }
         let (api, resolve) = (api, resolveCluster)
-        let lists = await Self.inBatches(clusters, width: 16) { cluster async -> Result<[Release], AutopilotError> in
+        var lists = await Self.inBatches(clusters, width: 32) { cluster async -> Result<[Release], AutopilotError> in
             do throws(AutopilotError) {
                 return .success(try await api.releases(in: resolve(cluster), namespace: namespace, chart: nil))
             } catch {
                 return .failure(error)
+            }
+        }
+        // A cluster whose read met a transient error is read again, until the timeout.
+        let deadline = ContinuousClock.now + context.timeout
+        for (index, list) in lists.enumerated() {
+            guard case .failure(let error) = list, error.isTransient else { continue }
+            let cluster = resolve(clusters[index])
+            do throws(StepFailure) {
+                lists[index] = .success(try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
+                    try await api.releases(in: cluster, namespace: namespace, chart: nil)
+                })
+            } catch {
+                throw StepFailure(error.kind, "cannot read the releases of cluster \(clusters[index]) for group \(name): \(error.message)", apiError: error.apiError)
             }
         }
         var members: [FleetMember] = []

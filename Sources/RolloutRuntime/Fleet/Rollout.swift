@@ -141,7 +141,7 @@ extension Interpreter {
     /// stop is asked for. True when it halted.
     private func runWave(_ wave: [MemberTag], _ settings: RolloutSettings, _ body: [Statement], _ book: FleetBook, _ info: StepInfo) async -> Bool {
         var halted = false
-        await withTaskGroup(of: Void.self) { group in
+        await withTaskGroup(of: [Chart]?.self) { group in
             var next = 0
             var running = 0
             while true {
@@ -161,12 +161,15 @@ extension Interpreter {
                         }
                         book.set(tag, state)
                         emit(.fleet(info, .member(tag, state)))
+                        return await member.chartCache
                     }
                     next += 1
                     running += 1
                 }
-                guard running > 0, await group.next() != nil else { break }
+                guard running > 0, let charts = await group.next() else { break }
                 running -= 1
+                // The first member to list the charts spares the later ones the call.
+                if chartCache == nil { chartCache = charts }
                 if !halted, book.failedCount >= settings.halt.failures {
                     halted = true
                     emit(.fleet(info, .halted(haltText(settings, book))))

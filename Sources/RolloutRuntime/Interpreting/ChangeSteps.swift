@@ -128,7 +128,10 @@ extension Interpreter {
                 let release = try await body()
                 record.versionAfter = release.version
                 journalResult(record, info)
-                if !dryRun { expectedVersions[target.key] = release.version }
+                if !dryRun {
+                    expectedVersions[target.key] = release.version
+                    if release.status.isPending { answeredPending.insert(target.key) }
+                }
                 return .change(action: action, release: release, dryRun: dryRun)
             } catch where error.isUpdateForbidden && ContinuousClock.now + context.interval < deadline {
                 emit(.progress(info, "\(target.name) is busy with an earlier change; trying again"))

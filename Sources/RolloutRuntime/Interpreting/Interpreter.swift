@@ -38,6 +38,9 @@ public actor Interpreter {
     var chartCache: [Chart]?
     /// The version each release reached by the last change made here, so a wait waits for it.
     var expectedVersions: [String: Int] = [:]
+    /// The releases whose last change here was answered `PENDING_*`: a wait right after it need
+    /// not look before its first interval, since it knows what it would see.
+    var answeredPending: Set<String> = []
     /// Where the release last named lives, when it was named with `in` or `on`.
     var releaseTarget: Target?
 

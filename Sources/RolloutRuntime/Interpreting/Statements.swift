@@ -99,7 +99,7 @@ extension Interpreter {
             guard await onPause(text) else { throw StepFailure(.aborted, "stopped at the pause") }
             return .none
         case .group(let name, let members):
-            return try await defineGroup(name, members)
+            return try await defineGroup(name, members, info)
         case .rollout(let group, let plan, let body):
             return try await rollout(group, plan, body, info)
         case .abort(let message):

@@ -5,7 +5,8 @@ extension Interpreter {
     /// `wait`: polls the release with a starting interval that backs off (×1.5) to 10 s, reports
     /// each status change with the time since the step began, and fails on `FAILED`, `UNKNOWN`,
     /// the release disappearing, or the timeout. A transient error (a 429 or 5xx, a dropped
-    /// connection) is reported and polled through. Cancelling the task stops it at once.
+    /// connection) is reported and polled through. Right after a change answered `PENDING_*` it
+    /// waits an interval before the first look. Cancelling the task stops it at once.
     func wait(for goal: WaitStatus, _ target: ResolvedRelease, timeout: Duration, _ info: StepInfo) async throws(StepFailure) -> StepResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -13,6 +14,9 @@ extension Interpreter {
         let cap = max(context.interval, .seconds(10))
         var last: (ReleaseStatus, Int)?
         let minimumVersion = expectedVersions[target.key] ?? 0
+        if answeredPending.remove(target.key) != nil, mode == .run, goal != .deleted {
+            try await pause(for: min(delay, timeout), waitingFor: target)
+        }
         while true {
             let release: Release
             do {
