@@ -11,6 +11,7 @@ extension TargetChoice {
         var scope = context.checkScope(environment: environment)
         scope.fleets = fleets
         scope.gates = gates
+        scope.clusterAliases = Set(clusterAliases.keys)
         return scope
     }
 }

@@ -202,13 +202,15 @@ func fleetReleases(_ client: AutopilotClient, _ fleet: DemoFleet) async throws -
     @Test func aGateAsksWithTheWavesSoFarAndARefusalHalts() async throws {
         let fleet = DemoFleet(clusters: 3, releasesPerCluster: 1)
         let asked = Mutex<[GateRequest]>([])
-        let text = Self.upgradeAll + "\nrollout web waves 1 gate \"prod\" rest { upgrade; wait deployed }"
+        let text = Self.upgradeAll + "\nrollout web waves 1 gate \"prod\" rest then rollback all { upgrade; wait deployed }"
         let refused = try await runFleet(text, fleet: fleet, hooks: FleetHooks(gates: { request in
             asked.withLock { $0.append(request) }
             return .refuse("declined")
-        }))
+        })) { store, _ in
+            #expect(Array(store.changeCounts().values) == [1], "a refused gate holds: nothing is rolled back")
+        }
         #expect(refused.code == .halted)
-        #expect(refused.failure?.contains("the gate 'prod' before wave 2 was not passed: declined") == true, "\(refused.failure ?? "")")
+        #expect(refused.failure?.contains("the gate 'prod' before wave 2 was not passed: declined; holding as it is") == true, "\(refused.failure ?? "")")
         let request = try #require(asked.withLock { $0.first })
         #expect(request.name == "prod" && request.wave == 2)
         #expect(request.members.map(\.state.shown) == ["succeeded", "queued", "queued"])

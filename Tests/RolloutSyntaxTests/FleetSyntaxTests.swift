@@ -84,6 +84,13 @@ import Testing
         #expect(rendered(text, scope: CheckScope()).contains(message), "\(rendered(text, scope: CheckScope()))")
     }
 
+    @Test func aSecretInARolloutBlockIsHiddenWhereStatementsAreShown() throws {
+        let (script, _) = parse("rollout web { set value db.password = hunter2; upgrade; else { let TOKEN = s3cret; abort } }")
+        let shown = ScriptPrinter.display(script.statements[0].kind)
+        #expect(!shown.contains("hunter2") && !shown.contains("s3cret"), "\(shown)")
+        #expect(shown == "rollout web { set value db.password = ******; upgrade; else { let TOKEN = ******; abort } }")
+    }
+
     @Test func aRolloutBlockSeesItsMemberAndItsVariables() {
         let text = "group web = releases a/b/c\nrollout web { upgrade; echo ${CLUSTER} ${NAMESPACE} ${RELEASE} ${MEMBER} ${WAVE} }\nupgrade"
         let problems = rendered(text, scope: CheckScope())
@@ -97,6 +104,17 @@ import Testing
         #expect(rendered("group eu = fleet eu\nrollout eu waves 1 { upgrade x }", scope: scope).contains("waves 1 cover 1 of the group's 2 members"))
         #expect(rendered("group m = fleet mixed", scope: scope).contains("the fleet 'mixed' mixes clusters and releases"))
         #expect(rendered("group eu = fleet ue", scope: scope).contains("did you mean 'eu'?"))
+    }
+
+    @Test func aGroupMemberMustBeAClusterTheTargetKnows() {
+        let scope = CheckScope(fleets: ["eu": ["demo", "eu-9"]], clusterAliases: ["demo", "staging"])
+        #expect(rendered("group web = clusters demo stagin", scope: scope).contains("unknown cluster 'stagin': not an alias the target knows, nor a cluster id"))
+        #expect(rendered("group web = clusters demo stagin", scope: scope).contains("did you mean 'staging'?"))
+        #expect(rendered("group web = releases demmo/shop/shop-web", scope: scope).contains("unknown cluster 'demmo'"))
+        #expect(rendered("group web = releases of chart x on demo prod", scope: scope).contains("unknown cluster 'prod'"))
+        #expect(rendered("group eu = fleet eu", scope: scope).contains("unknown cluster 'eu-9'"))
+        #expect(rendered("group web = clusters demo a870253f-5dc7-11ee-bf71-0255ac100b03", scope: scope).isEmpty, "an id is always allowed")
+        #expect(rendered("group web = clusters anything", scope: CheckScope()).isEmpty, "with no aliases known, nothing is said")
     }
 
     @Test func gatesThatCannotBeAnsweredAreFoundBeforeAnythingRuns() {

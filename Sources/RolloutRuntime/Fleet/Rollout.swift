@@ -95,9 +95,11 @@ extension Interpreter {
                 case .pass(let how):
                     emit(.fleet(info, .gate(name: gate, passed: true, how: how)))
                 case .refuse(let why):
+                    // Nothing failed: the rollout holds where it is, whatever its halt policy.
                     emit(.fleet(info, .gate(name: gate, passed: false, how: why)))
-                    haltReason = "the gate '\(gate)' before wave \(number) was not passed: \(why)"
-                    break waves
+                    let reason = "the gate '\(gate)' before wave \(number) was not passed: \(why); holding as it is"
+                    emit(.fleet(info, .halted(reason)))
+                    return (.halted, reason)
                 }
             }
             if let beforeStep {
@@ -126,13 +128,15 @@ extension Interpreter {
                 do { try await Task.sleep(for: soak) } catch { return (.interrupted, interruption(book)) }
                 await lookAgain(wave, settings, book, info)
                 if book.failedCount >= settings.halt.failures {
-                    haltReason = haltText(settings, book) + " (after the soak of wave \(number))"
+                    let reason = haltText(settings, book) + " (after the soak of wave \(number))"
+                    emit(.fleet(info, .halted(reason)))
+                    haltReason = reason
                     break
                 }
             }
         }
+        // A halt was reported when it happened, so the running members' last steps show under it.
         guard let haltReason else { return (.succeeded, nil) }
-        emit(.fleet(info, .halted(haltReason)))
         book.markUnstarted()
         return await applyPolicy(settings, lastWave: lastWave, book, info, reason: haltReason)
     }

@@ -13,6 +13,9 @@ public struct CheckScope: Sendable {
     public var fleets: [String: [String]]
     /// How a rollout's gates can be answered.
     public var gates: GateAnswers
+    /// The cluster aliases the target knows, so that a group member that is neither one of them nor
+    /// a cluster id is caught; nil when they are not known.
+    public var clusterAliases: Set<String>?
     /// The groups defined so far, and what they hold (at a prompt, those of earlier lines).
     public var groups: [String: GroupKind] = [:]
     /// True inside a rollout block.
@@ -21,8 +24,9 @@ public struct CheckScope: Sendable {
     /// A scope.
     public init(
         clusterInUse: Bool = false, releaseInUse: Bool = false, variables: Set<String> = [], fleets: [String: [String]] = [:],
-        gates: GateAnswers = .asked
+        gates: GateAnswers = .asked, clusterAliases: Set<String>? = nil
     ) {
+        self.clusterAliases = clusterAliases
         self.clusterInUse = clusterInUse
         self.releaseInUse = releaseInUse
         self.variables = variables
@@ -173,6 +177,7 @@ public struct Checker {
         case .clusters(let words):
             kind = GroupKind(holdsReleases: false, size: words.count)
             checkDistinct(words)
+            for word in words { checkCluster(word.literal, at: word.range) }
         case .releases(let words):
             kind = GroupKind(holdsReleases: true, size: words.count)
             for word in words {
@@ -181,6 +186,7 @@ public struct Checker {
                     diagnostics.append(Diagnostic("'\(text)' is not a release member", at: word.range, note: "write \(MemberPath.form)"))
                     continue
                 }
+                checkCluster(parts.cluster, at: word.range)
                 if let problem = ReleaseName.problem(parts.release) {
                     diagnostics.append(Diagnostic("release name '\(parts.release)' would be refused by the API: \(problem)", at: word.range))
                 }
@@ -192,6 +198,7 @@ public struct Checker {
                 let releases = found.filter { MemberPath.split($0) != nil }.count
                 kind = GroupKind(holdsReleases: releases == found.count ? true : releases == 0 ? false : nil, size: found.count)
                 if found.isEmpty { diagnostics.append(Diagnostic("the fleet '\(fleet)' in the profile is empty", at: word.range)) }
+                for entry in found { checkCluster(MemberPath.split(entry)?.cluster ?? entry, at: word.range) }
                 if releases != 0 && releases != found.count {
                     diagnostics.append(
                         Diagnostic("the fleet '\(fleet)' mixes clusters and releases", at: word.range, note: "a fleet lists clusters, or releases as \(MemberPath.form)"))
@@ -205,12 +212,26 @@ public struct Checker {
         case .query(let query):
             kind = GroupKind(holdsReleases: true, size: nil)
             for word in query.clusters {
-                guard let text = word.literal, let named = scope.groups[text], named.holdsReleases != false else { continue }
-                diagnostics.append(Diagnostic("'\(text)' is a group of releases; 'on' takes clusters or groups of clusters", at: word.range))
+                guard let text = word.literal else { continue }
+                guard let named = scope.groups[text] else {
+                    checkCluster(text, at: word.range)
+                    continue
+                }
+                if named.holdsReleases != false {
+                    diagnostics.append(Diagnostic("'\(text)' is a group of releases; 'on' takes clusters or groups of clusters", at: word.range))
+                }
             }
             if let chart = query.chart?.literal, chart.isEmpty { diagnostics.append(Diagnostic("the chart name is empty", at: query.chart!.range)) }
         }
         scope.groups[name] = kind
+    }
+
+    /// A cluster a group names must be an alias the target knows or a cluster id.
+    private mutating func checkCluster(_ text: String?, at range: Range<Int>) {
+        guard let text, let aliases = scope.clusterAliases, !aliases.contains(text), !ClusterID.isWellFormed(text) else { return }
+        let note = Suggest.closest(to: text, in: Array(aliases)).map { "did you mean '\($0)'?" }
+            ?? "name a cluster by its id, or give it an alias in the profile's [clusters] table"
+        diagnostics.append(Diagnostic("unknown cluster '\(text)': not an alias the target knows, nor a cluster id", at: range, note: note))
     }
 
     private mutating func checkDistinct(_ words: [Word]) {

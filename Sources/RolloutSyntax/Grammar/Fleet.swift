@@ -269,3 +269,12 @@ extension WaveStep {
         return sizes.reduce(0) { if case .percent(let p) = $1 { $0 + p } else { $0 } } == 100
     }
 }
+
+/// What a cluster id looks like: CCE names clusters by UUID (`a870253f-5dc7-11ee-bf71-0255ac100b03`).
+public enum ClusterID {
+    /// True for text shaped like a cluster id: five groups of 8, 4, 4, 4 and 12 hex digits.
+    public static func isWellFormed(_ text: String) -> Bool {
+        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+        return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
+    }
+}

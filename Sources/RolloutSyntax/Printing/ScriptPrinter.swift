@@ -8,20 +8,29 @@ public enum ScriptPrinter {
     }
 
     /// One statement with its else chain, on one line.
-    public static func print(_ statement: Statement) -> String {
-        var out = print(statement.kind)
+    public static func print(_ statement: Statement) -> String { written(statement, by: print) }
+
+    /// One statement with its else chain as users see it (secret literals hidden).
+    static func display(_ statement: Statement) -> String { written(statement, by: display) }
+
+    /// A statement and its else chain, each statement's own part written by `kindText`.
+    private static func written(_ statement: Statement, by kindText: (StatementKind) -> String) -> String {
+        var out = kindText(statement.kind)
         for branch in statement.elseBranch?.chain ?? [] {
-            let body = branch.body.map { print($0) }.joined(separator: "; ")
+            let body = branch.body.map { written($0, by: kindText) }.joined(separator: "; ")
             out += branch.braced ? "; else { \(body) }" : "; else \(body)"
         }
         return out
     }
 
     /// One statement as users see it: a literal value given to a secret-named variable or value
-    /// path shows as `******`.
+    /// path shows as `******`, in a rollout's block too.
     public static func display(_ kind: StatementKind) -> String {
         let hidden = Word("******")
         switch kind {
+        case .rollout(let group, let plan, let body):
+            return rollout(group, plan, body.map { display($0) })
+
         case .assign(let name, let value) where SecretKeys.isSecret(name) && value.variables.isEmpty:
             return print(.assign(name: name, value: hidden))
         case .set(.value(let path, let value)) where SecretKeys.isSecret(path.literal ?? "") && value.variables.isEmpty:
@@ -66,9 +75,7 @@ public enum ScriptPrinter {
         case .pause(let w), .abort(let w): parts += [w?.description].compactMap { $0 }
         case .group(let name, let members): parts += [name, "="] + words(of: members)
         case .rollout(let group, let plan, let body):
-            parts.append(group)
-            parts += words(of: plan)
-            parts.append("{ \(body.map { print($0) }.joined(separator: "; ")) }")
+            return rollout(group, plan, body.map { print($0) })
         }
         if let target = kind.target {
             add(.in, target.namespace)
@@ -79,6 +86,11 @@ public enum ScriptPrinter {
 }
 
 extension ScriptPrinter {
+    /// A rollout: its header, then its block of statements already written.
+    static func rollout(_ group: String, _ plan: RolloutPlan, _ body: [String]) -> String {
+        ([Keyword.rollout.rawValue, group] + words(of: plan)).joined(separator: " ") + " { " + body.joined(separator: "; ") + " }"
+    }
+
     /// A group's members as written after `=`.
     static func words(of members: GroupMembers) -> [String] {
         switch members {
