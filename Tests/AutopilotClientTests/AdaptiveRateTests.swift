@@ -10,14 +10,14 @@ import Testing
         let rate = AdaptiveRate()
         for index in 0..<100 {
             try await rate.acquire()
-            if index % 50 == 0 { rate.throttled() }
+            rate.answered(throttled: index % 50 == 0)
         }
         try await Task.sleep(for: .milliseconds(1100))
         try await rate.acquire()
         #expect(rate.currentRate == nil, "two 429s in a hundred answers leave it unlimited")
         for index in 0..<100 {
             try await rate.acquire()
-            if index % 2 == 0 { rate.throttled() }
+            rate.answered(throttled: index % 2 == 0)
         }
         try await Task.sleep(for: .milliseconds(1100))
         try await rate.acquire()

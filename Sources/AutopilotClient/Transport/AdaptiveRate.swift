@@ -12,9 +12,9 @@ final class AdaptiveRate: Sendable {
         var rate: Double?
         /// When the next request may go.
         var nextSlot: ContinuousClock.Instant = .now
-        /// The current one-second window: requests sent and answered 429.
+        /// The current one-second window: answers that got through, and 429s.
         var windowStart: ContinuousClock.Instant = .now
-        var sent = 0
+        var admitted = 0
         var throttled = 0
     }
 
@@ -37,7 +37,6 @@ final class AdaptiveRate: Sendable {
         let wait: Duration = state.withLock { state in
             let now = ContinuousClock.now
             Self.closeWindow(&state, at: now)
-            state.sent += 1
             guard let rate = state.rate else { return .zero }
             let slot = max(now, state.nextSlot)
             state.nextSlot = slot + .microseconds(Int64(1_000_000 / rate))
@@ -46,11 +45,11 @@ final class AdaptiveRate: Sendable {
         if wait > .zero { try await Task.sleep(for: wait) }
     }
 
-    /// The service answered a request with 429.
-    func throttled() {
+    /// The service answered a request: with a 429, or otherwise.
+    func answered(throttled: Bool) {
         state.withLock { state in
             Self.closeWindow(&state, at: .now)
-            state.throttled += 1
+            if throttled { state.throttled += 1 } else { state.admitted += 1 }
         }
     }
 
@@ -59,14 +58,14 @@ final class AdaptiveRate: Sendable {
     private static func closeWindow(_ state: inout State, at now: ContinuousClock.Instant) {
         let length = seconds(now - state.windowStart)
         guard length >= 1 else { return }
-        if state.sent > 0, Double(state.throttled) / Double(state.sent) >= crowded {
-            let accepted = Double(state.sent - state.throttled) / length
-            state.rate = max(floor, accepted * margin)
+        let answers = state.admitted + state.throttled
+        if answers > 0, Double(state.throttled) / Double(answers) >= crowded {
+            state.rate = max(floor, Double(state.admitted) / length * margin)
         } else if let rate = state.rate {
             state.rate = rate * (state.throttled == 0 ? climbFreely : climbCarefully)
         }
         state.windowStart = now
-        state.sent = 0
+        state.admitted = 0
         state.throttled = 0
     }
 

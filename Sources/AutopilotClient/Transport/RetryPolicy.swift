@@ -82,7 +82,7 @@ struct RetryMiddleware: ClientMiddleware {
             do {
                 try await rate.acquire()
                 let (response, streamed) = try await next(request, body, baseURL)
-                if response.status.code == 429 { rate.throttled() }
+                rate.answered(throttled: response.status.code == 429)
                 // Read the whole body here, so a connection that drops mid-answer is a transport
                 // failure this loop can retry (or the caller can read back), not a garbled answer.
                 var responseBody: HTTPBody?

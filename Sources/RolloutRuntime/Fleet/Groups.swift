@@ -42,7 +42,8 @@ extension Interpreter {
         return FleetMember(cluster: parts.cluster, namespace: parts.namespace, release: parts.release)
     }
 
-    /// The releases a query names, read from each of its clusters (32 at a time), in cluster order.
+    /// The releases a query names, read from each of its clusters (64 at a time, as many as the client
+    /// keeps connections), in cluster order.
     private func releases(matching query: ReleaseQuery, for name: String, _ info: StepInfo) async throws(StepFailure) -> [FleetMember] {
         var clusters: [String] = []
         for word in query.clusters {
@@ -65,7 +66,7 @@ extension Interpreter {
             return clusters.map { FleetMember(cluster: $0, namespace: namespace ?? "<its namespace>", release: release) }
         }
         let (api, resolve) = (api, resolveCluster)
-        var lists = await Self.inBatches(clusters, width: 32) { cluster async -> Result<[Release], AutopilotError> in
+        var lists = await Self.inBatches(clusters, width: 64) { cluster async -> Result<[Release], AutopilotError> in
             do throws(AutopilotError) {
                 return .success(try await api.releases(in: resolve(cluster), namespace: namespace, chart: nil))
             } catch {

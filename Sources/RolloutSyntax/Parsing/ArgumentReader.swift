@@ -209,16 +209,22 @@ struct ArgumentReader {
         return .echo(words)
     }
 
-    private mutating func group() -> StatementKind? {
-        guard let nameToken = tokens.first, let name = literal(nameToken) else {
-            missing("a group name", example: Keyword.group.example)
+    /// The group name the statement starts with (`group NAME = ...`, `rollout NAME ...`), taken.
+    private mutating func groupName(_ what: String) -> (name: String, token: Token)? {
+        guard let token = tokens.first, let name = literal(token) else {
+            missing(what, example: keyword.example)
             return nil
         }
         guard GroupName.isValid(name) else {
-            diagnostics.append(Diagnostic("'\(name)' is not a group name", at: nameToken.range, note: GroupName.rule))
+            diagnostics.append(Diagnostic("'\(name)' is not a group name", at: token.range, note: GroupName.rule))
             return nil
         }
         tokens.removeFirst()
+        return (name, token)
+    }
+
+    private mutating func group() -> StatementKind? {
+        guard let (name, nameToken) = groupName("a group name") else { return nil }
         guard expectEquals(after: nameToken.range, what: name, note: Keyword.group.example) else { return nil }
         let sources = GroupSource.allCases.map(\.rawValue)
         guard let sourceToken = tokens.first, let text = literal(sourceToken), let source = GroupSource(rawValue: text) else {
@@ -288,15 +294,7 @@ struct ArgumentReader {
     /// `rollout <group> [waves ...] [parallel <n>] [soak <d>] [halt after <n>|at <p>%] [then <policy>] [recovered ok]`;
     /// the parser adds the block.
     private mutating func rolloutHeader() -> StatementKind? {
-        guard let groupToken = tokens.first, let group = literal(groupToken) else {
-            missing("a group", example: Keyword.rollout.example)
-            return nil
-        }
-        guard GroupName.isValid(group) else {
-            diagnostics.append(Diagnostic("'\(group)' is not a group name", at: groupToken.range, note: GroupName.rule))
-            return nil
-        }
-        tokens.removeFirst()
+        guard let (group, _) = groupName("a group") else { return nil }
         var plan = RolloutPlan()
         var seen: Set<RolloutClause> = []
         let clauseWords = RolloutClause.allCases.map(\.rawValue)
