@@ -78,6 +78,7 @@ enum JSONOutput {
             object["group"] = .string(overview.group)
             object["parallel"] = .int(overview.parallel)
             object["waves"] = .array(overview.waves.map { .array($0.map { .string($0.label) }) })
+            object["gates"] = .object(Dictionary(uniqueKeysWithValues: overview.gates.map { (String($0.key), JSONValue.string($0.value)) }))
         case .waveBegan(let wave):
             object["event"] = "wave_began"
             object["wave"] = .int(wave)

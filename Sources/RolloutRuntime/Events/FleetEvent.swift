@@ -123,7 +123,7 @@ public struct FleetOverview: Sendable, Equatable {
     public var group: String
     /// The members of each wave, in order.
     public var waves: [[FleetMember]]
-    /// The gate before each wave that has one, by wave number.
+    /// The gate before each wave that has one, by wave number (the JSON output lists them).
     public var gates: [Int: String]
     /// At most this many members at a time.
     public var parallel: Int
@@ -178,8 +178,8 @@ public enum FleetEvent: Sendable {
     case ended(FleetSummary)
     /// In a plan: the steps that follow are those of this one member.
     case planFor(FleetMember)
-    /// In a plan: the end of the one member's steps; the others, this many, make the same calls.
-    case planForEnded(others: Int)
+    /// In a plan: the end of the one member's steps.
+    case planForEnded
 }
 
 /// A gate waiting for an answer: its name, the wave it opens, and how the waves so far went.

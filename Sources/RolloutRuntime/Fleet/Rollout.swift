@@ -155,7 +155,7 @@ extension Interpreter {
                     let recoveredOK = settings.recoveredOK
                     setState(tag, .running, book, info)
                     group.addTask { [emit] in
-                        let outcome = await MemberScope.$label.withValue(tag.member.label) { await member.runList(body, asElse: false) }
+                        let outcome = await Self.run(body, on: member, for: tag)
                         let state: MemberState
                         switch outcome {
                         case .completed: state = .succeeded
@@ -206,6 +206,11 @@ extension Interpreter {
         }
     }
 
+    /// Runs statements on a member's interpreter, with what is kept per call (a request id) kept for it.
+    private static func run(_ statements: [Statement], on member: Interpreter, for tag: MemberTag) async -> Outcome {
+        await MemberScope.$label.withValue(tag.member.label) { await member.runList(statements, asElse: false) }
+    }
+
     /// The releases a member's block changed, or the member's own release: what the soak reads again.
     private static func releases(
         touchedBy tag: MemberTag, _ book: FleetBook, resolve: (String) -> String, namespace: String
@@ -240,7 +245,7 @@ extension Interpreter {
         }
         let failures = await Self.inBatches(undo, width: settings.parallel) { item async -> String? in
             let (tag, member, statements) = item
-            let outcome = await MemberScope.$label.withValue(tag.member.label) { await member.runList(statements, asElse: false) }
+            let outcome = await Self.run(statements, on: member, for: tag)
             if case .failed(let failure) = outcome { return failure.message }
             if statements.isEmpty { return "an uninstall cannot be undone" }
             return nil
@@ -362,7 +367,7 @@ extension Interpreter {
         emit(.fleet(info, .planFor(first.member)))
         let member = memberInterpreter(first, FleetBook(tags: all), info)
         _ = await member.runList(body, asElse: false)
-        emit(.fleet(info, .planForEnded(others: all.count - 1)))
+        emit(.fleet(info, .planForEnded))
         return .planned(all.count == 1 ? "one member" : "the same calls for each of the other \(all.count - 1) members")
     }
 }
