@@ -13,6 +13,21 @@ import Testing
         try String(contentsOf: rollout.journal, encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(String($0)) }
     }
 
+    /// Starts a rollout of the whole fleet in the background, `parallel` at a time.
+    func startRollout(_ rollout: RolloutProcess, parallel: Int, deployTime: String) -> Child {
+        Child.start(
+            RolloutProcess.binary, ["-c", Self.groups + "; set tag v2; rollout web parallel \(parallel) { upgrade; wait deployed }"],
+            environment: rollout.environment.merging(Self.fleet.merging(["ROLLOUT_EMULATOR_DEPLOY_TIME": deployTime]) { $1 }) { $1 })
+    }
+
+    /// Waits (up to 30 s) until the journal's lines so far satisfy `done`.
+    func waitForJournal(_ rollout: RolloutProcess, until done: ([JSONValue]) -> Bool) async throws {
+        let start = ContinuousClock.now
+        while !done((try? journal(rollout)) ?? []), ContinuousClock.now - start < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     @Test func exitCodesSayHowARolloutEnded() async throws {
         let rollout = try RolloutProcess()
         let cases: [(String, Int32, String)] = [
@@ -88,13 +103,8 @@ import Testing
 
     @Test func theFirstCtrlCStartsNoMoreMembersAndNoChangeIsSentTwice() async throws {
         let rollout = try RolloutProcess()
-        let child = Child.start(
-            RolloutProcess.binary, ["-c", Self.groups + "; set tag v2; rollout web parallel 2 { upgrade; wait deployed }"],
-            environment: rollout.environment.merging(Self.fleet.merging(["ROLLOUT_EMULATOR_DEPLOY_TIME": "1500ms"]) { $1 }) { $1 })
-        let start = ContinuousClock.now
-        while (try? journal(rollout))?.contains(where: { $0["outcome"] == "applied" }) != true, ContinuousClock.now - start < .seconds(30) {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        let child = startRollout(rollout, parallel: 2, deployTime: "1500ms")
+        try await waitForJournal(rollout) { $0.contains { $0["outcome"] == "applied" } }
         child.signal(SIGINT)
         #expect(await child.exit() == ExitCode.interrupted.rawValue)
         let (out, err) = await child.output()
@@ -109,13 +119,8 @@ import Testing
 
     @Test func afterKill9MidWaveTheJournalTellsEachMembersLastIntentAndOutcome() async throws {
         let rollout = try RolloutProcess()
-        let child = Child.start(
-            RolloutProcess.binary, ["-c", Self.groups + "; set tag v2; rollout web parallel 4 { upgrade; wait deployed }"],
-            environment: rollout.environment.merging(Self.fleet.merging(["ROLLOUT_EMULATOR_DEPLOY_TIME": "1s"]) { $1 }) { $1 })
-        let start = ContinuousClock.now
-        while ((try? journal(rollout))?.filter { $0["outcome"] == "applied" }.count ?? 0) < 5, ContinuousClock.now - start < .seconds(30) {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let child = startRollout(rollout, parallel: 4, deployTime: "1s")
+        try await waitForJournal(rollout) { $0.filter { $0["outcome"] == "applied" }.count >= 5 }
         await child.kill(SIGKILL)
         let lines = try journal(rollout)
         var last: [String: String] = [:]
