@@ -1,3 +1,4 @@
+import AutopilotModels
 import RolloutSyntax
 import Testing
 

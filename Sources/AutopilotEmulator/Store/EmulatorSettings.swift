@@ -68,13 +68,13 @@ public struct FaultSettings: Codable, Sendable, Equatable {
     }
 
     func deployFails(release: String, values: JSONValue) -> Bool {
-        if failReleases.contains(where: { Glob.matches($0, release) }) { return true }
+        if failReleases.contains(where: { NamePattern.matches(release, $0) }) { return true }
         guard let tag = values["imageTag"]?.scalarText else { return false }
-        return failTags.contains { Glob.matches($0, tag) }
+        return failTags.contains { NamePattern.matches(tag, $0) }
     }
 
     func isStuck(release: String) -> Bool {
-        stuckReleases.contains { Glob.matches($0, release) }
+        stuckReleases.contains { NamePattern.matches(release, $0) }
     }
 
     /// Checks the ranges; nil when fine, else what is wrong.
@@ -111,32 +111,5 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         dropRate = try c.decodeIfPresent(Double.self, forKey: .dropRate) ?? base.dropRate
         requestsPerSecond = try c.decodeIfPresent(Double.self, forKey: .requestsPerSecond) ?? base.requestsPerSecond
         concurrentChanges = try c.decodeIfPresent(Int.self, forKey: .concurrentChanges) ?? base.concurrentChanges
-    }
-}
-
-/// `*` and `?` patterns, as shells match names.
-enum Glob {
-    static func matches(_ pattern: String, _ text: String) -> Bool {
-        let p = Array(pattern.unicodeScalars)
-        let t = Array(text.unicodeScalars)
-        var (pi, ti, star, mark) = (0, 0, -1, 0)
-        while ti < t.count {
-            if pi < p.count && (p[pi] == "?" || p[pi] == t[ti]) {
-                pi += 1
-                ti += 1
-            } else if pi < p.count && p[pi] == "*" {
-                star = pi
-                mark = ti
-                pi += 1
-            } else if star >= 0 {
-                pi = star + 1
-                mark += 1
-                ti = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count && p[pi] == "*" { pi += 1 }
-        return pi == p.count
     }
 }

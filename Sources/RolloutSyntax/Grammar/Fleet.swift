@@ -57,6 +57,12 @@ public enum WaveStep: Sendable, Hashable {
     /// A manual gate before the next wave; the name is what `--approve` names.
     case gate(String?)
 
+    /// True for a gate, false for a wave size.
+    public var isGate: Bool {
+        if case .gate = self { return true }
+        return false
+    }
+
     /// The word `rest`.
     public static let restWord = "rest"
     /// The word `gate`.
@@ -164,35 +170,6 @@ public enum MemberPath {
     public static let form = "<cluster>/<namespace>/<release>, e.g. demo/shop/shop-web"
 }
 
-/// `matching` patterns: `*` is any text and `?` one character; everything else is itself.
-public enum NamePattern {
-    /// True when the name matches the pattern, whole.
-    public static func matches(_ name: String, _ pattern: String) -> Bool {
-        let n = Array(name), p = Array(pattern)
-        var (i, j) = (0, 0)
-        var star: Int?
-        var mark = 0
-        while i < n.count {
-            if j < p.count, p[j] == "?" || p[j] == n[i] {
-                i += 1
-                j += 1
-            } else if j < p.count, p[j] == "*" {
-                star = j
-                mark = i
-                j += 1
-            } else if let s = star {
-                j = s + 1
-                mark += 1
-                i = mark
-            } else {
-                return false
-            }
-        }
-        while j < p.count, p[j] == "*" { j += 1 }
-        return j == p.count
-    }
-}
-
 /// The rule for group and gate names.
 public enum GroupName {
     /// The rule in words, for notes.
@@ -218,7 +195,7 @@ extension WaveStep {
     /// empty. Throws when the list breaks a rule or leaves members out.
     public static func sizes(of steps: [WaveStep], members: Int) throws(WaveProblem) -> [Int] {
         try validate(steps)
-        let sizes = steps.filter { if case .gate = $0 { false } else { true } }
+        let sizes = steps.filter { !$0.isGate }
         guard !sizes.isEmpty else { return [members] }
         var result: [Int] = []
         var left = members
@@ -249,11 +226,11 @@ extension WaveStep {
             case .count(let n) where n < 1: throw WaveProblem(description: "a wave of \(n) members runs nothing")
             case .percent(let p) where p < 1 || p > 100: throw WaveProblem(description: "\(p)% is not a share of the group (1% to 100%)")
             case .percent(let p): percent += p
-            case .rest where steps[(index + 1)...].contains(where: { if case .gate = $0 { false } else { true } }):
+            case .rest where steps[(index + 1)...].contains(where: { !$0.isGate }):
                 throw WaveProblem(description: "rest takes every member left, so it comes last")
             case .gate where index == 0 || index == steps.count - 1:
                 throw WaveProblem(description: "a gate stands between two waves, not at the \(index == 0 ? "start" : "end")")
-            case .gate where index > 0 && { if case .gate = steps[index - 1] { true } else { false } }():
+            case .gate where index > 0 && steps[index - 1].isGate:
                 throw WaveProblem(description: "two gates in a row")
             default: break
             }
@@ -264,7 +241,7 @@ extension WaveStep {
     /// True when the list covers a group of any size: it ends with `rest`, or its shares make 100%
     /// (or it is empty: one wave of all).
     public static func coversAnyGroup(_ steps: [WaveStep]) -> Bool {
-        let sizes = steps.filter { if case .gate = $0 { false } else { true } }
+        let sizes = steps.filter { !$0.isGate }
         if sizes.isEmpty || sizes.last == .rest { return true }
         return sizes.reduce(0) { if case .percent(let p) = $1 { $0 + p } else { $0 } } == 100
     }
