@@ -187,9 +187,7 @@ public struct Checker {
                     continue
                 }
                 checkCluster(parts.cluster, at: word.range)
-                if let problem = ReleaseName.problem(parts.release) {
-                    diagnostics.append(Diagnostic("release name '\(parts.release)' would be refused by the API: \(problem)", at: word.range))
-                }
+                checkReleaseName(parts.release, at: word.range)
             }
             checkDistinct(words)
         case .fleet(let word):
@@ -309,7 +307,11 @@ public struct Checker {
     }
 
     private mutating func checkReleaseName(_ word: Word) {
-        guard let name = word.literal, let problem = ReleaseName.problem(name) else { return }
-        diagnostics.append(Diagnostic("release name '\(name)' would be refused by the API: \(problem)", at: word.range))
+        if let name = word.literal { checkReleaseName(name, at: word.range) }
+    }
+
+    private mutating func checkReleaseName(_ name: String, at range: Range<Int>) {
+        guard let problem = ReleaseName.problem(name) else { return }
+        diagnostics.append(Diagnostic("release name '\(name)' would be refused by the API: \(problem)", at: range))
     }
 }
