@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 import HTTPTypes
 import NIOCore
 import NIOSSL
@@ -21,30 +21,26 @@ public final class AutopilotClient: Sendable {
     let api: Client
     /// The connection pool; none for a client that only shows calls (`wireRequest(for:)`).
     private let httpClient: HTTPClient?
+    /// The credentials of each call, fetched again before they expire.
+    let credentials: CredentialProvider
 
     /// Makes a client with its own connection pool; call `shutdown()` when done.
     public init(configuration: AutopilotConfiguration) throws {
         self.configuration = configuration
-        var http = HTTPClient.Configuration()
-        http.timeout = .init(
-            connect: .nanoseconds(configuration.connectTimeout.nanoseconds),
-            read: .nanoseconds(configuration.readTimeout.nanoseconds))
-        http.redirectConfiguration = .disallow
+        var http = try configuration.network.httpConfiguration(
+            for: configuration.endpoint.url, connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout)
         http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.connections)
-        if configuration.insecureSkipTLSVerification {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.certificateVerification = .none
-            http.tlsConfiguration = tls
-        }
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
         self.httpClient = httpClient
+        credentials = CredentialProvider(
+            credentials: configuration.credentials, fetcher: configuration.fetcher, lookup: configuration.projectLookup,
+            now: configuration.now)
         let host = configuration.endpoint.hostHeader
         var middlewares: [any ClientMiddleware] = [
-            ErrorMiddleware(host: host),
+            ErrorMiddleware(host: host, now: configuration.now),
             RetryMiddleware(policy: configuration.retry, host: host, rate: AdaptiveRate()),
             AuthMiddleware(
-                credentials: configuration.credentials, endpoint: configuration.endpoint,
-                userAgent: configuration.userAgent, now: configuration.now),
+                credentials: credentials, endpoint: configuration.endpoint, userAgent: configuration.userAgent, now: configuration.now),
         ]
         if let observe = configuration.onCall { middlewares.append(CallLogMiddleware(observe: observe)) }
         api = Client(
@@ -62,6 +58,7 @@ public final class AutopilotClient: Sendable {
             endpoint: Endpoint(url: URL(string: "http://plan.invalid")!), credentials: .none)
         api = Client(serverURL: configuration.endpoint.url, configuration: Self.runtimeConfiguration, transport: transport)
         httpClient = nil
+        credentials = CredentialProvider(credentials: .none, fetcher: nil, lookup: nil, now: configuration.now)
     }
 
     /// How the generated client encodes: one setting for the client that sends and the one that only
@@ -75,6 +72,13 @@ public final class AutopilotClient: Sendable {
     /// Closes the connection pool. The client cannot be used after it.
     public func shutdown() async throws {
         try await httpClient?.shutdown()
+    }
+
+    /// The credentials the next call is signed with, fetched or looked up first when needed: what
+    /// `rollout doctor` shows (never their secrets).
+    public func currentCredentials() async throws(AutopilotError) -> (credentials: Credentials, expires: Date?) {
+        let active = try await credentials.current()
+        return (active.credentials, active.expires)
     }
 
     /// Runs `body` with a new client and shuts the client down after it, even when it throws.

@@ -75,8 +75,10 @@ extension AutopilotClient {
 
     /// The project's chart quotas; needs a project id in the credentials.
     public func chartQuotas() async throws(AutopilotError) -> [ChartQuota] {
-        guard let project = configuration.credentials.projectID else {
-            throw AutopilotError(kind: .invalidRequest, message: "chart quotas need a project id (CLOUD_SDK_PROJECT_ID)")
+        guard let project = try await credentials.current().credentials.projectID else {
+            throw AutopilotError(
+                kind: .invalidRequest,
+                message: "chart quotas need a project id: set a region (its project is looked up in IAM), project_id in the profile, or HUAWEICLOUD_SDK_PROJECT_ID")
         }
         let output = try await call("ShowAutopilotUserChartsQuotas") {
             try await api.showAutopilotUserChartsQuotas(path: .init(projectId: project))

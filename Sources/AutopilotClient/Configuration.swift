@@ -4,8 +4,14 @@ public import Foundation
 public struct AutopilotConfiguration: Sendable {
     /// The base URL of the API.
     public var endpoint: Endpoint
-    /// How requests are authenticated.
+    /// How requests are authenticated (or, with `fetcher`, the project id to add to what it fetches).
     public var credentials: Credentials
+    /// Where temporary credentials come from (the ECS metadata service, pod identity, an IAM token):
+    /// when set, they are fetched at the first call and again before they expire, and `credentials`
+    /// gives only a project id.
+    public var fetcher: (any CredentialFetcher)?
+    /// Looks the project id up in IAM when the credentials carry none, as Huawei's SDKs do.
+    public var projectLookup: ProjectLookup?
     /// When calls are tried again.
     public var retry: RetryPolicy = RetryPolicy()
     /// How long to wait for a connection.
@@ -19,9 +25,8 @@ public struct AutopilotConfiguration: Sendable {
     public var connections: Int = 64
     /// The `User-Agent` header.
     public var userAgent: String = "rollout/\(RolloutVersion.current)"
-    /// Skips TLS certificate verification. Only for a private endpoint with a self-signed
-    /// certificate; the command warns on every run that sets it.
-    public var insecureSkipTLSVerification: Bool = false
+    /// Proxies and TLS trust.
+    public var network = NetworkSettings()
     /// Called once for every try on the wire (`--debug`).
     public var onCall: (@Sendable (CallRecord) -> Void)?
     /// The clock that dates signatures.

@@ -16,10 +16,10 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         self.url = url
     }
 
-    /// `https://cce.{region}.myhuaweicloud.com`, or `.eu` for the European sovereign region.
-    public static func region(_ region: String) -> Endpoint {
-        let domain = region == "eu-west-101" ? "myhuaweicloud.eu" : "myhuaweicloud.com"
-        return Endpoint(url: URL(string: "https://cce.\(region).\(domain)")!)
+    /// CCE's endpoint in a known region (`Region`), e.g. `https://cce.cn-north-4.myhuaweicloud.com`;
+    /// `.eu` for the European sovereign region `eu-west-101`.
+    public static func region(_ region: String) throws(RegionProblem) -> Endpoint {
+        try Region(region).endpoint
     }
 
     /// `host[:port]` as the `Host` header carries it.

@@ -1,6 +1,9 @@
 public import AutopilotClient
 public import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import NIOCore
 import OpenAPIHummingbird
@@ -20,6 +23,8 @@ public final class Emulator: Sendable {
     public let configuration: EmulatorConfiguration
     /// Its state.
     public let store: EmulatorStore
+    /// Its IAM and credential services.
+    public let identity: IdentityService
     private let running = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
     private let boundURL = Mutex<URL?>(nil)
 
@@ -27,6 +32,7 @@ public final class Emulator: Sendable {
     public init(configuration: EmulatorConfiguration = EmulatorConfiguration()) throws {
         self.configuration = configuration
         let clock = configuration.now
+        identity = IdentityService(credentials: configuration.credentials, now: clock)
         store = try EmulatorStore(
             clusters: configuration.clusters + (configuration.demoData ? configuration.fleet?.emulatedClusters ?? [] : []),
             settings: configuration.settings,
@@ -49,13 +55,13 @@ public final class Emulator: Sendable {
     /// Starts serving in the background and returns the base URL once it is listening.
     public func start() async throws -> URL {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = makeApplication { port in continuation.yield(port) }
+        let app = try makeApplication { port in continuation.yield(port) }
         let group = ServiceGroup(configuration: Self.groupConfiguration(app, signals: []))
         let task = Task { try await group.run() }
         running.withLock { $0 = (group, task) }
         var iterator = stream.makeAsyncIterator()
         guard let port = await iterator.next() else { throw EmulatorError(status: 500, code: "EMULATOR", message: "did not start") }
-        let url = URL(string: "http://\(Self.urlHost(configuration.host)):\(port)")!
+        let url = URL(string: "\(scheme)://\(Self.urlHost(configuration.host)):\(port)")!
         boundURL.withLock { $0 = url }
         return url
     }
@@ -70,8 +76,9 @@ public final class Emulator: Sendable {
     /// Serves until SIGINT or SIGTERM; `onListening` gets the base URL once it is listening.
     public func run(onListening: @escaping @Sendable (URL) -> Void) async throws {
         let host = Self.urlHost(configuration.host)
-        let app = makeApplication { [self] port in
-            let url = URL(string: "http://\(host):\(port)")!
+        let scheme = self.scheme
+        let app = try makeApplication { [self] port in
+            let url = URL(string: "\(scheme)://\(host):\(port)")!
             self.boundURL.withLock { $0 = url }
             onListening(url)
         }
@@ -79,23 +86,39 @@ public final class Emulator: Sendable {
         try await group.run()
     }
 
-    private func makeApplication(onPort: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
+    private var scheme: String { configuration.tls == nil ? "http" : "https" }
+
+    private func makeApplication(onPort: @escaping @Sendable (Int) -> Void) throws -> some ApplicationProtocol {
         let router = Router()
         // Errors the router answers itself (no route, wrong method) in Huawei's shape; the responder
         // around it gives them their request id.
         router.add(middleware: HuaweiErrorMiddleware(addsRequestID: false))
         ControlRoutes.register(on: router, store: store)
+        IdentityRoutes.register(on: router, identity: identity)
         // Compact answers, keys sorted: pretty-printing costs the emulator time on every answer.
         var runtime = OpenAPIRuntime.Configuration()
         runtime.jsonEncodingOptions = [.sortedKeys]
         try! EmulatorAPI(store: store).registerHandlers(on: AlignedParameterTransport(router: router), configuration: runtime)
         let responder = EmulatorResponder(
-            store: store, credentials: configuration.credentials, now: configuration.now, routes: router.buildResponder())
+            store: store, identity: identity, routes: router.buildResponder())
         return Application(
             responder: responder,
+            server: try serverBuilder(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in onPort(channel.localAddress?.port ?? 0) },
             logger: Self.quietLogger)
+    }
+
+    /// HTTP/1.1, inside TLS when a certificate is configured.
+    private func serverBuilder() throws -> HTTPServerBuilder {
+        guard let tls = configuration.tls else { return .http1() }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateFile).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.keyFile, format: .pem)
+            return try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        } catch {
+            throw EmulatorError(status: 500, code: "EMULATOR", message: "cannot serve TLS with \(tls.certificateFile) and \(tls.keyFile): \(error)")
+        }
     }
 
     /// A shutdown lets requests in flight finish, but a client that stalls mid-request cannot hold it up

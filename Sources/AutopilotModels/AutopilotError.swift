@@ -43,6 +43,8 @@ public struct AutopilotError: Error, Sendable, CustomStringConvertible {
     public var readBack: Release?
     /// For 429 and 503: how long the server asked to wait, in seconds.
     public var retryAfter: Double?
+    /// What to do next, in one sentence, where the code says (the gateway's `APIG.` codes).
+    public var hint: String?
 
     /// Makes an error; prefer the static constructors.
     public init(
@@ -104,6 +106,7 @@ public struct AutopilotError: Error, Sendable, CustomStringConvertible {
             var line = "HTTP \(httpStatus.map(String.init) ?? "?")"
             line += " \(errorCode ?? "-"): \(message)"
             line += " (request id \(requestID ?? "none"))"
+            if let hint { line += "; \(hint)" }
             return line
         case .invalidResponse:
             let status = httpStatus.map { "HTTP \($0) " } ?? ""
@@ -131,6 +134,7 @@ public struct TransportFailure: Sendable, Hashable, CustomStringConvertible {
         case connectionClosed = "connection closed by the server"
         case tls = "TLS failure"
         case dns = "host not found"
+        case proxy = "proxy failure"
         case other = "transport failure"
     }
 
@@ -150,7 +154,7 @@ public struct TransportFailure: Sendable, Hashable, CustomStringConvertible {
 
     /// True when the request cannot have reached the server, so even a change may be sent again.
     public var requestNeverSent: Bool {
-        [.connectionRefused, .connectTimeout, .dns, .tls].contains(cause)
+        [.connectionRefused, .connectTimeout, .dns, .tls, .proxy].contains(cause)
     }
 
     /// True when trying again can help: the HTTP client's pool already retries a connection for

@@ -30,6 +30,8 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "The generated fleet of edge clusters, \(DemoFleet.form) (default \(DemoFleet.standard.spelling), or $\(EmulatorFleet.variable)).")
     var fleet: String?
     @Flag(help: "Start empty, without the demo clusters' releases and charts.") var noDemoData = false
+    @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate chain (with --tls-key).") var tlsCertificate: String?
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.") var tlsKey: String?
 
     func run() async throws {
         let faults = FaultSettings(
@@ -38,6 +40,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             dropRate: dropRate, requestsPerSecond: rateLimit, concurrentChanges: concurrentChanges)
         if let problem = faults.problem { throw CLIError(problem, exitCode: 2) }
         guard (0...65535).contains(port) else { throw CLIError("--port must be between 0 and 65535", exitCode: 2) }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw CLIError("--tls-cert and --tls-key go together", exitCode: 2) }
         var configuration = EmulatorConfiguration()
         configuration.host = host
         configuration.port = port
@@ -45,6 +48,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.demoData = !noDemoData
         configuration.fleet = try EmulatorFleet.shape(option: fleet, environment: ProcessInfo.processInfo.environment)
         configuration.settings = EmulatorSettings(deployTime: DurationText.seconds(deployTime), faults: faults)
+        if let tlsCertificate, let tlsKey { configuration.tls = EmulatorTLS(certificateFile: tlsCertificate, keyFile: tlsKey) }
         let emulator: Emulator
         do {
             emulator = try Emulator(configuration: configuration)

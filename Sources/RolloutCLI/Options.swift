@@ -13,6 +13,21 @@ struct TargetOptions: ParsableArguments {
 
     @Flag(name: .customLong("insecure-skip-tls-verify"), help: "Do not verify the endpoint's TLS certificate (warns on every run).")
     var insecureSkipTLSVerify = false
+
+    @Option(help: "The HTTP proxy for cloud calls, http://[user:password@]host:port (instead of HTTPS_PROXY; NO_PROXY still applies).")
+    var proxy: String?
+
+    @Option(name: .customLong("ca-file"), help: "A PEM file of certificate authorities to trust instead of the system's (or SSL_CERT_FILE).")
+    var caFile: String?
+
+    @Option(help: "The access key id (with --sk-file); before the environment, profile and Huawei's credentials file.")
+    var ak: String?
+
+    @Option(name: .customLong("sk-file"), help: "A file (mode 600) holding the secret access key for --ak.")
+    var skFile: String?
+
+    @Option(name: .customLong("project-id"), help: "The project id; looked up in IAM by region when not given.")
+    var projectID: String?
 }
 
 /// How to show results.

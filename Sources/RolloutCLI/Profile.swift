@@ -1,3 +1,4 @@
+import AutopilotClient
 import Foundation
 import TOMLKit
 
@@ -13,6 +14,13 @@ import TOMLKit
 /// namespace = "web"
 /// ak_env = "PROD_AK"              # credentials named by environment variable
 /// sk_env = "PROD_SK"
+/// proxy = "http://proxy.corp:3128"   # instead of HTTPS_PROXY
+/// ca_file = "/etc/ssl/corp-ca.pem"   # instead of the system's certificate authorities
+/// iam_user = "deployer"           # an IAM user token instead of AK/SK ...
+/// iam_domain = "my-account"
+/// password_env = "PROD_PASSWORD"
+/// agency = "cce-deploy"           # ... optionally assuming an agency
+/// agency_domain = "ops-account"
 /// [profiles.prod.clusters]
 /// shop = "a870253f-5dc7-11ee-bf71-0255ac100b03"
 /// [profiles.prod.fleets]              # for `group NAME = fleet <name>`
@@ -20,7 +28,8 @@ import TOMLKit
 /// web = ["shop/web/shop-web"]         # or releases: <cluster>/<namespace>/<release>
 /// ```
 ///
-/// Literal `ak`, `sk`, `token` and `security_token` are allowed only in a file that no one else can read.
+/// Literal `sk`, `token`, `security_token`, `password` and a proxy password are allowed only in a
+/// file that no one else can read.
 struct Profile: Equatable {
     var name: String
     var region: String?
@@ -34,8 +43,19 @@ struct Profile: Equatable {
     var secretKey: String?
     var token: String?
     var securityToken: String?
+    var proxy: String?
+    var caFile: String?
+    var iamUser: String?
+    var iamDomain: String?
+    var password: String?
+    var agency: String?
+    var agencyDomain: String?
 
-    static let secretKeys = ["sk", "token", "security_token", "ak"]
+    /// The keys whose literal value is a secret (each also has a `_env` form).
+    static let secretKeys = ["sk", "token", "security_token", "password"]
+
+    /// True when the profile names credentials of its own.
+    var hasCredentials: Bool { (accessKey != nil && secretKey != nil) || token != nil || iamUser != nil }
 
     /// Loads a profile: the named one, else the file's `default`, else none.
     static func load(named wanted: String?, from file: URL, environment: [String: String]) throws -> Profile? {
@@ -80,7 +100,9 @@ struct Profile: Equatable {
         return Profile(
             name: name, region: value("region"), endpoint: value("endpoint"), projectID: value("project_id"),
             cluster: value("cluster"), namespace: value("namespace"), clusters: clusters, fleets: fleets, accessKey: secret("ak"),
-            secretKey: secret("sk"), token: secret("token"), securityToken: secret("security_token"))
+            secretKey: secret("sk"), token: secret("token"), securityToken: secret("security_token"), proxy: value("proxy"),
+            caFile: value("ca_file"), iamUser: value("iam_user"), iamDomain: value("iam_domain"), password: secret("password"),
+            agency: value("agency"), agencyDomain: value("agency_domain"))
     }
 
     /// A file that holds a literal secret must not be readable by group or others.
@@ -89,15 +111,16 @@ struct Profile: Equatable {
         var found: [String] = []
         for name in profiles.keys {
             guard let table = profiles[name]?.table else { continue }
-            for key in secretKeys where key != "ak" && table[key] != nil { found.append("\(name).\(key)") }
+            for key in secretKeys where table[key] != nil { found.append("\(name).\(key)") }
+            if let proxy = table["proxy"]?.string, (try? ProxyServer(url: proxy))?.password != nil { found.append("\(name).proxy") }
         }
         guard let first = found.first else { return }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
-        let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
-        if mode & 0o077 != 0 {
-            throw CLIError(
-                "refusing \(file.path): it holds a secret (\(first)) and others can read it (mode \(String(mode, radix: 8))); run 'chmod 600 \(file.path)', or name the secret by environment variable (\(first.split(separator: ".").last!)_env = \"VARIABLE\")",
-                exitCode: 2)
+        do {
+            try CredentialsFile.refuseIfReadable(file.path, holding: first)
+        } catch {
+            let key = first.split(separator: ".").last!
+            let hint = key == "proxy" ? "" : ", or name the secret by environment variable (\(key)_env = \"VARIABLE\")"
+            throw CLIError(String(describing: error) + hint, exitCode: 2)
         }
     }
 }

@@ -41,11 +41,20 @@ final class Session: Sendable {
         case .remote(let remote, _):
             endpoint = remote
         }
-        if choice.insecure {
-            Console.err(style.yellow("warning: TLS certificate verification is off (--insecure-skip-tls-verify); anyone on the path can read and change these calls"))
-        }
         var configuration = AutopilotConfiguration(endpoint: endpoint, credentials: choice.credentials)
-        configuration.insecureSkipTLSVerification = choice.insecure
+        if !choice.isEmbedded {
+            if choice.network.insecureSkipTLSVerification {
+                Console.err(style.yellow("warning: TLS certificate verification is off (--insecure-skip-tls-verify); anyone on the path can read and change these calls"))
+            }
+            configuration.network = choice.network
+            configuration.fetcher = choice.fetcher
+            configuration.projectLookup = choice.projectLookup
+        }
+        if debug {
+            Console.err(style.dim("→ credentials: \(choice.credentials.description) from \(choice.credentialSource)"))
+            let proxy = configuration.network.proxies.proxy(for: endpoint.url).map { "through \($0)" } ?? "direct"
+            Console.err(style.dim("→ \(endpoint) \(proxy)" + (configuration.network.caFile.map { ", trusting \($0)" } ?? "")))
+        }
         let calls = CallObserver(debug: debug, style: style)
         configuration.onCall = calls.observe
         return Session(

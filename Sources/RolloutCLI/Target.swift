@@ -12,6 +12,12 @@ struct TargetChoice {
 
     var kind: Kind
     var credentials: Credentials
+    /// Where temporary credentials are fetched from, when they are.
+    var fetcher: (any CredentialFetcher)?
+    /// Where the credentials came from, named without their secret.
+    var credentialSource: String
+    /// The project lookup in IAM, for AK/SK credentials with no project id and a known region.
+    var projectLookup: ProjectLookup?
     var profile: Profile?
     var clusterAliases: [String: String]
     /// The named fleets: the profile's, and the emulator's generated one.
@@ -20,62 +26,57 @@ struct TargetChoice {
     var emulatorFleet: DemoFleet?
     var defaultCluster: String?
     var defaultNamespace: String?
-    var insecure: Bool
+    /// Proxies and TLS trust for the cloud.
+    var network: NetworkSettings
 
     var isEmbedded: Bool { kind == .embedded }
 
     /// Resolves the target of a command.
     static func resolve(_ options: TargetOptions, environment: [String: String]) throws -> TargetChoice {
-        let profile = try Profile.load(
-            named: options.profile ?? environment["ROLLOUT_PROFILE"], from: Paths(environment).configFile, environment: environment)
+        let named = options.profile ?? environment["ROLLOUT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let profile = try Profile.load(named: named, from: Paths(environment).configFile, environment: environment)
         let endpointText = options.endpoint ?? environment["ROLLOUT_ENDPOINT"] ?? profile?.endpoint
-        let region = options.region ?? environment["ROLLOUT_REGION"] ?? profile?.region
+        let regionID = options.region ?? environment["ROLLOUT_REGION"] ?? profile?.region
+        let network = try networkSettings(options, profile: profile, environment: environment)
         var aliases = profile?.clusters ?? [:]
         var fleets = profile?.fleets ?? [:]
-        var emulatorFleet: DemoFleet?
-        var isEmulator = false
+        var region: Region?
         let kind: Kind
         if let endpointText {
             guard let endpoint = Endpoint(string: endpointText) else {
                 throw CLIError("'\(endpointText)' is not an http(s) URL for --endpoint", exitCode: 2)
             }
-            kind = .remote(endpoint: endpoint, region: region)
-        } else if let region {
-            guard region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }), !region.isEmpty else {
-                throw CLIError("'\(region)' is not a region name (e.g. cn-north-4)", exitCode: 2)
-            }
-            kind = .remote(endpoint: .region(region), region: region)
+            // A region beside an explicit endpoint is for IAM only, so any id will do.
+            region = regionID.map { id in (try? Region(id, environment: environment)) ?? Region(id: id, endpoint: endpoint, environment: environment) }
+            kind = .remote(endpoint: endpoint, region: regionID)
+        } else if let regionID {
+            do { region = try Region(regionID, environment: environment) } catch { throw CLIError(error.description, exitCode: 2) }
+            kind = .remote(endpoint: region!.endpoint, region: regionID)
         } else {
             kind = .embedded
         }
-        var credentials: Credentials
-        switch kind {
-        case .embedded:
-            credentials = EmulatorCredentials.localDefaults.clientCredentials
-            emulatorFleet = try EmulatorFleet.shape(environment: environment)
-            isEmulator = true
-        case .remote(let endpoint, _):
-            if let fromEnvironment = Credentials.fromEnvironment(environment) {
-                credentials = fromEnvironment
-            } else if let profile, let ak = profile.accessKey, let sk = profile.secretKey {
-                credentials = .accessKey(
-                    AccessKey(id: ak, secret: Secret(sk), projectID: profile.projectID, securityToken: profile.securityToken.map { Secret($0) }))
-            } else if let profile, let token = profile.token {
-                credentials = .token(Secret(token), projectID: profile.projectID)
-            } else if endpoint.isLocal {
-                credentials = EmulatorCredentials.localDefaults.clientCredentials
-                emulatorFleet = try EmulatorFleet.shape(environment: environment)
-            isEmulator = true
-            } else {
-                throw CLIError(
-                    "no credentials for \(endpoint): set CLOUD_SDK_AK and CLOUD_SDK_SK (or CLOUD_SDK_TOKEN), or name them in a profile",
-                    exitCode: 2)
+        var credentials = EmulatorCredentials.localDefaults.clientCredentials
+        var source = "the embedded emulator's local defaults"
+        var fetcher: (any CredentialFetcher)?
+        var emulatorFleet: DemoFleet?
+        var isEmulator = kind == .embedded
+        if case .remote(let endpoint, _) = kind {
+            let chain = CredentialChain(options: options, profile: profile, explicitProfile: named != nil, environment: environment)
+            var found = try chain.resolve(region: region, network: network)
+            if found.fetcher is CredentialChain.LastResort, endpoint.isLocal {
+                // A standalone emulator on this machine, with nothing configured: its documented defaults.
+                found = .init(credentials: credentials, source: "the emulator's local defaults")
+                isEmulator = true
             }
-            if case .accessKey(let key) = credentials, key.projectID == nil, let project = profile?.projectID {
-                credentials = .accessKey(AccessKey(id: key.id, secret: key.secret, projectID: project, securityToken: key.securityToken))
+            credentials = found.credentials.withProject(options.projectID ?? profile?.projectID)
+            source = found.source
+            fetcher = found.fetcher
+            if let iam = found.iamEndpoint, environment["HUAWEICLOUD_SDK_IAM_ENDPOINT"] == nil, let iamEndpoint = Endpoint(string: iam) {
+                region?.iam = iamEndpoint
             }
         }
         if isEmulator {
+            emulatorFleet = try EmulatorFleet.shape(environment: environment)
             // The emulator's clusters go by their names, and its fleet by its own.
             aliases.merge(DemoData.clusterAliases) { mine, _ in mine }
             if let emulatorFleet {
@@ -84,9 +85,28 @@ struct TargetChoice {
             }
         }
         return TargetChoice(
-            kind: kind, credentials: credentials, profile: profile, clusterAliases: aliases, fleets: fleets, emulatorFleet: emulatorFleet,
+            kind: kind, credentials: credentials, fetcher: fetcher, credentialSource: source,
+            projectLookup: isEmulator ? nil : region.map { ProjectLookup(region: $0, network: network) }, profile: profile,
+            clusterAliases: aliases, fleets: fleets, emulatorFleet: emulatorFleet,
             defaultCluster: environment["ROLLOUT_CLUSTER"] ?? profile?.cluster,
-            defaultNamespace: environment["ROLLOUT_NAMESPACE"] ?? profile?.namespace, insecure: options.insecureSkipTLSVerify)
+            defaultNamespace: environment["ROLLOUT_NAMESPACE"] ?? profile?.namespace, network: network)
+    }
+
+    /// Proxies from `--proxy`, the profile or `HTTPS_PROXY`/`HTTP_PROXY` (with `NO_PROXY`); the CA
+    /// bundle from `--ca-file`, the profile or `SSL_CERT_FILE`.
+    static func networkSettings(_ options: TargetOptions, profile: Profile?, environment: [String: String]) throws -> NetworkSettings {
+        var network = NetworkSettings()
+        do {
+            network.proxies = try ProxyRules.from(environment: environment, explicit: options.proxy ?? profile?.proxy)
+        } catch {
+            throw CLIError(error.description, exitCode: 2)
+        }
+        network.caFile = options.caFile ?? profile?.caFile ?? environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let caFile = network.caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw CLIError("the CA file \(caFile) does not exist or cannot be read", exitCode: 2)
+        }
+        network.insecureSkipTLSVerification = options.insecureSkipTLSVerify
+        return network
     }
 
     /// A cluster alias as its id (unknown words pass as they are).
@@ -102,6 +122,7 @@ struct TargetChoice {
             if let region { parts.append("region \(region)") }
             if let profile { parts.append("profile \(profile.name)") }
             parts.append(credentials.description)
+            parts.append("from \(credentialSource)")
             return parts.joined(separator: ", ")
         }
     }

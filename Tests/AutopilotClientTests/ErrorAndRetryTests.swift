@@ -1,4 +1,4 @@
-import AutopilotClient
+@testable import AutopilotClient
 import Foundation
 import Testing
 
@@ -29,9 +29,9 @@ let releaseJSON = #"{"name":"r1","namespace":"n1","version":2,"status":"DEPLOYED
         (403, #"{"code":"IAM.0003","message":"Forbidden here"}"#,
          "HTTP 403 IAM.0003: Forbidden here (request id req-1)"),
         (404, #"{"error":{"code":"APIGW.0101","message":"The API does not exist"}}"#,
-         "HTTP 404 APIGW.0101: The API does not exist (request id req-1)"),
+         "HTTP 404 APIGW.0101: The API does not exist (request id req-1); the gateway has no such API at this endpoint: check the region or --endpoint (CCE Autopilot is not offered everywhere)"),
         (401, #"{"error":{"error_code":"APIGW.0301","error_msg":"Bad signature"}}"#,
-         "HTTP 401 APIGW.0301: Bad signature (request id req-1)"),
+         "HTTP 401 APIGW.0301: Bad signature (request id req-1); the gateway refused the credentials: check that the AK and SK belong together and are active (rollout doctor shows which are used)"),
         (502, "<html>Bad Gateway</html>",
          "HTTP 502 -: body is not JSON (HTTP 502 bad gateway): <html>Bad Gateway</html> (request id req-1)"),
         (500, "", "HTTP 500 -: empty body (HTTP 500 internal server error) (request id req-1)"),
@@ -47,6 +47,29 @@ let releaseJSON = #"{"name":"r1","namespace":"n1","version":2,"status":"DEPLOYED
             #expect(error?.httpStatus == status)
             #expect(error?.description == printed)
         }
+    }
+
+    @Test(arguments: [
+        ("APIG.0301", "verify aksk signature fail", "the gateway refused the credentials"),
+        ("APIGW.0301", "Incorrect IAM authentication information: token expires", "the credentials have expired"),
+        ("APIG.0301", "the project id in X-Project-Id (x) is not a project of this account", "the project id is not one of these credentials' projects"),
+        ("APIG.0101", "The API does not exist or has not been published in the environment", "the gateway has no such API at this endpoint"),
+        ("APIG.0201", "Request entity too large", "the gateway refused the request as malformed or too large"),
+        ("APIG.0308", "The throttling threshold has been reached: policy user over ratelimit,limit:50,time:1 minute", "the account's request limit was reached"),
+        ("CCE.01400001", "Bad request", nil),
+    ])
+    func gatewayCodesGetOnePlainSentence(code: String, message: String, sentence: String?) {
+        let hint = GatewayHint.hint(code: code, message: message, clockOffset: nil)
+        if let sentence { #expect(hint?.hasPrefix(sentence) == true, "\(hint ?? "none")") } else { #expect(hint == nil) }
+    }
+
+    @Test func anExpiredSignatureSaysHowFarTheClockIsOff() throws {
+        let now = try Date("2026-12-02T06:00:00Z", strategy: .iso8601)
+        let offset = try #require(GatewayHint.clockOffset(dateHeader: "Wed, 02 Dec 2026 06:20:00 GMT", now: now))
+        #expect(offset == 20 * 60)
+        let hint = GatewayHint.hint(code: "APIG.0301", message: "calc ak sk signature fail:signature expired", clockOffset: offset)
+        #expect(hint?.hasPrefix("the local clock is 20 minutes behind the server's") == true)
+        #expect(GatewayHint.clockSentence(-90).hasPrefix("the local clock is 2 minutes ahead of the server's"))
     }
 
     @Test func refusedConnectionSaysSo() async throws {
@@ -93,27 +116,69 @@ let releaseJSON = #"{"name":"r1","namespace":"n1","version":2,"status":"DEPLOYED
         }
     }
 
-    @Test func credentialsComeFromTheEnvironment() {
+    @Test func credentialsComeFromTheEnvironmentOneFamilyAtATime() throws {
         let env = ["CLOUD_SDK_AK": "ak", "CLOUD_SDK_SK": "sk", "CLOUD_SDK_PROJECT_ID": "p", "CLOUD_SDK_SECURITY_TOKEN": "t"]
-        guard case .accessKey(let key)? = Credentials.fromEnvironment(env) else {
-            Issue.record("no credentials")
+        let found = try #require(try Credentials.fromEnvironment(env))
+        guard case .accessKey(let key) = found.credentials else {
+            Issue.record("no key")
             return
         }
         #expect(key.id == "ak" && key.secret.value == "sk" && key.projectID == "p" && key.securityToken?.value == "t")
-        guard case .token(let token, "p2")? = Credentials.fromEnvironment(["HUAWEICLOUD_SDK_TOKEN": "x", "CLOUD_SDK_PROJECT_ID": "p2"]) else {
+        #expect(found.source == "the environment (CLOUD_SDK_AK, CLOUD_SDK_SK)")
+        let token = try #require(try Credentials.fromEnvironment(["HUAWEICLOUD_SDK_TOKEN": "x", "HUAWEICLOUD_SDK_PROJECT_ID": "p2"]))
+        guard case .token(let secret, "p2") = token.credentials else {
             Issue.record("no token")
             return
         }
-        #expect(token.value == "x")
-        #expect(Credentials.fromEnvironment([:]) == nil)
+        #expect(secret.value == "x")
+        #expect(try Credentials.fromEnvironment([:]) == nil)
+        // The SDK's own family, with its project, wins over the samples' when both name the same key.
+        let both = try #require(
+            try Credentials.fromEnvironment([
+                "HUAWEICLOUD_SDK_AK": "ak", "HUAWEICLOUD_SDK_SK": "sk", "HUAWEICLOUD_SDK_PROJECT_ID": "hp", "CLOUD_SDK_AK": "ak",
+                "CLOUD_SDK_SK": "sk",
+            ]))
+        #expect(both.credentials.projectID == "hp")
     }
 
     @Test(arguments: [
-        ("cn-north-4", "https://cce.cn-north-4.myhuaweicloud.com"),
-        ("eu-west-101", "https://cce.eu-west-101.myhuaweicloud.eu"),
+        (["CLOUD_SDK_AK": "ak", "HUAWEICLOUD_SDK_SK": "sk"], "HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not (CLOUD_SDK_AK is set, but a key pair must come from one family of variables)"),
+        (["HUAWEICLOUD_SDK_SK": "sk"], "HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not"),
+        (["CLOUD_SDK_AK": "a1", "CLOUD_SDK_SK": "s", "HUAWEICLOUD_SDK_AK": "a2", "HUAWEICLOUD_SDK_SK": "s"], "both HUAWEICLOUD_SDK_AK and CLOUD_SDK_AK are set, to different keys; unset one of them"),
     ])
-    func regionEndpoints(region: String, url: String) {
-        #expect(Endpoint.region(region).url.absoluteString == url)
+    func aKeyPairSplitAcrossFamiliesIsRefused(environment: [String: String], message: String) {
+        #expect(throws: CredentialProblem.self) { try Credentials.fromEnvironment(environment) }
+        do {
+            _ = try Credentials.fromEnvironment(environment)
+        } catch {
+            #expect(error.message == message)
+            #expect(!error.message.contains("=sk"))
+        }
+    }
+
+    @Test(arguments: [
+        ("cn-north-4", "https://cce.cn-north-4.myhuaweicloud.com", "https://iam.cn-north-4.myhuaweicloud.com"),
+        ("eu-west-101", "https://cce.eu-west-101.myhuaweicloud.eu", "https://iam.eu-west-101.myhuaweicloud.eu"),
+        ("cn-south-4", "https://cce.cn-south-4.myhuaweicloud.com", "https://iam.myhuaweicloud.com"),
+    ])
+    func regionsHaveTheSDKsEndpoints(region: String, cce: String, iam: String) throws {
+        let known = try Region(region, environment: [:])
+        #expect(known.endpoint.url.absoluteString == cce)
+        #expect(known.iam.url.absoluteString == iam)
+    }
+
+    @Test func regionsAreCheckedAndOverriddenAsTheSDKsDo() throws {
+        #expect(Region.known.count == 33)
+        #expect(throws: RegionProblem.self) { try Region("cn-nort-4", environment: [:]) }
+        do { _ = try Region("cn-nort-4", environment: [:]) } catch {
+            #expect(error.message.hasPrefix("unknown region 'cn-nort-4'; did you mean 'cn-north-4'?"))
+        }
+        let overridden = try Region(
+            "xx-private-1",
+            environment: ["HUAWEICLOUD_SDK_REGION_CCE_XX_PRIVATE_1": "https://cce.private.example,https://b.example",
+                          "HUAWEICLOUD_SDK_IAM_ENDPOINT": "https://iam.private.example"])
+        #expect(overridden.endpoint.url.absoluteString == "https://cce.private.example")
+        #expect(overridden.iam.url.absoluteString == "https://iam.private.example")
     }
 }
 

@@ -26,12 +26,12 @@ struct HostileCase: Sendable, CustomTestStringConvertible {
         HostileCase(name: "release_version of the wrong type", body: Array(#"{"chart_id":"x","action":"rollback","parameters":{"release_version":"one"},"values":{}}"#.utf8), status: 400, message: "field parameters.release_version must be an integer"),
         HostileCase(name: "dry_run of the wrong type", body: Array(#"{"chart_id":"x","action":"upgrade","parameters":{"dry_run":"yes"},"values":{}}"#.utf8), status: 400, message: "field parameters.dry_run must be a boolean"),
         HostileCase(name: "unknown action", body: Array(#"{"chart_id":"x","action":"explode","parameters":{},"values":{}}"#.utf8), status: 400, message: "Unknown action 'explode': use upgrade or rollback"),
-        HostileCase(name: "body over the limit", body: [UInt8](repeating: 0x20, count: 21 << 20), status: 413, message: "Request body is larger than"),
+        HostileCase(name: "a signed body over the gateway's 12 MB", body: [UInt8](repeating: 0x20, count: (12 << 20) + 1), status: 413, message: "Request entity too large"),
         HostileCase(name: "name with an encoded slash", method: "GET", path: testwwwPath.replacingOccurrences(of: "testwww", with: "a%2Fb"), body: [], status: 404, message: "not found"),
         HostileCase(name: "name of dots", method: "GET", path: testwwwPath.replacingOccurrences(of: "testwww", with: ".."), body: [], status: 404, message: "not found"),
         HostileCase(name: "name with NUL", method: "GET", path: testwwwPath.replacingOccurrences(of: "testwww", with: "a%00b"), body: [], status: 404, message: "not found"),
         HostileCase(name: "name of 10,000 characters", method: "GET", path: testwwwPath.replacingOccurrences(of: "testwww", with: String(repeating: "n", count: 10_000)), body: [], status: 404, message: "not found"),
-        HostileCase(name: "unknown path", method: "GET", path: "/autopilot/cam/v3/nothing", body: [], status: 404, message: "No such API"),
+        HostileCase(name: "unknown path", method: "GET", path: "/autopilot/cam/v3/nothing", body: [], status: 404, message: "The API does not exist or has not been published"),
     ]
 }
 

@@ -50,8 +50,10 @@ import Testing
         let options = try TargetOptions.parse(["--region", "cn-north-4"])
         let choice = try TargetChoice.resolve(
             options, environment: ["XDG_CONFIG_HOME": Self.emptyFolder(), "CLOUD_SDK_AK": "AKAKAKAKAKAK", "CLOUD_SDK_SK": "secret-sk"])
-        #expect(choice.kind == .remote(endpoint: .region("cn-north-4"), region: "cn-north-4"))
-        #expect(!choice.describe(url: Endpoint.region("cn-north-4").url).contains("secret-sk"))
+        let endpoint = try Endpoint.region("cn-north-4")
+        #expect(choice.kind == .remote(endpoint: endpoint, region: "cn-north-4"))
+        #expect(choice.credentialSource == "the environment (CLOUD_SDK_AK, CLOUD_SDK_SK)")
+        #expect(!choice.describe(url: endpoint.url).contains("secret-sk"))
         let bad = try TargetOptions.parse(["--region", "cn north"])
         #expect(throws: CLIError.self) { try TargetChoice.resolve(bad, environment: ["XDG_CONFIG_HOME": Self.emptyFolder()]) }
     }

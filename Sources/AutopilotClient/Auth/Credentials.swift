@@ -27,26 +27,84 @@ public enum Credentials: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Reads credentials from the environment as Huawei's samples name them:
-    /// `CLOUD_SDK_AK`, `CLOUD_SDK_SK`, `CLOUD_SDK_PROJECT_ID`, `CLOUD_SDK_SECURITY_TOKEN`, or
-    /// `CLOUD_SDK_TOKEN` for a token (each also as `HUAWEICLOUD_SDK_*`). Nil when none are set.
+    /// Reads credentials from the environment: `HUAWEICLOUD_SDK_AK`/`_SK` (Huawei's SDKs) or
+    /// `CLOUD_SDK_AK`/`_SK` (Huawei's samples), each with its `_PROJECT_ID` and `_SECURITY_TOKEN`,
+    /// or `CLOUD_SDK_TOKEN` for an IAM token. A key pair, its project and its token always come from
+    /// one family of variables; an AK of one family with the SK of the other is refused. Nil when
+    /// none are set.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
-        -> Credentials?
+        throws(CredentialProblem) -> Sourced?
     {
-        func read(_ suffix: String) -> String? {
-            for prefix in ["CLOUD_SDK_", "HUAWEICLOUD_SDK_"] {
-                if let value = environment[prefix + suffix], !value.isEmpty { return value }
+        func read(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var pairs: [Sourced] = []
+        for family in ["HUAWEICLOUD_SDK_", "CLOUD_SDK_"] {
+            let (ak, sk) = (read(family + "AK"), read(family + "SK"))
+            if let ak, let sk {
+                let key = AccessKey(
+                    id: ak, secret: Secret(sk), projectID: read(family + "PROJECT_ID"),
+                    securityToken: read(family + "SECURITY_TOKEN").map { Secret($0) })
+                pairs.append(Sourced(.accessKey(key), from: "the environment (\(family)AK, \(family)SK)"))
+            } else if (ak == nil) != (sk == nil) {
+                let (set, missing) = ak == nil ? ("SK", "AK") : ("AK", "SK")
+                let other = family == "CLOUD_SDK_" ? "HUAWEICLOUD_SDK_" : "CLOUD_SDK_"
+                let hint = read(other + missing) == nil ? "" : " (\(other)\(missing) is set, but a key pair must come from one family of variables)"
+                throw CredentialProblem(message: "\(family)\(set) is set but \(family)\(missing) is not\(hint)")
             }
-            return nil
         }
-        let projectID = read("PROJECT_ID")
-        if let ak = read("AK"), let sk = read("SK") {
-            return .accessKey(
-                AccessKey(id: ak, secret: Secret(sk), projectID: projectID, securityToken: read("SECURITY_TOKEN").map { Secret($0) }))
+        if pairs.count == 2, pairs[0].credentials.accessKeyID != pairs[1].credentials.accessKeyID {
+            throw CredentialProblem(
+                message: "both HUAWEICLOUD_SDK_AK and CLOUD_SDK_AK are set, to different keys; unset one of them")
         }
-        if let token = read("TOKEN") { return .token(Secret(token), projectID: projectID) }
+        if let first = pairs.first { return first }
+        for family in ["HUAWEICLOUD_SDK_", "CLOUD_SDK_"] {
+            if let token = read(family + "TOKEN") {
+                return Sourced(.token(Secret(token), projectID: read(family + "PROJECT_ID")), from: "the environment (\(family)TOKEN)")
+            }
+        }
         return nil
     }
+
+    /// The AK of AK/SK credentials.
+    public var accessKeyID: String? {
+        if case .accessKey(let key) = self { return key.id }
+        return nil
+    }
+
+    /// The same credentials with a project id, when they have none.
+    public func withProject(_ projectID: String?) -> Credentials {
+        guard self.projectID == nil, let projectID else { return self }
+        switch self {
+        case .accessKey(let key):
+            return .accessKey(AccessKey(id: key.id, secret: key.secret, projectID: projectID, securityToken: key.securityToken))
+        case .token(let token, _): return .token(token, projectID: projectID)
+        case .none: return .none
+        }
+    }
+
+    /// Credentials and where they were found, named without their secret: what `--debug` and
+    /// `rollout doctor` show.
+    public struct Sourced: Sendable {
+        /// The credentials.
+        public var credentials: Credentials
+        /// Where they came from, e.g. `the environment (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK)`.
+        public var source: String
+
+        /// Credentials from a named source.
+        public init(_ credentials: Credentials, from source: String) {
+            self.credentials = credentials
+            self.source = source
+        }
+    }
+}
+
+/// Credentials that are set but cannot be used, said so that a user can fix them.
+public struct CredentialProblem: Error, Sendable, CustomStringConvertible {
+    /// What is wrong and what to do.
+    public var message: String
+    /// Makes a problem.
+    public init(message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
 }
 
 /// An AK/SK pair with its project and, for temporary credentials, a security token.

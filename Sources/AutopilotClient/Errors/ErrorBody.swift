@@ -4,11 +4,13 @@ import Foundation
 /// not JSON at all.
 enum ErrorBody {
     /// Builds the API error for a status, headers and body.
-    static func error(status: Int, requestID: String?, retryAfter: Double?, body: [UInt8]) -> AutopilotError {
+    static func error(status: Int, requestID: String?, retryAfter: Double?, body: [UInt8], clockOffset: TimeInterval? = nil) -> AutopilotError {
         let (code, message) = parse(body, status: status)
-        return AutopilotError(
+        var error = AutopilotError(
             kind: .api, httpStatus: status, errorCode: code, message: message, requestID: requestID,
             retryAfter: retryAfter)
+        error.hint = GatewayHint.hint(code: code, message: message, clockOffset: clockOffset)
+        return error
     }
 
     /// The `(error_code, error_msg)` of a body: `error_code`/`error_msg`, `errorCode`/`errorMessage`,

@@ -3,50 +3,46 @@ import HTTPTypes
 import OpenAPIRuntime
 
 /// Adds the project, user agent and credentials to every try: an `SDK-HMAC-SHA256` signature over
-/// the request as Huawei's SDK signs it, or an `X-Auth-Token`.
+/// the request as Huawei's SDK signs it, or an `X-Auth-Token`. Temporary credentials that the
+/// gateway refuses with a 401 are fetched again once and the try sent again: a 401 comes from the
+/// gateway before the call reaches CCE, so even a change answered 401 was not applied.
 struct AuthMiddleware: ClientMiddleware {
+    let credentials: CredentialProvider
     let endpoint: Endpoint
     let userAgent: String
     let now: @Sendable () -> Date
-    private let projectID: String?
-    private let scheme: Scheme
-
-    /// How each try is authenticated. The signer is made once: it holds the HMAC key.
-    private enum Scheme {
-        case none
-        case token(Secret)
-        case signed(Signer, securityToken: Secret?)
-    }
-
-    init(credentials: Credentials, endpoint: Endpoint, userAgent: String, now: @escaping @Sendable () -> Date) {
-        self.endpoint = endpoint
-        self.userAgent = userAgent
-        self.now = now
-        projectID = credentials.projectID
-        switch credentials {
-        case .none: scheme = .none
-        case .token(let token, _): scheme = .token(token)
-        case .accessKey(let key): scheme = .signed(Signer(accessKey: key.id, secretKey: key.secret), securityToken: key.securityToken)
-        }
-    }
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
+        var bytes: [UInt8]? = nil
+        if let body { bytes = try await [UInt8](collecting: body, upTo: 256 << 20) }
+        let active = try await credentials.current()
+        let (response, answer) = try await send(request, bytes, baseURL, with: active, next: next)
+        guard response.status.code == 401, credentials.canRenew, let renewed = try await credentials.renew(after: active) else {
+            return (response, answer)
+        }
+        _ = try? await [UInt8](collecting: answer ?? HTTPBody(), upTo: 1 << 20)
+        return try await send(request, bytes, baseURL, with: renewed, next: next)
+    }
+
+    private func send(
+        _ request: HTTPRequest, _ bytes: [UInt8]?, _ baseURL: URL, with active: CredentialProvider.Active,
+        next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
         var request = request
         request.headerFields[.userAgent] = userAgent
-        if let projectID { request.headerFields[.projectID] = projectID }
-        switch scheme {
+        if let projectID = active.credentials.projectID { request.headerFields[.projectID] = projectID }
+        switch active.credentials {
         case .none:
-            return try await next(request, body, baseURL)
-        case .token(let token):
+            return try await next(request, bytes.map { HTTPBody($0) }, baseURL)
+        case .token(let token, _):
             request.headerFields[.authToken] = token.value
-            return try await next(request, body, baseURL)
-        case .signed(let signer, let securityToken):
-            if let securityToken { request.headerFields[.securityToken] = securityToken.value }
-            var bytes: [UInt8]? = nil
-            if let body { bytes = try await [UInt8](collecting: body, upTo: 256 << 20) }
+            return try await next(request, bytes.map { HTTPBody($0) }, baseURL)
+        case .accessKey(let key):
+            guard let signer = active.signer else { return try await next(request, bytes.map { HTTPBody($0) }, baseURL) }
+            if let securityToken = key.securityToken { request.headerFields[.securityToken] = securityToken.value }
             let (path, query) = Self.split(request.path ?? "/")
             let prefix = baseURL.path.hasSuffix("/") ? String(baseURL.path.dropLast()) : baseURL.path
             let signable = SignableRequest(

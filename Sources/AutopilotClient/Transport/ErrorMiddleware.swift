@@ -6,6 +6,8 @@ import OpenAPIRuntime
 /// body in any of Huawei's shapes; a transport failure becomes one that says which.
 struct ErrorMiddleware: ClientMiddleware {
     let host: String
+    /// The local clock, compared with the server's `Date` when a signature is refused as expired.
+    let now: @Sendable () -> Date
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
@@ -33,7 +35,8 @@ struct ErrorMiddleware: ClientMiddleware {
                 requestID: requestID)
         }
         throw ErrorBody.error(
-            status: status, requestID: requestID, retryAfter: RetryPolicy.retryAfter(response), body: bytes)
+            status: status, requestID: requestID, retryAfter: RetryPolicy.retryAfter(response), body: bytes,
+            clockOffset: status == 401 ? GatewayHint.clockOffset(dateHeader: response.headerFields[.date], now: now()) : nil)
     }
 }
 

@@ -38,6 +38,10 @@ enum TransportFailureClassifier {
             case .deadlineExceeded: return make(.deadlineExceeded)
             case .remoteConnectionClosed: return make(.connectionClosed)
             case .tlsHandshakeTimeout: return make(.tls)
+            case .proxyAuthenticationRequired:
+                return TransportFailure(cause: .proxy, host: host, detail: "the proxy asks for a user and password (407); put them in the proxy URL, http://user:password@host:port")
+            case .invalidProxyResponse, .httpProxyHandshakeTimeout:
+                return TransportFailure(cause: .proxy, host: host, detail: "the proxy did not open a tunnel to \(host) (\(detail))")
             default: return make(.other)
             }
         }
@@ -54,7 +58,12 @@ enum TransportFailureClassifier {
             let refused = connection.connectionErrors.contains { ($0.error as? IOError)?.errnoCode == 111 }
             return make(refused ? .connectionRefused : .other)
         }
-        if cause is NIOSSLError || cause is BoringSSLError { return make(.tls) }
+        if cause is NIOSSLError || cause is BoringSSLError {
+            guard detail.contains("CERTIFICATE_VERIFY_FAILED") else { return make(.tls) }
+            return TransportFailure(
+                cause: .tls, host: host,
+                detail: "the server's certificate is not trusted here; if a company proxy or a private CA signs it, pass its CA bundle with --ca-file (or SSL_CERT_FILE) (\(detail))")
+        }
         if cause is ChannelError {
             return (cause as? ChannelError) == .connectTimeout(.zero) ? make(.connectTimeout) : make(.connectionClosed)
         }

@@ -12,9 +12,9 @@ struct EmulatorResponder<Context: RequestContext>: HTTPResponder {
     let routes: RouterResponder<Context>
     private let errors = HuaweiErrorMiddleware<Context>()
 
-    init(store: EmulatorStore, credentials: EmulatorCredentials, now: @escaping @Sendable () -> Date, routes: RouterResponder<Context>) {
+    init(store: EmulatorStore, identity: IdentityService, routes: RouterResponder<Context>) {
         faults = FaultMiddleware(store: store)
-        signatures = SignatureMiddleware(credentials: credentials, now: now)
+        signatures = SignatureMiddleware(identity: identity)
         show = ShowReleaseMiddleware(store: store)
         self.routes = routes
     }

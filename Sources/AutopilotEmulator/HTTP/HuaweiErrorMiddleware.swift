@@ -48,8 +48,8 @@ struct HuaweiErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return .badRequest("Malformed request: \(describe(server.underlyingError, cause: server.causeDescription))")
         case let http as HTTPError:
             switch http.status.code {
-            case 404: return .notFound("No such API: \(request.method) \(request.uri.path.prefix(200))")
-            case 405: return EmulatorError(status: 405, code: "CCE.01405001", message: "Method \(request.method) is not allowed here")
+            // The gateway's answer for a path or a method it has no API for.
+            case 404, 405: return EmulatorError(status: 404, code: "APIG.0101", message: "The API does not exist or has not been published in the environment (\(request.method) \(request.uri.path.prefix(200)))")
             case 413: return .tooLarge(EmulatorLimits.maxBody)
             default: return EmulatorError(status: http.status.code, code: "CCE.0\(http.status.code)0001", message: http.body ?? http.status.reasonPhrase)
             }

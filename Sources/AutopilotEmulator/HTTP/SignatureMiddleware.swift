@@ -4,29 +4,40 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// Checks every request on the Huawei paths: an `X-Auth-Token` the emulator knows, or an
-/// `SDK-HMAC-SHA256` signature recomputed from the raw request (path, query, the signed headers,
-/// body) with the secret of its AK, and an `X-Sdk-Date` within 15 minutes.
+/// Checks every request on the Huawei paths as the gateway does: an `X-Auth-Token` the emulator
+/// issued and that has not expired, or an `SDK-HMAC-SHA256` signature recomputed from the raw
+/// request (path, query, the signed headers, body) with the secret of its AK (a temporary one with
+/// its security token), an `X-Sdk-Date` within 15 minutes, a body of at most 12 MB, and an
+/// `X-Project-Id`, when sent, that is the key's project.
 struct SignatureMiddleware<Context: RequestContext>: RouterMiddleware {
-    let credentials: EmulatorCredentials
-    let now: @Sendable () -> Date
+    let identity: IdentityService
+    /// The gateway's limit on AK/SK-signed bodies.
+    static var signedBodyLimit: Int { 12 << 20 }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard !request.uri.path.hasPrefix(ControlRoutes.prefix) else { return try await next(request, context) }
-        var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: EmulatorLimits.maxBody)
-        } catch {
-            throw EmulatorError.tooLarge(EmulatorLimits.maxBody)
-        }
-        if let token = request.headers[HTTPField.Name("X-Auth-Token")!] {
-            guard credentials.tokens.contains(token) else { throw EmulatorError.unauthorized("the token is not valid") }
+        let path = request.uri.path
+        guard !path.hasPrefix(ControlRoutes.prefix), !IdentityRoutes.unsignedPaths.contains(path) else {
             return try await next(request, context)
         }
-        try verify(request, body: Array(buffer: body))
+        var request = request
+        let signed = request.headers[HTTPField.Name("X-Auth-Token")!] == nil
+        let limit = signed ? Self.signedBodyLimit : EmulatorLimits.maxBody
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: limit)
+        } catch {
+            throw signed ? EmulatorError(status: 413, code: "APIG.0201", message: "Request entity too large") : EmulatorError.tooLarge(limit)
+        }
+        if let token = request.headers[HTTPField.Name("X-Auth-Token")!] {
+            try identity.checkToken(token)
+        } else {
+            try verify(request, body: Array(buffer: body))
+        }
+        if let project = request.headers[HTTPField.Name("X-Project-Id")!], project != identity.credentials.projectID {
+            throw EmulatorError.unauthorized("the project id in X-Project-Id (\(project)) is not a project of this account")
+        }
         return try await next(request, context)
     }
 
@@ -37,15 +48,17 @@ struct SignatureMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let authorization = Authorization(header) else {
             throw .unauthorized("the Authorization header is not SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...")
         }
-        guard let secret = credentials.accessKeys[authorization.accessKey] else {
+        try identity.checkNotLocked(authorization.accessKey)
+        let securityToken = request.headers[HTTPField.Name("X-Security-Token")!]
+        guard let secret = try identity.secret(of: authorization.accessKey, securityToken: securityToken) else {
             throw .unauthorized("unknown access key \(AccessKey.mask(authorization.accessKey))")
         }
         guard authorization.signedHeaders.contains("x-sdk-date"), let dateText = request.headers[HTTPField.Name("X-Sdk-Date")!] else {
             throw .unauthorized("X-Sdk-Date is missing or not signed")
         }
         guard let date = SigningDate.parse(dateText) else { throw .unauthorized("X-Sdk-Date is not yyyyMMddTHHmmssZ") }
-        guard abs(date.timeIntervalSince(now())) <= credentials.maxClockSkew else {
-            throw .unauthorized("X-Sdk-Date \(dateText) is more than 15 minutes off the server's clock")
+        guard abs(date.timeIntervalSince(identity.now())) <= identity.credentials.maxClockSkew else {
+            throw .unauthorized("calc ak sk signature fail:signature expired (X-Sdk-Date \(dateText) is more than 15 minutes off the server's clock)")
         }
         var headers: [(name: String, value: String)] = []
         for name in authorization.signedHeaders {
@@ -58,9 +71,9 @@ struct SignatureMiddleware<Context: RequestContext>: RouterMiddleware {
             headers: headers, body: body)
         let signer = Signer(accessKey: authorization.accessKey, secretKey: secret, algorithm: authorization.algorithm)
         let expected = signer.expectedSignature(of: signable, signedHeaderNames: authorization.signedHeaders)
-        guard Self.constantTimeEqual(expected, authorization.signature) else {
-            throw .unauthorized("the signature does not match the request")
-        }
+        let valid = Self.constantTimeEqual(expected, authorization.signature)
+        identity.noteSignature(of: authorization.accessKey, valid: valid)
+        guard valid else { throw .unauthorized("verify aksk signature fail") }
     }
 
     static func queryPairs(_ query: String?) -> [(name: String, value: String)] {

@@ -1,3 +1,5 @@
+import AutopilotModels
+
 /// Reads the arguments of one statement by its keyword.
 struct ArgumentReader {
     let keyword: Keyword

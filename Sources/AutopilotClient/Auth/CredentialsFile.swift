@@ -1,0 +1,63 @@
+public import Foundation
+
+/// Huawei's own credentials file, `~/.huaweicloud/credentials` (or `HUAWEICLOUD_SDK_CREDENTIALS_FILE`),
+/// as its Python and Go SDKs read it: INI sections, the `[basic]` one holding `ak`, `sk`,
+/// `project_id`, `security_token` and `iam_endpoint`.
+public enum CredentialsFile {
+    /// Where the file is for an environment: the variable, else under `HOME`.
+    public static func path(environment: [String: String]) -> String? {
+        if let path = environment["HUAWEICLOUD_SDK_CREDENTIALS_FILE"], !path.isEmpty { return path }
+        return environment["HOME"].map { "\($0)/.huaweicloud/credentials" }
+    }
+
+    /// The `[basic]` section's credentials; nil when the file does not exist. A file that holds a
+    /// secret and can be read by group or others is refused, as rollout's own profile file is.
+    public static func read(environment: [String: String]) throws(CredentialProblem) -> (Credentials.Sourced, iamEndpoint: String?)? {
+        guard let path = path(environment: environment), FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw CredentialProblem(message: "cannot read \(path) as UTF-8 text")
+        }
+        let sections = parse(text)
+        guard let basic = sections["basic"] else {
+            let found = sections.keys.sorted().map { "[\($0)]" }.joined(separator: ", ")
+            throw CredentialProblem(message: "\(path) has no [basic] section (it has \(found.isEmpty ? "none" : found))")
+        }
+        guard let ak = basic["ak"], let sk = basic["sk"], !ak.isEmpty, !sk.isEmpty else {
+            throw CredentialProblem(message: "\(path) [basic] needs both ak and sk")
+        }
+        try refuseIfReadable(path, holding: "sk")
+        let key = AccessKey(
+            id: ak, secret: Secret(sk), projectID: basic["project_id"].flatMap { $0.isEmpty ? nil : $0 },
+            securityToken: basic["security_token"].flatMap { $0.isEmpty ? nil : Secret($0) })
+        return (Credentials.Sourced(.accessKey(key), from: "Huawei's credentials file \(path) [basic]"), basic["iam_endpoint"])
+    }
+
+    /// Sections of `key = value` lines (also `key: value`), `#` and `;` comment lines skipped; keys
+    /// lower-cased, as Python's `configparser` reads them.
+    static func parse(_ text: String) -> [String: [String: String]] {
+        var sections: [String: [String: String]] = [:]
+        var current: String?
+        for raw in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("["), line.hasSuffix("]") {
+                current = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+                sections[current!, default: [:]] = sections[current!] ?? [:]
+                continue
+            }
+            guard let current, let mark = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else { continue }
+            let key = line[..<mark].trimmingCharacters(in: .whitespaces).lowercased()
+            sections[current]![key] = line[line.index(after: mark)...].trimmingCharacters(in: .whitespaces)
+        }
+        return sections
+    }
+
+    /// Refuses a file holding a secret that group or others can read, with the command that fixes it.
+    public static func refuseIfReadable(_ path: String, holding what: String) throws(CredentialProblem) {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
+        guard mode & 0o077 != 0 else { return }
+        throw CredentialProblem(
+            message: "refusing \(path): it holds a secret (\(what)) and others can read it (mode \(String(mode, radix: 8))); run 'chmod 600 \(path)'")
+    }
+}

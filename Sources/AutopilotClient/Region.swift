@@ -1,0 +1,83 @@
+public import Foundation
+
+/// A Huawei Cloud region as Huawei's SDKs know it: its id, CCE's endpoint there and the IAM
+/// endpoint that looks up its project.
+public struct Region: Sendable, Hashable, CustomStringConvertible {
+    /// The region id, e.g. `cn-north-4`.
+    public let id: String
+    /// CCE's endpoint in the region (or the `HUAWEICLOUD_SDK_REGION_CCE_<ID>` override).
+    public let endpoint: Endpoint
+    /// IAM's endpoint for the region's project lookup and tokens (or `HUAWEICLOUD_SDK_IAM_ENDPOINT`,
+    /// or the `iam_endpoint` of Huawei's credentials file).
+    public var iam: Endpoint
+
+    /// The regions where the Python SDK (huaweicloudsdkcce 3.1.219, `CceRegion`) has a CCE endpoint.
+    public static let known: [String] = [
+        "cn-north-1", "cn-north-2", "cn-north-4", "cn-north-9", "cn-south-1", "cn-south-2",
+        "cn-south-4", "cn-east-2", "cn-east-3", "cn-southwest-2", "ap-southeast-1", "ap-southeast-2",
+        "ap-southeast-3", "af-south-1", "sa-brazil-1", "la-south-2", "la-north-2", "na-mexico-1",
+        "ru-northwest-2", "ap-southeast-4", "tr-west-1", "ae-ad-1", "eu-west-101", "cn-north-11",
+        "my-kualalumpur-1", "eu-west-0", "ru-moscow-1", "me-east-1", "cn-east-4", "af-north-1",
+        "cn-east-5", "ap-southeast-5", "cn-north-12",
+    ]
+
+    /// The regions whose IAM has a regional endpoint in the SDK's table (`auth/endpoint.py`); others
+    /// use the global one.
+    static let regionalIAM: Set<String> = [
+        "cn-north-2", "cn-north-4", "cn-north-1", "cn-east-2", "cn-east-3", "cn-south-1",
+        "cn-south-2", "cn-southwest-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "af-south-1",
+        "sa-brazil-1", "la-south-2", "na-mexico-1", "la-north-2", "cn-north-9", "eu-west-0",
+        "my-kualalumpur-1", "ru-moscow-1", "me-east-1", "ap-southeast-4", "ae-ad-1", "cn-east-4",
+        "cn-east-5", "tr-west-1", "cn-north-12",
+    ]
+
+    /// A region by id, as the SDKs resolve it: `HUAWEICLOUD_SDK_REGION_CCE_<ID>` (the id upper-cased,
+    /// `-` as `_`; the first of a comma-separated list) overrides CCE's endpoint and makes an id
+    /// known; otherwise the id must be one of `known`.
+    public init(_ id: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(RegionProblem) {
+        let variable = "HUAWEICLOUD_SDK_REGION_CCE_" + id.uppercased().replacingOccurrences(of: "-", with: "_")
+        if let override = environment[variable]?.split(separator: ",").first.map(String.init), !override.isEmpty {
+            guard let endpoint = Endpoint(string: override.trimmingCharacters(in: .whitespaces)) else {
+                throw RegionProblem(message: "\(variable)='\(override)' is not an http(s) URL")
+            }
+            self.endpoint = endpoint
+        } else {
+            guard Self.known.contains(id) else {
+                let note = Suggest.closest(to: id, in: Self.known).map { "; did you mean '\($0)'?" } ?? ""
+                throw RegionProblem(
+                    message: "unknown region '\(id)'\(note) (CCE is in \(Self.known.count) regions; rollout doctor lists them, and \(variable) names an endpoint for another)")
+            }
+            let domain = id == "eu-west-101" ? "myhuaweicloud.eu" : "myhuaweicloud.com"
+            self.endpoint = Endpoint(url: URL(string: "https://cce.\(id).\(domain)")!)
+        }
+        self.id = id
+        iam = Self.iam(of: id, environment: environment)
+    }
+
+    /// A region whose CCE endpoint is given (a private endpoint); IAM as for any region.
+    public init(id: String, endpoint: Endpoint, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.id = id
+        self.endpoint = endpoint
+        iam = Self.iam(of: id, environment: environment)
+    }
+
+    /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the region's own IAM when the SDK's table has one (the
+    /// `.eu` domain for `eu-west-101`), else the global IAM.
+    private static func iam(of id: String, environment: [String: String]) -> Endpoint {
+        if let iam = environment["HUAWEICLOUD_SDK_IAM_ENDPOINT"].flatMap(Endpoint.init(string:)) { return iam }
+        if id == "eu-west-101" { return Endpoint(url: URL(string: "https://iam.eu-west-101.myhuaweicloud.eu")!) }
+        if regionalIAM.contains(id) { return Endpoint(url: URL(string: "https://iam.\(id).myhuaweicloud.com")!) }
+        return Endpoint(url: URL(string: "https://iam.myhuaweicloud.com")!)
+    }
+
+    /// The region id.
+    public var description: String { id }
+}
+
+/// A region that cannot be used: unknown, or an override that is not a URL.
+public struct RegionProblem: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, with a did-you-mean where one is close.
+    public var message: String
+    /// The message.
+    public var description: String { message }
+}
