@@ -75,7 +75,7 @@ public final class IdentityService: Sendable {
     }
 
     /// Expires every temporary key and token now, as a revoked agency would (control endpoint).
-    func expireAll() {
+    public func expireAll() {
         let past = now().addingTimeInterval(-1)
         state.withLock { state in
             for id in state.keys.keys { state.keys[id]!.expires = past }
