@@ -35,7 +35,7 @@ public final class AutopilotClient: Sendable {
         credentials = CredentialProvider(
             credentials: configuration.credentials, fetcher: configuration.fetcher, lookup: configuration.projectLookup,
             now: configuration.now)
-        let host = configuration.endpoint.hostHeader
+        let host = configuration.network.shownHost(for: configuration.endpoint.url)
         var middlewares: [any ClientMiddleware] = [
             ErrorMiddleware(host: host, now: configuration.now),
             RetryMiddleware(policy: configuration.retry, host: host, rate: AdaptiveRate()),
@@ -113,7 +113,7 @@ public final class AutopilotClient: Sendable {
                 message: "\(operation): the answer does not have the documented shape (\(Self.describe(cause)))",
                 requestID: error.response?.headerFields[.requestID])
         } catch {
-            throw TransportFailureClassifier.autopilotError(for: error, host: configuration.endpoint.hostHeader)
+            throw TransportFailureClassifier.autopilotError(for: error, host: configuration.network.shownHost(for: configuration.endpoint.url))
         }
     }
 

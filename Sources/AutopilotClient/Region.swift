@@ -45,7 +45,7 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
             guard Self.known.contains(id) else {
                 let note = Suggest.closest(to: id, in: Self.known).map { "; did you mean '\($0)'?" } ?? ""
                 throw RegionProblem(
-                    message: "unknown region '\(id)'\(note) (CCE is in \(Self.known.count) regions; rollout doctor lists them, and \(variable) names an endpoint for another)")
+                    message: "unknown region '\(id)'\(note) (CCE is in \(Self.known.count) regions, which the README lists; \(variable) names the endpoint of another)")
             }
             let domain = id == "eu-west-101" ? "myhuaweicloud.eu" : "myhuaweicloud.com"
             self.endpoint = Endpoint(url: URL(string: "https://cce.\(id).\(domain)")!)

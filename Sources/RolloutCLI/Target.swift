@@ -63,7 +63,8 @@ struct TargetChoice {
         if case .remote(let endpoint, _) = kind {
             let chain = CredentialChain(options: options, profile: profile, explicitProfile: named != nil, environment: environment)
             var found = try chain.resolve(region: region, network: network)
-            if found.fetcher is CredentialChain.LastResort, endpoint.isLocal {
+            let servicesNamed = environment[CredentialChain.metadataVariable] != nil || environment["HC_CONTAINER_CREDENTIALS_FULL_URI"] != nil
+            if found.fetcher is CredentialChain.LastResort, endpoint.isLocal, !servicesNamed {
                 // A standalone emulator on this machine, with nothing configured: its documented defaults.
                 found = .init(credentials: credentials, source: "the emulator's local defaults")
                 isEmulator = true

@@ -26,7 +26,7 @@ struct ServiceCall {
     func send(
         _ method: HTTPMethod, _ url: URL, headers: [(String, String)] = [], body: [UInt8]? = nil, service: String
     ) async throws(AutopilotError) -> Answer {
-        let host = Endpoint(url: url).hostHeader
+        let host = network.shownHost(for: url)
         do {
             let configuration = try network.httpConfiguration(for: url, connectTimeout: min(timeout, .seconds(3)), readTimeout: timeout)
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -1,8 +1,8 @@
-import Foundation
+public import Foundation
 
 /// One plain sentence for the API gateway's own error codes (`APIG.` or `APIGW.`), beside the code
 /// and request id, saying what to do next.
-enum GatewayHint {
+public enum GatewayHint {
     /// The sentence for an error answer, or nil for codes that are not the gateway's. `clockOffset`
     /// is the server's `Date` minus the local clock, when the answer had one.
     static func hint(code: String?, message: String, clockOffset: TimeInterval?) -> String? {
@@ -34,7 +34,7 @@ enum GatewayHint {
     }
 
     /// What the clock offset means, e.g. `the local clock is 20 minutes behind the server's`.
-    static func clockSentence(_ offset: TimeInterval?) -> String {
+    public static func clockSentence(_ offset: TimeInterval?) -> String {
         guard let offset else {
             return "the request's date is more than 15 minutes off the server's clock: set this machine's clock (NTP)"
         }
@@ -43,13 +43,19 @@ enum GatewayHint {
         return "the local clock is \(amount) \(offset > 0 ? "behind" : "ahead of") the server's, and signatures are valid for 15 minutes: set this machine's clock (NTP)"
     }
 
-    /// The server's `Date` header (`Wed, 02 Dec 2026 06:00:00 GMT`) minus the local clock.
+    /// The server's `Date` header minus the local clock.
     static func clockOffset(dateHeader: String?, now: Date) -> TimeInterval? {
-        guard let dateHeader else { return nil }
+        dateHeader.flatMap(HTTPDate.parse).map { $0.timeIntervalSince(now) }
+    }
+}
+
+/// The `Date` header's form, `Wed, 02 Dec 2026 06:00:00 GMT` (RFC 9110's IMF-fixdate).
+enum HTTPDate {
+    static func parse(_ text: String) -> Date? {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: dateHeader).map { $0.timeIntervalSince(now) }
+        return formatter.date(from: text)
     }
 }

@@ -18,6 +18,13 @@ public struct NetworkSettings: Sendable {
     /// Direct connections, the system's certificate authorities, verification on.
     public init() {}
 
+    /// The host of `url` as failures name it: with the proxy the calls go through, since a refused
+    /// connection may be the proxy's.
+    func shownHost(for url: URL) -> String {
+        let host = Endpoint(url: url).hostHeader
+        return proxies.proxy(for: url).map { "\(host) through the proxy \($0)" } ?? host
+    }
+
     /// The HTTP client settings for calls to `url`: its proxy (or none), TLS trust and timeouts.
     /// Throws when the CA file cannot be read as PEM certificates.
     func httpConfiguration(for url: URL, connectTimeout: Duration, readTimeout: Duration) throws(AutopilotError)

@@ -1,0 +1,128 @@
+import ArgumentParser
+import AutopilotClient
+import Foundation
+
+/// `rollout doctor`: the first command to run against a new account. Each line names one thing
+/// rollout depends on (target, credentials and their source, project, proxy, TLS trust, clock, a
+/// signed read), passes or fails, and on failure says what to do next. Nothing is changed.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check the target, credentials, project, proxy, TLS, clock and one signed read; nothing is changed.")
+
+    @OptionGroup var target: TargetOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let style = Style(enabled: RunCommand.useColor(output.color, environment: environment))
+        var report = DoctorReport(style: style)
+        let choice: TargetChoice
+        do {
+            choice = try TargetChoice.resolve(target, environment: environment)
+        } catch {
+            report.fail("target", String(describing: error), next: "fix the setting named, then run rollout doctor again")
+            throw CLIExit(code: 1)
+        }
+        let session: Session
+        do {
+            session = try await Session.open(choice, debug: output.debug, style: style)
+        } catch {
+            report.fail("target", String(describing: error), next: "fix the setting named, then run rollout doctor again")
+            throw CLIExit(code: 1)
+        }
+        await Self.check(choice, session.client, url: session.url, into: &report)
+        await session.close()
+        if report.failed { throw CLIExit(code: 1) }
+    }
+
+    /// Runs the checks in order; a line whose check cannot run because an earlier one failed says so.
+    static func check(_ choice: TargetChoice, _ client: AutopilotClient, url: URL, into report: inout DoctorReport) async {
+        switch choice.kind {
+        case .embedded:
+            report.pass("target", "the embedded emulator at \(url.absoluteString) (no cloud is configured; --region or a profile names one)")
+        case .remote(let endpoint, let region):
+            report.pass("target", "\(endpoint)" + (region.map { " (region \($0))" } ?? "") + (choice.profile.map { ", profile \($0.name)" } ?? ""))
+        }
+        var credentialsWork = true
+        do {
+            let (credentials, expires) = try await client.currentCredentials()
+            let until = expires.map { ", until \($0.formatted(.iso8601))" } ?? ""
+            report.pass("credentials", "\(credentials.description) from \(choice.credentialSource)\(until)")
+            if let project = credentials.projectID {
+                let how = choice.credentials.projectID != nil || choice.fetcher is IAMToken ? "given" : "looked up in IAM at \(choice.projectLookup?.region.iam.description ?? "?")"
+                report.pass("project", "\(project) (\(how))")
+            } else {
+                report.warn("project", "none: calls that need one (chart quotas) fail", next: "set a region, project_id in the profile, or --project-id")
+            }
+        } catch {
+            credentialsWork = false
+            let line = error.message.contains("IAM project lookup") ? "project" : "credentials"
+            let next = error.kind == .transport
+                ? "check the endpoint, the proxy (HTTPS_PROXY, NO_PROXY, --proxy) and --ca-file"
+                : "see the README's 'Targets and credentials' for the order sources are read in"
+            report.fail(line, error.description, next: next)
+        }
+        if choice.isEmbedded {
+            report.pass("proxy", "direct (the embedded emulator is in this process)")
+        } else if let proxy = client.proxy {
+            report.pass("proxy", "through \(proxy)")
+        } else {
+            let bypassed = choice.network.proxies.https != nil || choice.network.proxies.http != nil
+            report.pass("proxy", bypassed ? "direct (NO_PROXY names the endpoint)" : "direct (no HTTPS_PROXY, HTTP_PROXY or --proxy)")
+        }
+        if choice.network.insecureSkipTLSVerification {
+            report.warn("TLS", "certificate verification is off", next: "drop --insecure-skip-tls-verify; pass the CA with --ca-file instead")
+        } else if url.scheme == "http" {
+            report.pass("TLS", "none: the endpoint is plain http")
+        } else {
+            report.pass("TLS", choice.network.caFile.map { "trusting the CA file \($0)" } ?? "trusting the system's certificate authorities")
+        }
+        do {
+            if let server = try await client.serverDate() {
+                let offset = server.timeIntervalSince(Date())
+                if abs(offset) < 5 * 60 {
+                    report.pass("clock", "within \(max(1, Int(abs(offset).rounded()))) s of the server's")
+                } else {
+                    report.fail("clock", GatewayHint.clockSentence(offset), next: "signatures more than 15 minutes off are refused")
+                }
+            } else {
+                report.warn("clock", "the server's answer has no Date header to compare with", next: "none needed")
+            }
+        } catch {
+            report.fail("connection", error.description, next: "check the endpoint, the proxy (HTTPS_PROXY, NO_PROXY, --proxy) and --ca-file")
+            return
+        }
+        guard credentialsWork else {
+            report.skip("read", "skipped: no credentials")
+            return
+        }
+        do {
+            let charts = try await client.charts()
+            report.pass("read", "a signed call was accepted: \(charts.count) chart\(charts.count == 1 ? "" : "s") listed")
+        } catch {
+            report.fail("read", error.description, next: error.hint == nil ? "see the error above" : "act on the sentence after the request id")
+        }
+    }
+}
+
+/// The lines of `rollout doctor`, as they are printed: a mark, a name and what was found.
+struct DoctorReport {
+    let style: Style
+    private(set) var failed = false
+
+    mutating func pass(_ name: String, _ detail: String) { line(style.green("✔"), name, detail) }
+
+    mutating func warn(_ name: String, _ detail: String, next: String) { line(style.yellow("!"), name, "\(detail); \(next)") }
+
+    mutating func skip(_ name: String, _ detail: String) { line(style.dim("–"), name, detail) }
+
+    mutating func fail(_ name: String, _ detail: String, next: String) {
+        failed = true
+        line(style.red("✘"), name, "\(detail)\n    → \(next)")
+    }
+
+    private func line(_ mark: String, _ name: String, _ detail: String) {
+        Console.out("\(mark) \(name.padding(toLength: 12, withPad: " ", startingAt: 0))\(detail)")
+    }
+}
