@@ -15,7 +15,12 @@ struct RolloutProcess {
     }
 
     var environment: [String: String] {
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CLOUD_SDK_") && !$0.key.hasPrefix("ROLLOUT_") }
+        // Nothing of the machine's own cloud, proxy or TLS settings: each test names what it uses.
+        let ambient = ["CLOUD_SDK_", "HUAWEICLOUD_SDK_", "ROLLOUT_", "HC_CONTAINER_"]
+        let proxies: Set<String> = ["https_proxy", "http_proxy", "no_proxy", "ssl_cert_file"]
+        var env = ProcessInfo.processInfo.environment.filter { key, _ in
+            !ambient.contains { key.hasPrefix($0) } && !proxies.contains(key.lowercased())
+        }
         env["HOME"] = home.path
         env["XDG_STATE_HOME"] = home.appendingPathComponent("state").path
         env["XDG_CONFIG_HOME"] = home.appendingPathComponent("config").path

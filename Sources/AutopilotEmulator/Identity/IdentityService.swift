@@ -30,6 +30,9 @@ public final class IdentityService: Sendable {
         self.now = now
     }
 
+    /// How many temporary keys it has issued (tests count refreshes with it).
+    public var issuedKeyCount: Int { state.withLock { $0.keys.count } }
+
     /// Issues a temporary AK/SK with a security token, valid for `temporaryLifetime`.
     func issueKey() -> (id: String, key: IssuedKey) {
         let id = "TEMP" + Self.random(16).uppercased()

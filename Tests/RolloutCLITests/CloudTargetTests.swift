@@ -1,0 +1,81 @@
+import AutopilotClient
+import AutopilotEmulator
+import AutopilotTesting
+import Foundation
+import Testing
+
+/// `rollout` against the emulator as a user of the real cloud meets it: a region whose endpoint and
+/// IAM the SDKs' variables point at the emulator, Huawei's credentials file, a real proxy, real TLS,
+/// and the credential services.
+@Suite(.enabled(if: LoopbackProxy.isAvailable, "needs .venv/bin/proxy (scripts/test makes the venv)"))
+struct CloudTargetTests {
+    /// The variables that make region cn-north-4 the emulator: CCE's endpoint and IAM's.
+    static func region(at url: URL) -> [String: String] {
+        ["HUAWEICLOUD_SDK_REGION_CCE_CN_NORTH_4": url.absoluteString, "HUAWEICLOUD_SDK_IAM_ENDPOINT": url.absoluteString]
+    }
+
+    @Test func withOnlyHuaweisCredentialsFileAndARegionBehindAProxyDoctorAndAScriptWork() async throws {
+        let proxy = try LoopbackProxy()
+        defer { proxy.stop() }
+        let certificate = try TestCertificate()
+        try await withEmulator(configure: {
+            $0.tls = EmulatorTLS(certificateFile: certificate.certificateFile, keyFile: certificate.keyFile)
+        }) { _, emulator in
+            let rollout = try RolloutProcess()
+            let folder = rollout.home.appendingPathComponent(".huaweicloud")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent("credentials").path
+            try "[basic]\nak = \(EmulatorCredentials.localAccessKey)\nsk = \(EmulatorCredentials.localSecretKey)\n".write(
+                toFile: file, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+            let environment = Self.region(at: emulator.url!).merging(["HTTPS_PROXY": proxy.url, "SSL_CERT_FILE": certificate.certificateFile]) { $1 }
+
+            let doctor = try await rollout.run(["doctor", "--region", "cn-north-4"], extraEnvironment: environment)
+            #expect(doctor.code == 0, "\(doctor.all)")
+            for line in [
+                "✔ credentials AK ROLL************K001", "from Huawei's credentials file \(file) [basic]",
+                "✔ project     \(EmulatorCredentials.localProjectID) (looked up in IAM at \(emulator.url!.absoluteString))",
+                "✔ proxy       through http://\(proxy.user):***@127.0.0.1:\(proxy.port)", "✔ TLS         trusting the CA file",
+                "✔ clock       within", "✔ read        a signed call was accepted",
+            ] {
+                #expect(doctor.out.contains(line), "\(line)\n\(doctor.all)")
+            }
+            #expect(!doctor.all.contains(proxy.password) && !doctor.all.contains(EmulatorCredentials.localSecretKey))
+
+            let run = try await rollout.run(
+                ["--region", "cn-north-4", "--yes", "-v", "-c", "use cluster \(DemoData.demoClusterID); set tag v5; upgrade testwww in monitoring; wait deployed"],
+                extraEnvironment: environment)
+            #expect(run.code == 0, "\(run.all)")
+            #expect(run.err.contains("→ credentials: AK ROLL************K001"))
+            #expect(!run.all.contains(proxy.password) && !run.all.contains(EmulatorCredentials.localSecretKey))
+            #expect(emulator.store.changeCounts()["\(DemoData.demoClusterID)/monitoring/testwww"] == 1)
+        }
+        #expect(proxy.tunnels(waitingFor: 1).allSatisfy { $0.hasPrefix("127.0.0.1:") })
+    }
+
+    @Test func metadataCredentialsThatExpireDuringAWaitAreFetchedAgain() async throws {
+        try await withEmulator(deployTime: 4, configure: { $0.credentials.temporaryLifetime = 1.5 }) { _, emulator in
+            let rollout = try RolloutProcess()
+            var environment = Self.region(at: emulator.url!)
+            environment["ROLLOUT_METADATA_ENDPOINT"] = emulator.url!.absoluteString
+            let result = try await rollout.run(
+                ["--region", "cn-north-4", "--yes", "-c", "use cluster \(DemoData.demoClusterID); set interval 200ms; set tag v6; upgrade testwww in monitoring; wait deployed"],
+                extraEnvironment: environment)
+            #expect(result.code == 0, "\(result.all)")
+            // Keys lasting 1.5 s over a 4 s wait: fetched again several times, and no poll was refused.
+            #expect(emulator.identity.issuedKeyCount >= 3, "\(emulator.identity.issuedKeyCount) keys")
+            #expect(emulator.store.changeCounts()["\(DemoData.demoClusterID)/monitoring/testwww"] == 1)
+        }
+    }
+
+    @Test func noCredentialsAnywhereSaysWhatWasLookedAt() async throws {
+        try await withEmulator { _, emulator in
+            let rollout = try RolloutProcess()
+            var environment = Self.region(at: emulator.url!)
+            environment["ROLLOUT_METADATA_ENDPOINT"] = "http://127.0.0.1:9"
+            let result = try await rollout.run(["--region", "cn-north-4", "-c", "list on \(DemoData.demoClusterID)"], extraEnvironment: environment)
+            #expect(result.code == 1, "\(result.all)")
+            #expect(result.err.contains("no credentials: none in --ak/--sk-file, HUAWEICLOUD_SDK_AK/SK or CLOUD_SDK_AK/SK, the profile or ~/.huaweicloud/credentials, and no credential service answered: ECS metadata service: connection refused"), "\(result.err)")
+        }
+    }
+}
