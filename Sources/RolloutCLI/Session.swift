@@ -51,7 +51,10 @@ final class Session: Sendable {
             configuration.projectLookup = choice.projectLookup
         }
         if debug {
-            Console.err(style.dim("→ credentials: \(choice.credentials.description) from \(choice.credentialSource)"))
+            let credentials = choice.fetcher == nil
+                ? "\(choice.credentials.description) from \(choice.credentialSource)"
+                : "from \(choice.credentialSource), fetched at the first call and again before they expire"
+            Console.err(style.dim("→ credentials: \(credentials)"))
             let proxy = configuration.network.proxies.proxy(for: endpoint.url).map { "through \($0)" } ?? "direct"
             Console.err(style.dim("→ \(endpoint) \(proxy)" + (configuration.network.caFile.map { ", trusting \($0)" } ?? "")))
         }

@@ -89,6 +89,22 @@ import Testing
         #expect(throws: CLIError.self) { try resolve(["--region", "cn-north-4", "--ak", "A"], home.environment) }
     }
 
+    @Test func aProfileWithAnIAMUserGetsATokenFromTheRegionsIAM() throws {
+        let home = try Home(config: """
+            [profiles.ops]
+            region = "cn-north-4"
+            iam_user = "deployer"
+            iam_domain = "acme"
+            password_env = "OPS_PASSWORD"
+            agency = "cce-deploy"
+            """)
+        let choice = try resolve(["--profile", "ops"], home.environment.merging(["OPS_PASSWORD": "pw-123"]) { $1 })
+        let token = try #require(choice.fetcher as? IAMToken)
+        #expect(token.user.password.value == "pw-123" && token.agency?.domain == "acme")
+        #expect(choice.credentialSource == "profile ops: an IAM token for user deployer of acme, assuming agency acme/cce-deploy from https://iam.cn-north-4.myhuaweicloud.com")
+        #expect(!choice.describe(url: URL(string: "https://x")!).contains("pw-123"))
+    }
+
     @Test func aKeyPairSplitAcrossFamiliesStopsBeforeAnyCall() throws {
         let home = try Home()
         let environment = home.environment.merging(["CLOUD_SDK_AK": "A", "HUAWEICLOUD_SDK_SK": "s"]) { $1 }

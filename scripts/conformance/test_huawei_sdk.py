@@ -188,3 +188,37 @@ def test_a_wrong_secret_key_is_refused(endpoint):
         client.list_autopilot_releases(cce.ListAutopilotReleasesRequest(cluster_id=DEMO))
     assert refused.value.status_code == 401
     assert refused.value.error_code == "APIGW.0301"
+
+
+def test_the_sdk_looks_up_the_project_in_the_emulators_iam(endpoint, monkeypatch):
+    """BasicCredentials without a project id: the SDK asks IAM (GET /v3/projects?name=<region>,
+    AK/SK-signed) and sends the answer as X-Project-Id, which the emulator checks."""
+    from huaweicloudsdkcore.region.region import Region
+    monkeypatch.setenv("HUAWEICLOUD_SDK_IAM_ENDPOINT", endpoint)
+    client = CceClient.new_builder() \
+        .with_credentials(BasicCredentials(AK, SK)) \
+        .with_region(Region("cn-north-4", endpoint)).build()
+    releases = client.list_autopilot_releases(cce.ListAutopilotReleasesRequest(cluster_id=DEMO))
+    assert any(release.name == "testwww" for release in releases.body)
+    quotas = client.show_autopilot_user_charts_quotas(cce.ShowAutopilotUserChartsQuotasRequest())
+    assert quotas.quotas.resources[0].type == "Charts"
+
+
+def test_a_region_with_no_project_fails_in_the_sdk_with_the_trace_id(endpoint, monkeypatch):
+    from huaweicloudsdkcore.region.region import Region
+    monkeypatch.setenv("HUAWEICLOUD_SDK_IAM_ENDPOINT", endpoint)
+    with pytest.raises(Exception) as failed:
+        client = CceClient.new_builder() \
+            .with_credentials(BasicCredentials(AK, SK)) \
+            .with_region(Region("ap-southeast-1", endpoint)).build()
+        client.list_autopilot_releases(cce.ListAutopilotReleasesRequest(cluster_id=DEMO))
+    assert "X-IAM-Trace-Id=" in str(failed.value) and "X-IAM-Trace-Id=None" not in str(failed.value)
+
+
+def test_a_wrong_project_id_is_refused(endpoint):
+    client = CceClient.new_builder() \
+        .with_credentials(BasicCredentials(AK, SK, "f" * 32)) \
+        .with_endpoint(endpoint).build()
+    with pytest.raises(exceptions.ClientRequestException) as refused:
+        client.list_autopilot_releases(cce.ListAutopilotReleasesRequest(cluster_id=DEMO))
+    assert refused.value.status_code == 401 and refused.value.error_code == "APIGW.0301"
