@@ -69,7 +69,9 @@ struct TargetChoice {
                 found = .init(credentials: credentials, source: "the emulator's local defaults")
                 isEmulator = true
             }
-            credentials = found.credentials.withProject(options.projectID ?? profile?.projectID)
+            credentials = found.credentials
+            if let projectID = options.projectID { credentials = credentials.withProject(projectID, replacing: true) }
+            credentials = credentials.withProject(profile?.projectID)
             source = found.source
             fetcher = found.fetcher
             if let iam = found.iamEndpoint, environment["HUAWEICLOUD_SDK_IAM_ENDPOINT"] == nil, let iamEndpoint = Endpoint(string: iam) {

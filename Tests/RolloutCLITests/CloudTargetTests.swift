@@ -68,6 +68,18 @@ struct CloudTargetTests {
         }
     }
 
+    @Test func aWrongProjectIDIsRenderedWithWhatToDo() async throws {
+        try await withEmulator { _, emulator in
+            let rollout = try RolloutProcess()
+            let result = try await rollout.run([
+                "--endpoint", emulator.url!.absoluteString, "--project-id", String(repeating: "f", count: 32), "-c", "list on demo",
+            ])
+            #expect(result.code == 1, "\(result.all)")
+            #expect(result.err.contains("HTTP 401 APIGW.0301: Incorrect IAM authentication information: the project id in X-Project-Id (ffffffffffffffffffffffffffffffff) is not a project of this account (request id "), "\(result.err)")
+            #expect(result.err.contains("; the project id is not one of these credentials' projects: fix project_id, or leave it out to have it looked up by region"))
+        }
+    }
+
     @Test func noCredentialsAnywhereSaysWhatWasLookedAt() async throws {
         try await withEmulator { _, emulator in
             let rollout = try RolloutProcess()

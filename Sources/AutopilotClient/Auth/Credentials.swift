@@ -70,9 +70,10 @@ public enum Credentials: Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// The same credentials with a project id, when they have none.
-    public func withProject(_ projectID: String?) -> Credentials {
-        guard self.projectID == nil, let projectID else { return self }
+    /// The same credentials with a project id, when they have none (or whatever they have, when
+    /// `replacing`: an explicit `--project-id`).
+    public func withProject(_ projectID: String?, replacing: Bool = false) -> Credentials {
+        guard self.projectID == nil || replacing, let projectID else { return self }
         switch self {
         case .accessKey(let key):
             return .accessKey(AccessKey(id: key.id, secret: key.secret, projectID: projectID, securityToken: key.securityToken))
