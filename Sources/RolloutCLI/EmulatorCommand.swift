@@ -79,6 +79,7 @@ struct EmulatorCommand: AsyncParsableCommand {
               project     \(EmulatorCredentials.localProjectID)
               clusters    \(clusters)\(fleet)
               deploy time \(DurationText.format(.milliseconds(Int64(configuration.settings.deployTime * 1000))))\(configuration.statePath.map { "   state \($0)" } ?? "")
+              identity    IAM (/v3/projects, /v3/auth/tokens), ECS metadata and pod identity on this port
               faults      \(url.absoluteString)/_emulator/faults
             Stop with Ctrl-C.
             """

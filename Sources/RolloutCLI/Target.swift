@@ -124,8 +124,7 @@ struct TargetChoice {
             var parts = [endpoint.description]
             if let region { parts.append("region \(region)") }
             if let profile { parts.append("profile \(profile.name)") }
-            parts.append(credentials.description)
-            parts.append("from \(credentialSource)")
+            parts.append(fetcher == nil ? "\(credentials.description) from \(credentialSource)" : "credentials from \(credentialSource)")
             return parts.joined(separator: ", ")
         }
     }

@@ -27,20 +27,19 @@ struct ServiceCall {
         _ method: HTTPMethod, _ url: URL, headers: [(String, String)] = [], body: [UInt8]? = nil, service: String
     ) async throws(AutopilotError) -> Answer {
         let host = network.shownHost(for: url)
+        let configuration = try network.httpConfiguration(for: url, connectTimeout: min(timeout, .seconds(3)), readTimeout: timeout)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
-            let configuration = try network.httpConfiguration(for: url, connectTimeout: min(timeout, .seconds(3)), readTimeout: timeout)
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            defer { client.shutdown { _ in } }
-            var request = HTTPClientRequest(url: url.absoluteString)
-            request.method = method
-            for (name, value) in headers { request.headers.add(name: name, value: value) }
-            if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
             let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
             let bytes = try await response.body.collect(upTo: 1 << 20)
+            try? await client.shutdown()
             return Answer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
-        } catch let error as AutopilotError {
-            throw error
         } catch {
+            try? await client.shutdown()
             var failure = TransportFailureClassifier.autopilotError(for: error, host: host)
             failure.message = "\(service): \(failure.message)"
             throw failure
