@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import AutopilotClient
 import Foundation
 import RolloutRuntime
@@ -12,6 +12,8 @@ struct CheckCommand: AsyncParsableCommand {
     @Argument(help: "Script files.", completion: .file(extensions: ["rollout"])) var files: [String] = []
     @Option(name: .customLong("var"), help: "A variable the scripts get from the command line (NAME=VALUE; repeatable).")
     var assignments: [String] = []
+    @Option(help: "human (like a compiler, on stderr), github (GitHub Actions annotations) or json (one object per diagnostic), the last two on stdout.")
+    var format: DiagnosticFormat = .human
     @OptionGroup var target: TargetOptions
     @OptionGroup var gates: GateOptions
 
@@ -24,8 +26,8 @@ struct CheckCommand: AsyncParsableCommand {
         for file in files {
             let source = try SourceLoader.load(file)
             try gates.validate(against: Parser.parse(source).script)
-            if ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers)) != nil {
-                Console.out("\(file): ok")
+            if ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers), format: format) != nil {
+                if format == .human { Console.out("\(file): ok") }
             } else {
                 failed = true
             }
@@ -33,6 +35,9 @@ struct CheckCommand: AsyncParsableCommand {
         if failed { throw CLIExit(code: ExitCode.invalid.rawValue) }
     }
 }
+
+/// `--format` takes the syntax module's formats by name.
+extension DiagnosticFormat: ExpressibleByArgument {}
 
 /// `rollout plan FILE`: the API calls a script would make; nothing is sent.
 struct PlanCommand: AsyncParsableCommand {

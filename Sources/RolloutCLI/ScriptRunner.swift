@@ -47,9 +47,12 @@ struct ScriptRunner {
     }
 
     /// Parses and checks a source; prints every problem; nil when there is one.
-    static func checked(_ source: SourceFile, scope: CheckScope) -> Script? {
+    static func checked(_ source: SourceFile, scope: CheckScope, format: DiagnosticFormat = .human) -> Script? {
         let (script, diagnostics) = Checker.diagnose(source, scope: scope)
-        for diagnostic in diagnostics { Console.err(diagnostic.rendered(in: source)) }
+        for diagnostic in diagnostics {
+            let text = format.write(diagnostic, in: source)
+            if format.toStandardOutput { Console.out(text) } else { Console.err(text) }
+        }
         return diagnostics.isEmpty ? script : nil
     }
 

@@ -39,6 +39,25 @@ import Testing
         #expect(result.out.contains("failed and its else recovered; the rollout ends here"))
     }
 
+    @Test func checkWritesGitHubAnnotationsAndJSONOnStandardOutput() async throws {
+        let rollout = try RolloutProcess()
+        let file = rollout.home.appendingPathComponent("bad.rollout")
+        try "use cluster demo\nupgarde testwww\nwait deployed timeout 5x\n".write(to: file, atomically: true, encoding: .utf8)
+        let github = try await rollout.run(["check", "--format", "github", file.path])
+        #expect(github.code == 2)
+        let annotations = github.out.split(separator: "\n")
+        #expect(annotations.count >= 2, "\(github.all)")
+        #expect(annotations.allSatisfy { $0.hasPrefix("::error file=\(file.path),line=") })
+        #expect(github.err.isEmpty)
+        let json = try await rollout.run(["check", "--format", "json", file.path])
+        #expect(json.code == 2)
+        let objects = json.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.count == annotations.count, "\(json.all)")
+        #expect(Set(objects.compactMap { $0["line"] as? Int }) == [2, 3], "\(json.all)")
+        let good = try await rollout.run(["check", "--format", "json", "scripts/canary.rollout"])
+        #expect(good.code == 0 && good.out.isEmpty, "\(good.all)")
+    }
+
     @Test func aWaitThatTimesOutExitsFour() async throws {
         try await withEmulator(faults: FaultSettings(stuckReleases: ["redis-cache"])) { _, emulator in
             let rollout = try RolloutProcess()
