@@ -88,6 +88,22 @@ func run(
         #expect(log.intents == 1, "the intent is recorded before the call")
     }
 
+    @Test func aReleaseInAnotherNamespaceIsNamedWithTheStatementToType() async throws {
+        let (code, log) = try await run("use cluster demo\nshow testwww")
+        #expect(code == .stepFailed)
+        let failures = log.all.compactMap { event -> String? in
+            if case .finished(_, .failure(let failure)) = event { return failure.message } else { return nil }
+        }
+        #expect(failures.count == 1)
+        #expect(failures.first?.hasSuffix("; testwww is in namespace monitoring: show testwww in monitoring") == true, "\(failures)")
+        // A name found nowhere keeps the service's answer.
+        let (_, unknown) = try await run("use cluster demo\nstatus ghost")
+        let message = unknown.all.compactMap { event -> String? in
+            if case .finished(_, .failure(let failure)) = event { return failure.message } else { return nil }
+        }.first
+        #expect(message?.contains(" is in namespace ") == false)
+    }
+
     @Test func theIssueSketchRunsWithItsVariable() async throws {
         let sketch = """
             # canary.rollout: upgrade the shop's web tier, roll back if it does not come up

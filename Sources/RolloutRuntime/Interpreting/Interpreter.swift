@@ -171,7 +171,7 @@ public actor Interpreter {
             do {
                 result = .success(try await perform(statement.kind, info))
             } catch {
-                result = .failure(error)
+                result = .failure(await locatedElsewhere(error, statement.kind))
             }
         }
         emit(.finished(info, result))
