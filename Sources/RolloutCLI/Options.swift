@@ -14,6 +14,9 @@ struct TargetOptions: ParsableArguments {
     @Flag(name: .customLong("insecure-skip-tls-verify"), help: "Do not verify the endpoint's TLS certificate (warns on every run).")
     var insecureSkipTLSVerify = false
 
+    @Flag(name: .customLong("fresh-emulator"), help: "Start the embedded emulator from its demo data again, forgetting what earlier runs changed.")
+    var freshEmulator = false
+
     @Option(help: "The HTTP proxy for cloud calls, http://[user:password@]host:port (instead of HTTPS_PROXY; NO_PROXY still applies).")
     var proxy: String?
 

@@ -13,18 +13,22 @@ final class Session: Sendable {
     let emulator: Emulator?
     let url: URL
     private let calls: CallObserver
+    /// The embedded emulator's kept state, held while the session is open.
+    private let state: EmbeddedState?
 
-    private init(choice: TargetChoice, client: AutopilotClient, emulator: Emulator?, url: URL, calls: CallObserver) {
+    private init(choice: TargetChoice, client: AutopilotClient, emulator: Emulator?, url: URL, calls: CallObserver, state: EmbeddedState?) {
         self.choice = choice
         self.client = client
         self.emulator = emulator
         self.url = url
         self.calls = calls
+        self.state = state
     }
 
     /// Connects: starts the embedded emulator first when the target is local.
     static func open(_ choice: TargetChoice, debug: Bool, style: Style) async throws -> Session {
         var emulator: Emulator?
+        var state: EmbeddedState?
         let endpoint: Endpoint
         switch choice.kind {
         case .embedded:
@@ -35,7 +39,16 @@ final class Session: Sendable {
             configuration.settings = EmulatorSettings(
                 deployTime: DurationText.seconds(deployTime), faults: FaultSettings(failTags: ["*-bad"]))
             configuration.fleet = choice.emulatorFleet
-            let started = try Emulator(configuration: configuration)
+            let (claimed, warning) = EmbeddedState.claim(Paths(), fleet: choice.emulatorFleet, fresh: choice.freshEmulator)
+            if let warning { Console.err(style.yellow("warning: \(warning)")) }
+            state = claimed
+            configuration.statePath = claimed?.path
+            let started: Emulator
+            do {
+                started = try Emulator(configuration: configuration)
+            } catch {
+                throw CLIError("cannot open the embedded emulator's state \(claimed?.path ?? ""): \(error); --fresh-emulator starts it again")
+            }
             endpoint = Endpoint(url: try await started.start())
             emulator = started
         case .remote(let remote, _):
@@ -62,7 +75,7 @@ final class Session: Sendable {
         configuration.onCall = calls.observe
         return Session(
             choice: choice, client: try AutopilotClient(configuration: configuration), emulator: emulator, url: endpoint.url,
-            calls: calls)
+            calls: calls, state: state)
     }
 
     /// The request id of the last change call (of the current rollout member), taken once.

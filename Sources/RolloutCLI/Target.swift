@@ -28,6 +28,8 @@ struct TargetChoice {
     var defaultNamespace: String?
     /// Proxies and TLS trust for the cloud.
     var network: NetworkSettings
+    /// Start the embedded emulator's kept state again from the demo data.
+    var freshEmulator = false
 
     var isEmbedded: Bool { kind == .embedded }
 
@@ -92,7 +94,8 @@ struct TargetChoice {
             projectLookup: isEmulator ? nil : region.map { ProjectLookup(region: $0, network: network) }, profile: profile,
             clusterAliases: aliases, fleets: fleets, emulatorFleet: emulatorFleet,
             defaultCluster: environment["ROLLOUT_CLUSTER"] ?? profile?.cluster,
-            defaultNamespace: environment["ROLLOUT_NAMESPACE"] ?? profile?.namespace, network: network)
+            defaultNamespace: environment["ROLLOUT_NAMESPACE"] ?? profile?.namespace, network: network,
+            freshEmulator: options.freshEmulator)
     }
 
     /// Proxies from `--proxy`, the profile or `HTTPS_PROXY`/`HTTP_PROXY` (with `NO_PROXY`); the CA

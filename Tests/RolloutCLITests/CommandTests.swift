@@ -39,6 +39,25 @@ import Testing
         #expect(result.out.contains("failed and its else recovered; the rollout ends here"))
     }
 
+    @Test func runsOnTheEmbeddedEmulatorSeeEachOthersChangesAndAgreeWithTheJournal() async throws {
+        let rollout = try RolloutProcess()
+        let upgrade = try await rollout.run(["-c", "use cluster demo; set tag v8; upgrade testwww in monitoring; wait deployed"])
+        #expect(upgrade.code == 0, "\(upgrade.all)")
+        let show = try await rollout.run(["-c", "show testwww in monitoring on demo"])
+        #expect(show.out.contains("version     4") && show.out.contains("v8"), "\(show.all)")
+        let journal = try await rollout.run(["journal", "--last", "1"])
+        #expect(journal.out.contains("testwww  monitoring  3 → 4    applied"), "\(journal.all)")
+        // A second process while the first holds the state: a fresh emulator in memory, and it says so.
+        let holder = try rollout.start(["-c", "sleep 3s"])
+        try await Task.sleep(for: .seconds(1))
+        let meanwhile = try await rollout.run(["-c", "show testwww in monitoring on demo"])
+        #expect(meanwhile.err.contains("is using the embedded emulator's state, so this run uses a fresh one in memory"), "\(meanwhile.all)")
+        #expect(meanwhile.out.contains("version     3"), "\(meanwhile.all)")
+        #expect(await holder.exit() == 0)
+        let fresh = try await rollout.run(["--fresh-emulator", "-c", "show testwww in monitoring on demo"])
+        #expect(fresh.out.contains("version     3"), "\(fresh.all)")
+    }
+
     @Test func checkWritesGitHubAnnotationsAndJSONOnStandardOutput() async throws {
         let rollout = try RolloutProcess()
         let file = rollout.home.appendingPathComponent("bad.rollout")

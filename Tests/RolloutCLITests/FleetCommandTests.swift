@@ -37,7 +37,8 @@ import Testing
              "rollback failed: 1 of 1 member rolled back"),
         ]
         for (statements, code, said) in cases {
-            let result = try await rollout.run(["-c", Self.groups + "; " + statements], extraEnvironment: Self.fleet)
+            // Each case from the demo data, not from what the case before left.
+            let result = try await rollout.run(["--fresh-emulator", "-c", Self.groups + "; " + statements], extraEnvironment: Self.fleet)
             #expect(result.code == code, "\(statements): \(result.all)")
             #expect(result.all.contains(said), "\(result.all)")
             #expect(result.out.contains("MEMBER") && result.out.contains("edge-001/web/web-01"), "the final table: \(result.out)")
