@@ -3,6 +3,7 @@ import Foundation
 import LineEditor
 import RolloutRuntime
 import RolloutSyntax
+import Synchronization
 
 /// The interactive prompt: `rollout demo/monitoring>`, with history, completion, `help`,
 /// `context`, `vars` and `exit`. Ctrl-C stops a running statement or clears the line; Ctrl-D exits.
@@ -23,12 +24,17 @@ struct Prompt {
         let interpreter = runner.interpreter(context: start)
         await interpreter.setPauseHandler(StepMode.pause)
         await interpreter.setGateHandler(gates.handler(renderer: renderer))
+        var record = SessionRecord(start: start)
+        // A change declined at the confirmation did not happen, so `save` leaves it out.
+        let declined = Mutex(false)
         if confirmChanges {
             let target = session.url.host ?? session.url.absoluteString
             await interpreter.setBeforeStep { info in
                 guard info.statement.keyword.changesRelease else { return .run }
                 FileHandle.standardOutput.write(Data("\(info.text) on \(target)? [y/N] ".utf8))
-                return StepMode.readAnswer()?.lowercased().hasPrefix("y") == true ? .run : .skip
+                let yes = StepMode.readAnswer()?.lowercased().hasPrefix("y") == true
+                if !yes { declined.withLock { $0 = true } }
+                return yes ? .run : .skip
             }
         }
         try? Paths().ensureStateDirectory()
@@ -47,6 +53,10 @@ struct Prompt {
             if let command = PromptCommand(line: trimmed) {
                 editor.remember(trimmed)
                 if command == .exit || command == .quit { break }
+                if command == .save {
+                    save(trimmed, record, url: session.url)
+                    continue
+                }
                 handle(command, trimmed, context: context, url: session.url, style: style)
                 continue
             }
@@ -60,7 +70,14 @@ struct Prompt {
                 continue
             }
             LineEditor.clearInterrupt()
-            _ = await ScriptRunner.run(script, on: interpreter)
+            // One statement (with its else) at a time, so that what worked is known for `save`; a
+            // failure ends the line, as it ends a script.
+            for statement in script.statements {
+                declined.withLock { $0 = false }
+                let code = await ScriptRunner.run(Script(statements: [statement]), on: interpreter)
+                if (code == .success || code == .recovered) && !declined.withLock({ $0 }) { record.add(statement) }
+                if code != .success { break }
+            }
         }
         editor.save()
         await runner.close()
@@ -120,11 +137,40 @@ struct Prompt {
         return secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "******") }
     }
 
+    /// `save [--no-reads] [--force] FILE`: writes what worked in this session as a script.
+    private func save(_ line: String, _ record: SessionRecord, url: URL) {
+        var words = line.split(separator: " ").dropFirst().map(String.init)
+        let dropReads = words.contains("--no-reads")
+        let force = words.contains("--force")
+        words.removeAll { $0 == "--no-reads" || $0 == "--force" }
+        guard words.count == 1, let file = words.first, !file.hasPrefix("-") else {
+            Console.err("save needs one file: save [--no-reads] [--force] FILE")
+            return
+        }
+        guard force || !FileManager.default.fileExists(atPath: file) else {
+            Console.err("\(file) exists; save --force \(file) replaces it")
+            return
+        }
+        guard !record.statements.isEmpty else {
+            Console.err("nothing to save yet: no statement has worked in this session")
+            return
+        }
+        let text = record.script(target: choice.describe(url: url), dropReads: dropReads)
+        do {
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file)
+            let count = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.count
+            Console.out("saved \(count) statements to \(file); run it with rollout \(file)")
+        } catch {
+            Console.err("cannot write \(file): \(error.localizedDescription)")
+        }
+    }
+
     /// Runs one of the prompt's own commands.
     private func handle(_ command: PromptCommand, _ line: String, context: RunContext, url: URL, style: Style) {
         let words = line.split(separator: " ").map(String.init)
         switch command {
-        case .exit, .quit:
+        case .exit, .quit, .save:
             break
         case .help:
             if words.count > 1 {
@@ -182,7 +228,7 @@ struct Prompt {
 
 /// The prompt's own commands, beside the language's statements.
 enum PromptCommand: String, CaseIterable {
-    case help, context, vars, exit, quit
+    case help, context, vars, save, exit, quit
 
     /// The command a line starts with, if it is one.
     init?(line: String) {

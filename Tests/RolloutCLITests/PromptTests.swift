@@ -107,6 +107,51 @@ struct TmuxPane {
         }
     }
 
+    @Test func aSessionSavedAsAScriptRunsAgainWithTheSameEffect() async throws {
+        let rollout = try RolloutProcess()
+        let file = rollout.home.appendingPathComponent("session.rollout").path
+        let recorded = try await withEmulator { client, emulator in
+            let pane = TmuxPane()
+            defer { pane.killSoon() }
+            try await pane.start(Self.command(rollout, "--yes --endpoint \(emulator.url!.absoluteString)"))
+            try await pane.waitFor("Type help")
+            for line in [
+                "use cluster demo", "use namespace monitoring", "let DB_PASSWORD = hunter2", "set value basic.db_password = ${DB_PASSWORD}",
+                "set value basic.admin_password = s3cret-admin; set tag v5", "upgrade testwww; wait deployed", "show ghost", "upgarde testwww",
+                "status testwww",
+            ] {
+                try await pane.send(line, "Enter")
+            }
+            try await pane.waitFor("testwww  version 4")
+            try await pane.send("save \(file)", "Enter")
+            try await pane.waitFor("saved 9 statements to \(file)")
+            try await pane.send("save \(file)", "Enter")
+            try await pane.waitFor("session.rollout exists; save --force")
+            try await pane.send("exit", "Enter")
+            try await pane.waitForCommand("sleep")
+            return try await client.release("testwww", in: "monitoring", cluster: demoCluster)
+        }
+        let saved = try String(contentsOfFile: file, encoding: .utf8)
+        for expected in [
+            "# against http://127.0.0.1:", "# It needs DB_PASSWORD, BASIC_ADMIN_PASSWORD", "use namespace default\nuse cluster demo\nuse namespace monitoring\n",
+            "set value basic.db_password = ${DB_PASSWORD}", "set value basic.admin_password = ${BASIC_ADMIN_PASSWORD}",
+            "set tag v5\nupgrade testwww\nwait deployed\nstatus testwww\n",
+        ] {
+            #expect(saved.contains(expected), "\(expected)\n\(saved)")
+        }
+        for left in ["hunter2", "s3cret-admin", "ghost", "upgarde"] { #expect(!saved.contains(left), "\(left)\n\(saved)") }
+
+        let variables = ["DB_PASSWORD=hunter2", "BASIC_ADMIN_PASSWORD=s3cret-admin"]
+        let check = try await rollout.run(["check", file, "--var", variables[0], "--var", variables[1]])
+        #expect(check.code == 0, "\(check.all)")
+        try await withEmulator { client, emulator in
+            let again = try await rollout.run(["--yes", "--endpoint", emulator.url!.absoluteString, file, "--"] + variables)
+            #expect(again.code == 0, "\(again.all)")
+            let release = try await client.release("testwww", in: "monitoring", cluster: demoCluster)
+            #expect(release.version == recorded.version && release.values == recorded.values)
+        }
+    }
+
     @Test func historyIsRecalledAfterARestartAndCtrlCClearsTheLine() async throws {
         let rollout = try RolloutProcess()
         let first = TmuxPane()

@@ -17,6 +17,14 @@ public enum Keyword: String, CaseIterable, Sendable {
         }
     }
 
+    /// True for statements that only read and show (what `save --no-reads` leaves out).
+    public var onlyReads: Bool {
+        switch self {
+        case .show, .status, .history, .list, .charts, .chart, .values: return true
+        default: return false
+        }
+    }
+
     /// True for statements that take `in <namespace>` and `on <cluster>`, and so need a cluster.
     public var takesTarget: Bool {
         switch self {

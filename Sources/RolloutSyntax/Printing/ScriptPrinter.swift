@@ -40,6 +40,39 @@ public enum ScriptPrinter {
         }
     }
 
+    /// One statement as a saved script writes it: a literal value given to a secret-named value path
+    /// becomes the variable `${PATH_AS_NAME}` (`set value basic.password = ${BASIC_PASSWORD}`), and a
+    /// secret `let` is left out, so the script is given its secrets when it runs and never holds
+    /// them. The variables it then needs are added to `needs`; nil for a statement left out.
+    public static func saved(_ statement: Statement, needs: inout [String]) -> String? {
+        var needed: [String] = []
+        func kindText(_ kind: StatementKind) -> String {
+            switch kind {
+            case .rollout(let group, let plan, let body):
+                return rollout(group, plan, body.map { written($0, by: kindText) })
+            case .set(.value(let path, let value)) where SecretKeys.isSecret(path.literal ?? "") && value.variables.isEmpty:
+                let name = variableName(for: path.literal ?? "SECRET")
+                needed.append(name)
+                return print(.set(.value(path: path, value: Word(parts: [.variable(name: name, fallback: nil)], quoted: false, range: 0..<0))))
+            default:
+                return print(kind)
+            }
+        }
+        if case .assign(let name, let value) = statement.kind, SecretKeys.isSecret(name), value.variables.isEmpty {
+            needs.append(name)
+            return nil
+        }
+        let text = written(statement, by: kindText)
+        needs += needed
+        return text
+    }
+
+    /// A value path as a variable name: `basic.db-password` → `BASIC_DB_PASSWORD`.
+    static func variableName(for path: String) -> String {
+        let name = String(path.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+        return name.first?.isNumber == true ? "_" + name : name
+    }
+
     /// One statement without its else.
     public static func print(_ kind: StatementKind) -> String {
         var parts: [String] = [kind.keyword.rawValue]
