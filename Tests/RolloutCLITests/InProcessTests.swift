@@ -38,6 +38,25 @@ import Testing
         }
     }
 
+    @Test func theSaveFormPinsTheContextAndKeepsSecretsOut() throws {
+        var record = SessionRecord(start: RunContext(cluster: "demo", namespace: "shop", variables: ["TAG": "2.2.0", "API_TOKEN": "t0k3n"]))
+        let (script, diagnostics) = Checker.diagnose(
+            SourceFile(name: "prompt", text: "let DB_PASSWORD = hunter2; set value db.password = pa55; set tag ${TAG}; upgrade shop-web; show shop-web"),
+            scope: CheckScope(clusterInUse: true, variables: ["TAG", "API_TOKEN"]))
+        #expect(diagnostics.isEmpty)
+        for statement in script.statements { record.add(statement) }
+        let saved = record.script(target: "the local emulator", dropReads: true)
+        let lines = saved.split(separator: "\n").map(String.init)
+        #expect(lines.first == "#!/usr/bin/env rollout")
+        #expect(lines.contains("# It needs API_TOKEN, DB_PASSWORD: rollout FILE -- API_TOKEN=... DB_PASSWORD=..., or the environment."), "\(saved)")
+        #expect(Array(lines.drop { $0.hasPrefix("#") }) == [
+            "use cluster demo", "use namespace shop", "let TAG = 2.2.0", "set value db.password = ${DB_PASSWORD}", "set tag ${TAG}", "upgrade shop-web",
+        ])
+        for secret in ["hunter2", "pa55", "t0k3n"] { #expect(!saved.contains(secret)) }
+        let again = Checker.diagnose(SourceFile(name: "saved", text: saved), scope: CheckScope(variables: ["API_TOKEN", "DB_PASSWORD"]))
+        #expect(again.diagnostics.isEmpty, "\(again.diagnostics)")
+    }
+
     @Test func withNothingConfiguredTheTargetIsTheEmbeddedEmulator() throws {
         let options = try TargetOptions.parse([])
         let choice = try TargetChoice.resolve(options, environment: ["XDG_CONFIG_HOME": Self.emptyFolder()])
