@@ -51,6 +51,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "auto (a terminal, unless NO_COLOR is set), always or never.")
     var color: ColorChoice = .auto
 
+    @Flag(name: .customLong("no-pager"), help: "Never page long output (otherwise $ROLLOUT_PAGER, $PAGER or less -FRX on a terminal).")
+    var noPager = false
+
     @Flag(name: [.customShort("v"), .customLong("debug")], help: "Show each HTTP call: method, path, status, time and request id.")
     var debug = false
 }

@@ -18,7 +18,11 @@ final class Renderer: Sendable {
     /// A board stopped while a question is asked, to start again at the next wave.
     private let suspended = Mutex<FleetBoard?>(nil)
 
-    init(format: OutputFormat, color: Bool, live: Bool, board: Bool = true) {
+    /// Where a result longer than the terminal goes (the prompt and `-c` on a terminal).
+    let pager: Pager?
+
+    init(format: OutputFormat, color: Bool, live: Bool, board: Bool = true, pager: Pager? = nil) {
+        self.pager = format == .human ? pager : nil
         self.format = format
         self.style = Style(enabled: color && format == .human)
         self.live = live && format == .human
@@ -84,7 +88,13 @@ final class Renderer: Sendable {
                 line(text)
             }
         case .finished(let info, .success(let result)):
-            line(success(info, result))
+            let text = success(info, result)
+            if let pager, pager.pages(text) {
+                closeLive()
+                pager.show(text)
+            } else {
+                line(text)
+            }
         case .finished(let info, .failure(let failure)):
             closeLive()
             var text = style.red("✘ \(info.location.fileAndLine): \(info.text): \(failure.message)")

@@ -49,7 +49,9 @@ struct RunCommand: AsyncParsableCommand {
         let choice = try TargetChoice.resolve(target, environment: environment)
         let color = Self.useColor(output.color, environment: environment) && !fromStdin
         // Step mode asks before every wave, so it shows plain lines rather than a board redrawn under its questions.
-        let renderer = Renderer(format: output.output, color: color, live: isatty(1) == 1 && !fromStdin, board: !step)
+        // Long results are paged at the prompt and for -c, where a person reads them as they come; a script goes on.
+        let pager = source == nil || commands != nil ? Pager.make(disabled: output.noPager, environment: environment) : nil
+        let renderer = Renderer(format: output.output, color: color, live: isatty(1) == 1 && !fromStdin, board: !step, pager: pager)
         let context = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: variables)
 
         guard let source else {

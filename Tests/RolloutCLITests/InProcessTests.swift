@@ -38,6 +38,16 @@ import Testing
         }
     }
 
+    @Test func thePagerIsChosenAsGitChoosesItAndNeverOffATerminal() {
+        #expect(Pager.make(disabled: false, environment: [:], terminal: true)?.command == "less -FRX")
+        #expect(Pager.make(disabled: false, environment: ["PAGER": "more"], terminal: true)?.command == "more")
+        #expect(Pager.make(disabled: false, environment: ["PAGER": "more", "ROLLOUT_PAGER": "less -S"], terminal: true)?.command == "less -S")
+        #expect(Pager.make(disabled: false, environment: ["ROLLOUT_PAGER": ""], terminal: true) == nil)
+        #expect(Pager.make(disabled: false, environment: ["PAGER": "cat"], terminal: true) == nil)
+        #expect(Pager.make(disabled: true, environment: [:], terminal: true) == nil)
+        #expect(Pager.make(disabled: false, environment: [:], terminal: false) == nil)
+    }
+
     @Test func theSaveFormPinsTheContextAndKeepsSecretsOut() throws {
         var record = SessionRecord(start: RunContext(cluster: "demo", namespace: "shop", variables: ["TAG": "2.2.0", "API_TOKEN": "t0k3n"]))
         let (script, diagnostics) = Checker.diagnose(

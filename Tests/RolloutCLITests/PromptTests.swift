@@ -152,6 +152,40 @@ struct TmuxPane {
         }
     }
 
+    @Test func aListLongerThanTheTerminalIsPagedAndAShortOneIsNot() async throws {
+        let rollout = try RolloutProcess()
+        let pane = TmuxPane()
+        defer { pane.killSoon() }
+        try await pane.start("env ROLLOUT_EMULATOR_FLEET=1x80 PAGER='less -FRX' " + Self.command(rollout))
+        try await pane.waitFor("rollout demo/default>")
+        try await pane.send("list in web on edge-001", "Enter")
+        // less holds the screen: its ':' at the foot, where the prompt would otherwise be.
+        func lastLine(_ screen: String) -> String? {
+            screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.last { !$0.isEmpty }
+        }
+        var paged = ""
+        for _ in 0..<100 where lastLine(paged) != ":" {
+            try await Task.sleep(for: .milliseconds(100))
+            paged = try await pane.screen()
+        }
+        #expect(lastLine(paged) == ":" && paged.contains("web-01"), "\(paged)")
+        #expect(!paged.contains("web-80"), "one page only: \(paged)")
+        try await pane.send("q")
+        var after = ""
+        for _ in 0..<100 where lastLine(after) != "rollout demo/default>" {
+            try await Task.sleep(for: .milliseconds(100))
+            after = try await pane.screen()
+        }
+        #expect(lastLine(after) == "rollout demo/default>", "the prompt came back after q: \(after)")
+        try await pane.send("status testwww in monitoring", "Enter")
+        try await pane.waitFor("testwww  version 3")
+        try await Task.sleep(for: .milliseconds(300))
+        let short = try await pane.screen().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(short.last { !$0.isEmpty } == "rollout demo/default>", "a short result is not paged: \(short)")
+        try await pane.send("exit", "Enter")
+        try await pane.waitForCommand("sleep")
+    }
+
     @Test func historyIsRecalledAfterARestartAndCtrlCClearsTheLine() async throws {
         let rollout = try RolloutProcess()
         let first = TmuxPane()
