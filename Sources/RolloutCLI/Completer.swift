@@ -75,7 +75,7 @@ final class Completer: Sendable {
         case (.group, _): return groupMembers(words)
         case (.rollout, 1): return groups.withLock { $0 }
         case (.rollout, _): return rolloutClauses(words)
-        case (_, 1) where keyword.needsRelease: return releases()
+        case (_, 1) where keyword.needsRelease: return releasesWithTheirNamespace()
         default: return targetWords
         }
     }
@@ -130,6 +130,19 @@ final class Completer: Sendable {
 
     private func releases() -> [String] {
         Array(Set(cached("releases") { try await self.fetchReleases() }.compactMap { $0.split(separator: "\t").first.map(String.init) })).sorted()
+    }
+
+    /// Releases for the word after a statement: by name in the namespace in use, and with their
+    /// `in <namespace>` when they live only elsewhere, so that the completed statement finds them.
+    private func releasesWithTheirNamespace() -> [String] {
+        let current = context.withLock { $0.namespace }
+        let pairs = cached("releases") { try await self.fetchReleases() }.compactMap { entry -> (String, String)? in
+            let parts = entry.split(separator: "\t").map(String.init)
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        }
+        let here = Set(pairs.filter { $0.1 == current }.map(\.0))
+        let elsewhere = pairs.filter { !here.contains($0.0) }.map { "\($0.0) \(ArgumentWord.in.rawValue) \($0.1)" }
+        return (Array(here) + elsewhere).sorted()
     }
 
     /// The namespace a statement names with `in`, if it does.

@@ -178,7 +178,10 @@ import Testing
         #expect(await complete("upgrade testwww ") == ["in", "on"])
         #expect(await complete("help ") == Keyword.allCases.map(\.rawValue))
         #expect(await complete("use cluster ").contains("demo"))
-        #expect(await complete("show ").contains("testwww"))
+        // A release in the namespace in use by its name; one that lives only elsewhere with its `in`.
+        #expect(await complete("show ").contains("redis-cache"))
+        #expect(await complete("show ").contains("testwww in monitoring"))
+        #expect(!(await complete("show ").contains("testwww")))
         #expect(await complete("list in ").contains("monitoring"))
         #expect(await complete("rollback testwww in monitoring to ").contains("1"))
         await session.close()

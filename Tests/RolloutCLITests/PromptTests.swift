@@ -100,6 +100,11 @@ struct TmuxPane {
             try await pane.waitFor("stuck-one version 1: PENDING_INSTALL")
             try await pane.send("C-c")
             try await pane.waitFor("stopped waiting for stuck-one; the server may still be working on it")
+            // A release that lives only in another namespace completes with its `in <namespace>`.
+            try await pane.send("show testw", "Tab")
+            try await pane.waitFor("show testwww in monitoring")
+            try await pane.send("Enter")
+            try await pane.waitFor("testwww in monitoring on demo")
             try await pane.send("status zeta-only", "Enter")
             try await pane.waitFor("zeta-only  version 1")
             try await pane.send("C-d")
