@@ -25,22 +25,22 @@ struct SessionRecord {
     /// against what it was recorded and which secrets it needs, the starting context, then the
     /// statements (reads left out with `dropReads`). Secrets are variables, never literals.
     func script(target: String, dropReads: Bool, now: Date = Date()) -> String {
-        var needs: [String] = []
+        var secrets = SavedSecrets()
         var body: [String] = []
         if let cluster = start.cluster { body.append("use cluster \(Word(cluster))") }
         body.append("use namespace \(Word(start.namespace))")
         for (name, value) in start.variables.sorted(by: { $0.key < $1.key }) {
-            if SecretKeys.isSecret(name) { needs.append(name) } else { body.append("let \(name) = \(Word(value))") }
+            if SecretKeys.isSecret(name) { secrets.add(name, value: value) } else { body.append("let \(name) = \(Word(value))") }
         }
         for statement in statements where !(dropReads && statement.kind.keyword.onlyReads) {
-            if let line = ScriptPrinter.saved(statement, needs: &needs) { body.append(line) }
+            if let line = ScriptPrinter.saved(statement, secrets: &secrets) { body.append(line) }
         }
         var header = [
             "#!/usr/bin/env rollout",
             "# Saved from the rollout prompt at \(now.formatted(.iso8601)) (session began \(began.formatted(.iso8601))),",
             "# against \(target).",
         ]
-        let unique = needs.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let unique = secrets.names
         if !unique.isEmpty {
             header.append("# It needs \(unique.joined(separator: ", ")): rollout FILE -- \(unique.map { "\($0)=..." }.joined(separator: " ")), or the environment.")
         }

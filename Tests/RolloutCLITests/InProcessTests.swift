@@ -58,13 +58,25 @@ import Testing
         let saved = record.script(target: "the local emulator", dropReads: true)
         let lines = saved.split(separator: "\n").map(String.init)
         #expect(lines.first == "#!/usr/bin/env rollout")
-        #expect(lines.contains("# It needs API_TOKEN, DB_PASSWORD: rollout FILE -- API_TOKEN=... DB_PASSWORD=..., or the environment."), "\(saved)")
+        // The value path's secret differs from the let's, so it gets a variable of its own.
+        #expect(lines.contains("# It needs API_TOKEN, DB_PASSWORD, DB_PASSWORD_2: rollout FILE -- API_TOKEN=... DB_PASSWORD=... DB_PASSWORD_2=..., or the environment."), "\(saved)")
         #expect(Array(lines.drop { $0.hasPrefix("#") }) == [
-            "use cluster demo", "use namespace shop", "let TAG = 2.2.0", "set value db.password = ${DB_PASSWORD}", "set tag ${TAG}", "upgrade shop-web",
+            "use cluster demo", "use namespace shop", "let TAG = 2.2.0", "set value db.password = ${DB_PASSWORD_2}", "set tag ${TAG}", "upgrade shop-web",
         ])
         for secret in ["hunter2", "pa55", "t0k3n"] { #expect(!saved.contains(secret)) }
-        let again = Checker.diagnose(SourceFile(name: "saved", text: saved), scope: CheckScope(variables: ["API_TOKEN", "DB_PASSWORD"]))
+        let again = Checker.diagnose(SourceFile(name: "saved", text: saved), scope: CheckScope(variables: ["API_TOKEN", "DB_PASSWORD", "DB_PASSWORD_2"]))
         #expect(again.diagnostics.isEmpty, "\(again.diagnostics)")
+    }
+
+    @Test func twoSecretsOfOneNameButDifferentValuesGetTwoVariables() throws {
+        var record = SessionRecord(start: RunContext(cluster: "demo"))
+        let (script, _) = Checker.diagnose(
+            SourceFile(name: "prompt", text: "let DB_PASSWORD = one; set value db.password = two; set value db.password = one; set value db-password = three"),
+            scope: CheckScope(clusterInUse: true))
+        for statement in script.statements { record.add(statement) }
+        let saved = record.script(target: "t", dropReads: false)
+        #expect(saved.contains("set value db.password = ${DB_PASSWORD_2}\nset value db.password = ${DB_PASSWORD}\nset value db-password = ${DB_PASSWORD_3}"), "\(saved)")
+        #expect(saved.contains("# It needs DB_PASSWORD, DB_PASSWORD_2, DB_PASSWORD_3:"), "\(saved)")
     }
 
     @Test func withNothingConfiguredTheTargetIsTheEmbeddedEmulator() throws {

@@ -41,39 +41,32 @@ public enum ScriptPrinter {
     }
 
     /// One statement as a saved script writes it: a literal value given to a secret-named value path
-    /// becomes the variable `${PATH_AS_NAME}` (`set value basic.password = ${BASIC_PASSWORD}`), and a
-    /// secret `let` is left out, so the script is given its secrets when it runs and never holds
-    /// them. The variables it then needs are added to `needs`; nil for a statement left out.
-    public static func saved(_ statement: Statement, needs: inout [String]) -> String? {
-        var needed: [String] = []
+    /// becomes a variable (`set value basic.password = ${BASIC_PASSWORD}`), and a secret `let` is left
+    /// out, so the script is given its secrets when it runs and never holds them. The variables it
+    /// needs are kept in `secrets`; nil for a statement left out.
+    public static func saved(_ statement: Statement, secrets: inout SavedSecrets) -> String? {
+        var found = secrets
         func kindText(_ kind: StatementKind) -> String {
             switch kind {
             case .rollout(let group, let plan, let body):
                 return rollout(group, plan, body.map { written($0, by: kindText) })
             case .set(.value(let path, let value)) where SecretKeys.isSecret(path.literal ?? "") && value.variables.isEmpty:
-                let name = variableName(for: path.literal ?? "SECRET")
-                needed.append(name)
+                let name = found.name(forPath: path.literal ?? "SECRET", value: value.literal ?? "")
                 return print(.set(.value(path: path, value: Word(parts: [.variable(name: name, fallback: nil)], quoted: false, range: 0..<0))))
             default:
                 return print(kind)
             }
         }
         if case .assign(let name, let value) = statement.kind, SecretKeys.isSecret(name), value.variables.isEmpty {
-            needs.append(name)
+            secrets.add(name, value: value.literal ?? "")
             return nil
         }
         let text = written(statement, by: kindText)
-        needs += needed
+        secrets = found
         return text
     }
 
-    /// A value path as a variable name: `basic.db-password` → `BASIC_DB_PASSWORD`.
-    static func variableName(for path: String) -> String {
-        let name = String(path.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
-        return name.first?.isNumber == true ? "_" + name : name
-    }
-
-    /// One statement without its else.
+    /// One statement without its else.    /// One statement without its else.
     public static func print(_ kind: StatementKind) -> String {
         var parts: [String] = [kind.keyword.rawValue]
         func add(_ key: ArgumentWord, _ word: Word?) { if let word { parts += [key.rawValue, word.description] } }
@@ -193,5 +186,37 @@ enum WordPrinter {
         }
         if let literal = word.literal, reserved.contains(literal) { needsQuotes = true }
         return needsQuotes ? "\"\(body)\"" : body
+    }
+}
+
+/// The secrets a saved script is given when it runs, by variable name, each standing for one value:
+/// a value path's name (`basic.db-password` → `BASIC_DB_PASSWORD`) that another secret already holds
+/// with a different value gets a number (`BASIC_DB_PASSWORD_2`), so two secrets never share a variable.
+public struct SavedSecrets: Sendable {
+    private var values: [(name: String, value: String)] = []
+
+    /// None yet.
+    public init() {}
+
+    /// The variable names, in the order first needed.
+    public var names: [String] { values.map(\.name) }
+
+    /// Notes a secret variable the session had (a `let`, or one given on the command line).
+    public mutating func add(_ name: String, value: String) {
+        if !values.contains(where: { $0.name == name }) { values.append((name, value)) }
+    }
+
+    /// The variable for a secret value path's literal.
+    mutating func name(forPath path: String, value: String) -> String {
+        var base = String(path.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+        if base.first?.isNumber == true { base = "_" + base }
+        var name = base
+        var number = 1
+        while let held = values.first(where: { $0.name == name }), held.value != value {
+            number += 1
+            name = "\(base)_\(number)"
+        }
+        add(name, value: value)
+        return name
     }
 }
