@@ -24,7 +24,7 @@ public struct AutopilotConfiguration: Sendable {
     /// members); more are opened when needed and closed after use.
     public var connections: Int = 64
     /// The `User-Agent` header.
-    public var userAgent: String = "rollout/\(RolloutVersion.current)"
+    public var userAgent: String = RolloutVersion.userAgent
     /// Proxies and TLS trust.
     public var network = NetworkSettings()
     /// Called once for every try on the wire (`--debug`).
@@ -43,4 +43,6 @@ public struct AutopilotConfiguration: Sendable {
 public enum RolloutVersion {
     /// The version string.
     public static let current = "0.1.0"
+    /// `rollout/<version>`, the `User-Agent` of the API's calls and IAM's.
+    public static let userAgent = "rollout/\(current)"
 }

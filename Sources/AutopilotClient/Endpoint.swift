@@ -22,6 +22,21 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         try Region(region).endpoint
     }
 
+    /// The base URL's path without a trailing `/`, which every call's path is appended to (and
+    /// signed with).
+    public var pathPrefix: String {
+        let path = url.path
+        return path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    /// A URL for a path under the base URL, with an optional query already in canonical form.
+    func url(path: String, query: String = "") -> URL {
+        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)!
+        components.percentEncodedPath = pathPrefix + path
+        components.percentEncodedQuery = query.isEmpty ? nil : query
+        return components.url!
+    }
+
     /// `host[:port]` as the `Host` header carries it.
     public var hostHeader: String {
         let host = url.host ?? ""

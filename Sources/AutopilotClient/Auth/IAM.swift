@@ -26,12 +26,11 @@ public struct ProjectLookup: Sendable {
         let service = "IAM project lookup at \(region.iam)"
         let path = "/v3/projects"
         let query = [(name: "name", value: region.id)]
-        var headers: [(name: String, value: String)] = [("User-Agent", "rollout/\(RolloutVersion.current)")]
+        var headers: [(name: String, value: String)] = [("User-Agent", RolloutVersion.userAgent)]
         if let token = key.securityToken { headers.append(("X-Security-Token", token.value)) }
-        let prefix = region.iam.url.path.hasSuffix("/") ? String(region.iam.url.path.dropLast()) : region.iam.url.path
-        let signable = SignableRequest(method: "GET", path: prefix + path, query: query, headers: headers)
+        let signable = SignableRequest(method: "GET", path: region.iam.pathPrefix + path, query: query, headers: headers)
         let parts = Signer(accessKey: key.id, secretKey: key.secret).sign(signable, host: region.iam.hostHeader, date: now)
-        let url = URL(string: region.iam.url.absoluteString.trimmingSuffix("/") + path + "?" + Canonical.query(query))!
+        let url = region.iam.url(path: path, query: Canonical.query(query))
         let answer = try await ServiceCall(network: network).send(
             .GET, url, headers: headers.map { ($0.name, $0.value) } + parts.addedHeaders.map { ($0.name, $0.value) }
                 + [("Authorization", parts.authorization)],
@@ -136,10 +135,10 @@ public struct IAMToken: CredentialFetcher {
 
     private func request(_ body: [String: Any], token: Credentials?) async throws(AutopilotError) -> FetchedCredentials {
         let service = "IAM token at \(region.iam)"
-        var headers = [("Content-Type", "application/json;charset=UTF-8"), ("User-Agent", "rollout/\(RolloutVersion.current)")]
+        var headers = [("Content-Type", "application/json;charset=UTF-8"), ("User-Agent", RolloutVersion.userAgent)]
         if case .token(let secret, _) = token { headers.append(("X-Auth-Token", secret.value)) }
         let bytes = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])).map(Array.init) ?? []
-        let url = URL(string: region.iam.url.absoluteString.trimmingSuffix("/") + "/v3/auth/tokens")!
+        let url = region.iam.url(path: "/v3/auth/tokens")
         let answer = try await ServiceCall(network: network).send(.POST, url, headers: headers, body: bytes, service: service)
         guard answer.status == 201 || answer.status == 200 else { throw ServiceCall.failure(answer, service: service) }
         guard let subject = answer.headers.first(name: "X-Subject-Token"), !subject.isEmpty else {
@@ -150,8 +149,4 @@ public struct IAMToken: CredentialFetcher {
         let expires = (fields?["expires_at"] as? String).flatMap(IAMTime.parse)
         return FetchedCredentials(credentials: .token(Secret(subject), projectID: project), expires: expires, source: source)
     }
-}
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
 }

@@ -44,9 +44,8 @@ struct AuthMiddleware: ClientMiddleware {
             guard let signer = active.signer else { return try await next(request, bytes.map { HTTPBody($0) }, baseURL) }
             if let securityToken = key.securityToken { request.headerFields[.securityToken] = securityToken.value }
             let (path, query) = Self.split(request.path ?? "/")
-            let prefix = baseURL.path.hasSuffix("/") ? String(baseURL.path.dropLast()) : baseURL.path
             let signable = SignableRequest(
-                method: request.method.rawValue, path: prefix + path, query: query,
+                method: request.method.rawValue, path: Endpoint(url: baseURL).pathPrefix + path, query: query,
                 headers: request.headerFields.map { ($0.name.rawName, $0.value) }, body: bytes)
             let parts = signer.sign(signable, host: endpoint.hostHeader, date: now())
             for (name, value) in parts.addedHeaders { request.headerFields[HTTPField.Name(name)!] = value }
