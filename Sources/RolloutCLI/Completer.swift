@@ -12,6 +12,7 @@ final class Completer: Sendable {
     private let context: Mutex<RunContext>
     private let groups = Mutex<[String]>([])
     private let cache = Mutex<[String: (Date, [String])]>([:])
+    private let refreshing = Mutex<Set<String>>([])
 
     init(session: Session, context: RunContext) {
         self.session = session
@@ -121,7 +122,7 @@ final class Completer: Sendable {
     }
 
     private func namespaces() -> [String] {
-        var names = Set(cached("releases") { try await self.fetchReleases() }.compactMap { $0.split(separator: "\t").last.map(String.init) })
+        var names = Set(cached(releasesKey) { try await self.fetchReleases() }.compactMap { $0.split(separator: "\t").last.map(String.init) })
         for cluster in session.emulator?.configuration.clusters ?? [] where cluster.id == currentCluster() {
             names.formUnion(cluster.namespaces)
         }
@@ -129,17 +130,15 @@ final class Completer: Sendable {
     }
 
     private func releases() -> [String] {
-        Array(Set(cached("releases") { try await self.fetchReleases() }.compactMap { $0.split(separator: "\t").first.map(String.init) })).sorted()
+        Array(Set(cached(releasesKey) { try await self.fetchReleases() }.compactMap { $0.split(separator: "\t").first.map(String.init) })).sorted()
     }
 
     /// Releases for the word after a statement: by name in the namespace in use, and with their
     /// `in <namespace>` when they live only elsewhere, so that the completed statement finds them.
     private func releasesWithTheirNamespace() -> [String] {
         let current = context.withLock { $0.namespace }
-        let pairs = cached("releases") { try await self.fetchReleases() }.compactMap { entry -> (String, String)? in
-            let parts = entry.split(separator: "\t").map(String.init)
-            return parts.count == 2 ? (parts[0], parts[1]) : nil
-        }
+        _ = cached(releasesKey) { try await self.fetchReleases() }
+        let pairs = knownReleases() ?? []
         let here = Set(pairs.filter { $0.1 == current }.map(\.0))
         let elsewhere = pairs.filter { !here.contains($0.0) }.map { "\($0.0) \(ArgumentWord.in.rawValue) \($0.1)" }
         return (Array(here) + elsewhere).sorted()
@@ -166,6 +165,29 @@ final class Completer: Sendable {
     private func currentCluster() -> String? {
         context.withLock { $0.cluster }.map { session.choice.clusterID($0) }
     }
+
+    /// The releases of the cluster in use as (name, namespace), from the cache alone, for hints that
+    /// follow each key: when the list is missing or old it is fetched in the background, and nil
+    /// until it is there.
+    func knownReleases() -> [(name: String, namespace: String)]? {
+        let key = releasesKey
+        let entry = cache.withLock { $0[key] }
+        if entry.map({ Date().timeIntervalSince($0.0) >= 10 }) ?? true,
+            refreshing.withLock({ $0.insert(key).inserted })
+        {
+            Task {
+                if let values = try? await self.fetchReleases() { self.cache.withLock { $0[key] = (Date(), values) } }
+                self.refreshing.withLock { _ = $0.remove(key) }
+            }
+        }
+        return entry?.1.compactMap { item in
+            let parts = item.split(separator: "\t").map(String.init)
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        }
+    }
+
+    /// The cache's key for the releases of the cluster in use.
+    private var releasesKey: String { "releases \(currentCluster() ?? "-")" }
 
     private func fetchReleases() async throws -> [String] {
         guard let cluster = currentCluster() else { return [] }

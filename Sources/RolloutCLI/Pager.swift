@@ -28,25 +28,15 @@ struct Pager: Sendable {
     }
 
     /// Pipes the text to the pager and waits until it exits; prints it plainly when the pager cannot
-    /// start. The pager is spawned in rollout's own process group, so that it is in the terminal's
-    /// foreground and can read its keys (Foundation's `Process` starts a group of its own).
+    /// start.
     func show(_ text: String) {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { return Console.out(text) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
-        posix_spawn_file_actions_addclose(&actions, fds[1])
-        let arguments = ["/bin/sh", "-c", command]
-        let variables = environment.map { "\($0.key)=\($0.value)" }
-        var argv = arguments.map { strdup($0) } + [nil]
-        var envp = variables.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, &envp)
+        // The pager must not hold the pipe's writing end, or it would never see the end of the text.
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        let pager = ForegroundProcess.start(command, environment: environment, input: fds[0])
         close(fds[0])
-        guard spawned == 0 else {
+        guard let pager else {
             close(fds[1])
             return Console.out(text)
         }
@@ -60,9 +50,7 @@ struct Pager: Sendable {
             written += count
         }
         close(fds[1])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // 127: the shell found no such pager; the text is shown all the same.
-        if (status >> 8) & 0xFF == 127 { Console.out(text) }
+        if pager.wait() == 127 { Console.out(text) }
     }
 }

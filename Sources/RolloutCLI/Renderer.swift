@@ -88,7 +88,7 @@ final class Renderer: Sendable {
                 line(text)
             }
         case .finished(let info, .success(let result)):
-            let text = success(info, result)
+            let text = resultText(info, result)
             if let pager, pager.pages(text) {
                 closeLive()
                 pager.show(text)
@@ -155,7 +155,7 @@ final class Renderer: Sendable {
         let prefix = "  \(tag.member.label): "
         switch event {
         case .progress(_, let text): line(style.dim(prefix + "… " + text))
-        case .finished(let info, .success(let result)): line(prefix + success(info, result))
+        case .finished(let info, .success(let result)): line(prefix + resultText(info, result))
         case .finished(let info, .failure(let failure)): Console.err(style.red(prefix + "✘ \(info.text): \(failure.message)"))
         default: break
         }
@@ -191,7 +191,8 @@ final class Renderer: Sendable {
         }
     }
 
-    private func success(_ info: StepInfo, _ result: StepResult) -> String {
+    /// A statement's result as the human form shows it (`watch` draws it too).
+    func resultText(_ info: StepInfo, _ result: StepResult) -> String {
         let mark = style.green("✔")
         switch result {
         case .none: return "\(mark) \(info.text)"

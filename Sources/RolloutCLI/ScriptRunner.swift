@@ -32,9 +32,11 @@ struct ScriptRunner {
             environment: environment)
     }
 
-    /// Makes an interpreter whose changes are journaled and whose events are shown.
-    func interpreter(context: RunContext) -> Interpreter {
+    /// Makes an interpreter whose changes are journaled and whose events are shown (or, for
+    /// `watch`, given to `events`).
+    func interpreter(context: RunContext, events: (@Sendable (RunEvent) -> Void)? = nil) -> Interpreter {
         let (renderer, journal, session) = (renderer, journal, session)
+        let events = events ?? { renderer.show($0) }
         return Interpreter(
             api: session.client, context: context, environment: environment,
             resolveCluster: { session.choice.clusterID($0) },
@@ -43,7 +45,7 @@ struct ScriptRunner {
                 try journal.append(record, requestID: requestID)
             },
             fleets: session.choice.fleets,
-            events: { renderer.show($0) })
+            events: events)
     }
 
     /// Parses and checks a source; prints every problem; nil when there is one.

@@ -157,6 +157,55 @@ struct TmuxPane {
         }
     }
 
+    @Test func hintsEditAndWatch() async throws {
+        let rollout = try RolloutProcess()
+        // An editor that adds a statement to the file it is given, and keeps a copy of what it was shown.
+        let editor = rollout.home.appendingPathComponent("editor.sh")
+        let shown = rollout.home.appendingPathComponent("shown.rollout")
+        try "#!/bin/sh\ncp \"$1\" '\(shown.path)'\nprintf 'status testwww in monitoring\\n' >> \"$1\"\n"
+            .write(to: editor, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        let pane = TmuxPane()
+        defer { pane.killSoon() }
+        // Deploys take 3 s, so that a watch sees the upgrade settle.
+        let command = Self.command(rollout, "--fresh-emulator").replacingOccurrences(
+            of: "ROLLOUT_EMULATOR_DEPLOY_TIME='200ms'", with: "ROLLOUT_EMULATOR_DEPLOY_TIME='3s'")
+        try await pane.start("env EDITOR='\(editor.path)' " + command)
+        try await pane.waitFor("rollout demo/default>")
+        // The hint at the right: the form of the statement, then where the release named lives.
+        try await pane.send("upgrade tes")
+        try await pane.waitFor("upgrade [<release>] [in <namespace>] [on <cluster>]")
+        try await pane.send("twww ")
+        // The releases are read in the background once the statement is known; the next key shows them.
+        try await Task.sleep(for: .seconds(1))
+        try await pane.send("i")
+        try await pane.waitFor("testwww is in namespace monitoring")
+        try await pane.send("C-u", "set value basic.admin_password = s3cret; set tag v9", "Enter")
+        try await pane.waitFor("✔ tag v9 for the next change")
+        #expect(!(try await pane.screen()).contains("set tag|pull-policy"), "the hint is gone from the line entered")
+        // edit: the last statements, their secret as a variable; what the editor saved runs.
+        try await pane.send("edit", "Enter")
+        try await pane.waitFor("testwww  version 3")
+        let opened = try String(contentsOf: shown, encoding: .utf8)
+        #expect(opened.contains("set value basic.admin_password = ${BASIC_ADMIN_PASSWORD}\nset tag v9"), "\(opened)")
+        #expect(!opened.contains("s3cret"))
+        // Ctrl-X Ctrl-E: the line being typed, run with what the editor added.
+        try await pane.send("upgrade testwww in monitoring", "C-x", "C-e")
+        try await pane.waitFor("✔ upgrade testwww: version 4")
+        try await pane.waitFor("testwww  version 4")
+        // watch redraws in place and marks what changed, until Ctrl-C.
+        try await pane.send("watch status testwww in monitoring every 1s", "Enter")
+        try await pane.waitFor("every 1s: status testwww in monitoring")
+        try await pane.waitFor("line changed", timeout: 15)
+        try await pane.waitFor("no change", timeout: 15)
+        let watching = try await pane.screen()
+        #expect(watching.components(separatedBy: "every 1s: status").count == 2, "drawn in place, once: \(watching)")
+        try await pane.send("C-c")
+        try await pane.waitFor("stopped watching")
+        try await pane.send("exit", "Enter")
+        try await pane.waitForCommand("sleep")
+    }
+
     @Test func aListLongerThanTheTerminalIsPagedAndAShortOneIsNot() async throws {
         let rollout = try RolloutProcess()
         let pane = TmuxPane()

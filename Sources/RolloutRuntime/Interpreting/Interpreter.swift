@@ -105,6 +105,10 @@ public actor Interpreter {
         }
     }
 
+    /// Adds variables to the context, as `let` would, without a step (the secrets behind the
+    /// variables of text edited at the prompt).
+    public func define(_ variables: [String: String]) { context.variables.merge(variables) { $1 } }
+
     /// Answers a rollout's gates.
     public func setGateHandler(_ handler: @escaping @Sendable (GateRequest) async -> GateAnswer) { onGate = handler }
 

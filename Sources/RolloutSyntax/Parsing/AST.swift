@@ -1,3 +1,5 @@
+import AutopilotModels
+
 /// A parsed script: its statements in order.
 public struct Script: Sendable, Equatable {
     /// The statements.
@@ -164,6 +166,20 @@ public enum StatementKind: Sendable, Equatable {
     case abort(Word?)
     case group(name: String, members: GroupMembers)
     case rollout(group: String, plan: RolloutPlan, body: [Statement])
+
+    /// The secret this statement writes as a literal, if it does: a `let` of a secret-named variable
+    /// or a `set value` of a secret-named path, given a value with no variable in it. What history,
+    /// display and saved scripts hide.
+    public var secretLiteral: (name: String, value: String)? {
+        switch self {
+        case .assign(let name, let value) where SecretKeys.isSecret(name) && value.variables.isEmpty:
+            return (name, value.literal ?? "")
+        case .set(.value(let path, let value)) where SecretKeys.isSecret(path.literal ?? "") && value.variables.isEmpty:
+            return (path.literal ?? "", value.literal ?? "")
+        default:
+            return nil
+        }
+    }
 
     /// The statement's keyword.
     public var keyword: Keyword {

@@ -30,10 +30,9 @@ public enum ScriptPrinter {
         switch kind {
         case .rollout(let group, let plan, let body):
             return rollout(group, plan, body.map { display($0) })
-
-        case .assign(let name, let value) where SecretKeys.isSecret(name) && value.variables.isEmpty:
+        case .assign(let name, _) where kind.secretLiteral != nil:
             return print(.assign(name: name, value: hidden))
-        case .set(.value(let path, let value)) where SecretKeys.isSecret(path.literal ?? "") && value.variables.isEmpty:
+        case .set(.value(let path, _)) where kind.secretLiteral != nil:
             return print(.set(.value(path: path, value: hidden)))
         default:
             return print(kind)
@@ -50,15 +49,16 @@ public enum ScriptPrinter {
             switch kind {
             case .rollout(let group, let plan, let body):
                 return rollout(group, plan, body.map { written($0, by: kindText) })
-            case .set(.value(let path, let value)) where SecretKeys.isSecret(path.literal ?? "") && value.variables.isEmpty:
-                let name = found.name(forPath: path.literal ?? "SECRET", value: value.literal ?? "")
+            case .set(.value(let path, _)):
+                guard let secret = kind.secretLiteral else { return print(kind) }
+                let name = found.name(forPath: secret.name, value: secret.value)
                 return print(.set(.value(path: path, value: Word(parts: [.variable(name: name, fallback: nil)], quoted: false, range: 0..<0))))
             default:
                 return print(kind)
             }
         }
-        if case .assign(let name, let value) = statement.kind, SecretKeys.isSecret(name), value.variables.isEmpty {
-            secrets.add(name, value: value.literal ?? "")
+        if case .assign = statement.kind, let secret = statement.kind.secretLiteral {
+            secrets.add(secret.name, value: secret.value)
             return nil
         }
         let text = written(statement, by: kindText)
@@ -200,6 +200,9 @@ public struct SavedSecrets: Sendable {
 
     /// The variable names, in the order first needed.
     public var names: [String] { values.map(\.name) }
+
+    /// Each variable with the secret it holds (for running what was written, never for writing).
+    public var bindings: [String: String] { Dictionary(values.map { ($0.name, $0.value) }) { first, _ in first } }
 
     /// Notes a secret variable the session had (a `let`, or one given on the command line).
     public mutating func add(_ name: String, value: String) {
