@@ -11,6 +11,14 @@ struct Watch {
     let text: String
     let interval: Duration
 
+    /// The local time of a look, on a 24-hour clock.
+    private static let clock: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter
+    }()
+
     /// Reads the command's words: the statement, checked in the prompt's scope, and the interval.
     static func parse(_ line: String, scope: CheckScope) -> Result<Watch, CLIError> {
         var words = line.split(separator: " ").dropFirst().map(String.init)
@@ -44,7 +52,7 @@ struct Watch {
         var screen = WatchScreen(terminal: terminal)
         let interval = self.interval
         while let output = await Self.untilInterrupted(look) {
-            let stamp = Date().formatted(.dateTime.hour(.twoDigits(amPM: .omitted)).minute(.twoDigits).second(.twoDigits))
+            let stamp = Self.clock.string(from: Date())
             let header = "every \(DurationText.format(interval)): \(text)  \(stamp)  (Ctrl-C stops)"
             FileHandle.standardOutput.write(Data(screen.draw(header: header, body: output, style: style).utf8))
             guard await Self.untilInterrupted({ try? await Task.sleep(for: interval) }) != nil else { break }
