@@ -160,12 +160,11 @@ private func rightPrompt(_ editLine: OpaquePointer?) -> UnsafeMutablePointer<CCh
     var hint = state?.hinter?(lineBeforeCursor(editLine)) ?? ""
     lastHint.withLock { $0 = hint }
     // libedit leaves out a right-hand prompt that does not fit beside the line: cut it to fit.
-    var size = winsize()
-    if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, let editLine, let info = el_wline(editLine)?.pointee,
+    if let columns = Terminal.size()?.columns, let editLine, let info = el_wline(editLine)?.pointee,
         let start = info.buffer, let end = info.lastchar
     {
         let used = (promptText.withLock { $0.map { String(cString: $0).count } } ?? 0) + (end - start)
-        let room = Int(size.ws_col) - used - 3
+        let room = columns - used - 3
         if hint.count > room { hint = room < 12 ? "" : String(hint.prefix(room - 1)) + "…" }
     }
     return hintText.withLock { text in
@@ -234,8 +233,7 @@ private func completeWord(_ editLine: OpaquePointer?, _ key: Int32) -> UInt8 {
 
 /// Candidates in columns as wide as the terminal.
 private func columns(_ items: [String]) -> String {
-    var size = winsize()
-    let width = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+    let width = Terminal.size()?.columns ?? 80
     let cell = (items.map(\.count).max() ?? 0) + 2
     let perLine = max(1, width / cell)
     return stride(from: 0, to: items.count, by: perLine).map { row in

@@ -1,4 +1,5 @@
 import Foundation
+import LineEditor
 import RolloutRuntime
 import RolloutSyntax
 import Synchronization
@@ -104,7 +105,7 @@ final class FleetBoard: Sendable {
         }
         if let note = state.note { lines.append(style.yellow("  \(note)")) }
         guard members else { return lines }
-        let rowsFree = max(3, Terminal.rows - lines.count - 2)
+        let rowsFree = max(3, (Terminal.size()?.rows ?? 24) - lines.count - 2)
         let ranked = all.filter { state.wave == 0 || $0.wave <= state.wave }.sorted { Self.rank(state.states[$0]) < Self.rank(state.states[$1]) }
         let shown = ranked.prefix(rowsFree)
         let width = min(48, shown.map(\.member.label.count).max() ?? 0)
@@ -131,15 +132,5 @@ final class FleetBoard: Sendable {
         case .queued, .notStarted: return 3
         default: return 2
         }
-    }
-}
-
-/// The terminal's size.
-enum Terminal {
-    /// Rows on standard output's terminal (24 when it cannot tell).
-    static var rows: Int {
-        var size = winsize()
-        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return 24 }
-        return Int(size.ws_row)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LineEditor
 
 /// Output longer than the terminal goes through a pager, as git and psql do: `$ROLLOUT_PAGER`, else
 /// `$PAGER`, else `less -FRX` (which quits by itself when the text fits and keeps colour). Only when
@@ -22,9 +23,8 @@ struct Pager: Sendable {
 
     /// True when the text has more lines than the terminal shows (less one for the prompt after it).
     func pages(_ text: String) -> Bool {
-        var size = winsize()
-        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return false }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).count > Int(size.ws_row) - 1
+        guard let rows = Terminal.size()?.rows else { return false }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).count > rows - 1
     }
 
     /// Pipes the text to the pager and waits until it exits; prints it plainly when the pager cannot

@@ -90,7 +90,7 @@ struct WatchScreen {
     /// drawn and clears it; lines that differ from the last look are marked `~`, and the body is cut
     /// to the terminal's height.
     mutating func draw(header: String, body: String, style: Style) -> String {
-        let size = Self.terminalSize()
+        let size = Terminal.size() ?? (50, 80)
         var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let changed = previous.map { before in lines.indices.filter { $0 >= before.count || before[$0] != lines[$0] }.count }
         var marked = lines.enumerated().map { index, line -> String in
@@ -114,11 +114,5 @@ struct WatchScreen {
     /// The width of text as shown, without its colour codes.
     static func visibleWidth(_ text: String) -> Int {
         text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression).count
-    }
-
-    private static func terminalSize() -> (rows: Int, columns: Int) {
-        var size = winsize()
-        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return (50, 80) }
-        return (Int(size.ws_row), Int(size.ws_col))
     }
 }
