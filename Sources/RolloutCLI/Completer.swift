@@ -122,7 +122,7 @@ final class Completer: Sendable {
     }
 
     private func namespaces() -> [String] {
-        var names = Set(cached(releasesKey) { try await self.fetchReleases() }.compactMap { $0.split(separator: "\t").last.map(String.init) })
+        var names = Set(releasePairs().map(\.namespace))
         for cluster in session.emulator?.configuration.clusters ?? [] where cluster.id == currentCluster() {
             names.formUnion(cluster.namespaces)
         }
@@ -130,17 +130,16 @@ final class Completer: Sendable {
     }
 
     private func releases() -> [String] {
-        Array(Set(cached(releasesKey) { try await self.fetchReleases() }.compactMap { $0.split(separator: "\t").first.map(String.init) })).sorted()
+        Array(Set(releasePairs().map(\.name))).sorted()
     }
 
     /// Releases for the word after a statement: by name in the namespace in use, and with their
     /// `in <namespace>` when they live only elsewhere, so that the completed statement finds them.
     private func releasesWithTheirNamespace() -> [String] {
         let current = context.withLock { $0.namespace }
-        _ = cached(releasesKey) { try await self.fetchReleases() }
-        let pairs = knownReleases() ?? []
-        let here = Set(pairs.filter { $0.1 == current }.map(\.0))
-        let elsewhere = pairs.filter { !here.contains($0.0) }.map { "\($0.0) \(ArgumentWord.in.rawValue) \($0.1)" }
+        let pairs = releasePairs()
+        let here = Set(pairs.filter { $0.namespace == current }.map(\.name))
+        let elsewhere = pairs.filter { !here.contains($0.name) }.map { "\($0.name) \(ArgumentWord.in.rawValue) \($0.namespace)" }
         return (Array(here) + elsewhere).sorted()
     }
 
@@ -180,8 +179,18 @@ final class Completer: Sendable {
                 self.refreshing.withLock { _ = $0.remove(key) }
             }
         }
-        return entry?.1.compactMap { item in
-            let parts = item.split(separator: "\t").map(String.init)
+        return entry.map { Self.pairs($0.1) }
+    }
+
+    /// The releases of the cluster in use as (name, namespace), fetched as `cached` does.
+    private func releasePairs() -> [(name: String, namespace: String)] {
+        Self.pairs(cached(releasesKey) { try await self.fetchReleases() })
+    }
+
+    /// The cache's `name<TAB>namespace` entries as pairs.
+    private static func pairs(_ entries: [String]) -> [(name: String, namespace: String)] {
+        entries.compactMap { entry in
+            let parts = entry.split(separator: "\t").map(String.init)
             return parts.count == 2 ? (parts[0], parts[1]) : nil
         }
     }

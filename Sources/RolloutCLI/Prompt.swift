@@ -180,7 +180,7 @@ private final class PromptSession {
     /// What one read of a statement gave.
     enum Read {
         case line(String)
-        case edit(String?)
+        case edit(String)
         case end
     }
 

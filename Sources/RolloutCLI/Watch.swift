@@ -91,20 +91,19 @@ struct WatchScreen {
     /// to the terminal's height.
     mutating func draw(header: String, body: String, style: Style) -> String {
         let size = Terminal.size() ?? (50, 80)
-        var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let changed = previous.map { before in lines.indices.filter { $0 >= before.count || before[$0] != lines[$0] }.count }
-        var marked = lines.enumerated().map { index, line -> String in
-            guard let before = previous, index >= before.count || before[index] != line else { return "  " + line }
-            return style.yellow("~ ") + style.bold(line)
-        }
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let before = previous
         previous = lines
-        let note = changed.map { $0 == 0 ? "no change" : "\($0) line\($0 == 1 ? "" : "s") changed" } ?? "first look"
+        let changed = Set(lines.indices.filter { index in before.map { index >= $0.count || $0[index] != lines[index] } ?? false })
+        var marked = lines.enumerated().map { index, line in
+            changed.contains(index) ? style.yellow("~ ") + style.bold(line) : "  " + line
+        }
+        let note = before == nil ? "first look" : changed.isEmpty ? "no change" : "\(changed.count) line\(changed.count == 1 ? "" : "s") changed"
         if terminal, marked.count > size.rows - 3 {
             let kept = max(1, size.rows - 4)
             marked = Array(marked.prefix(kept)) + [style.dim("  … \(lines.count - kept) more lines")]
         }
         let shown = [style.dim(header + "  · " + note)] + marked
-        lines = shown
         guard terminal else { return shown.joined(separator: "\n") + "\n\n" }
         let clear = drawnRows > 0 ? "\u{1B}[\(drawnRows)F\u{1B}[J" : ""
         drawnRows = shown.reduce(0) { $0 + max(1, (Self.visibleWidth($1) + size.columns - 1) / size.columns) }
