@@ -15,6 +15,15 @@ public enum ReleaseCall: Sendable, Hashable {
     case chart(id: String)
     case chartValues(id: String)
 
+    /// True for a change sent as a dry run, which the service checks and does not apply.
+    public var isDryRun: Bool {
+        switch self {
+        case .install(_, _, _, _, _, _, let parameters, _): return parameters?.dryRun == true
+        case .update(_, _, _, _, _, _, let parameters): return parameters.dryRun == true
+        default: return false
+        }
+    }
+
     /// True for the calls that change something.
     public var isChange: Bool {
         switch self {

@@ -9,7 +9,7 @@ struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Find every problem in scripts without running them; nothing is sent.")
 
-    @Argument(help: "Script files.", completion: .file(extensions: ["rollout"])) var files: [String] = []
+    @Argument(help: "Script files (.rollout, or Markdown runbooks).", completion: .file(extensions: ["rollout", "md"])) var files: [String] = []
     @Option(name: .customLong("var"), help: "A variable the scripts get from the command line (NAME=VALUE; repeatable).")
     var assignments: [String] = []
     @Option(help: "human (like a compiler, on stderr), github (GitHub Actions annotations) or json (one object per diagnostic), the last two on stdout.")
@@ -39,12 +39,17 @@ struct CheckCommand: AsyncParsableCommand {
 /// `--format` takes the syntax module's formats by name.
 extension DiagnosticFormat: ExpressibleByArgument {}
 
-/// `rollout plan FILE`: the API calls a script would make; nothing is sent.
+/// `rollout plan FILE`: the API calls a script would make; nothing is sent. With `--live`, reads go
+/// to the target, each change shows its diff against the release as it is now, and the exit code
+/// says whether anything would change.
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plan", abstract: "Show the API calls a script would make, with its else branches; nothing is sent.")
+        commandName: "plan", abstract: "Show the API calls a script would make, with its else branches; nothing is sent.",
+        discussion: "With --live: exit 0 when the script would change nothing, \(ExitCode.wouldChange.rawValue) when it would.")
 
-    @Argument(help: "A script file.", completion: .file(extensions: ["rollout"])) var file: String
+    @Argument(help: "A script file (.rollout, or a Markdown runbook).", completion: .file(extensions: ["rollout", "md"])) var file: String
+    @Flag(help: "Read the target (reads only, no change is sent) and show each change's diff against the release as it is now.")
+    var live = false
     @OptionGroup var target: TargetOptions
     @Argument(parsing: .postTerminator, help: "Variables: -- NAME=VALUE ...") var assignments: [String] = []
 
@@ -56,10 +61,14 @@ struct PlanCommand: AsyncParsableCommand {
         guard let script = ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment)) else {
             throw CLIExit(code: ExitCode.invalid.rawValue)
         }
+        let style = Style(enabled: RunCommand.useColor(.auto, environment: environment))
+        let session = live ? try await Session.open(choice, debug: false, style: style) : nil
         let plan = await Planner.plan(
             script, name: file, context: context, environment: environment, resolveCluster: { choice.clusterID($0) }, fleets: choice.fleets,
-            wireRequest: AutopilotClient.wireRequest(for:))
-        FileHandle.standardOutput.write(Data(plan.utf8))
+            live: session?.client, wireRequest: AutopilotClient.wireRequest(for:))
+        await session?.close()
+        FileHandle.standardOutput.write(Data(plan.text.utf8))
+        if live && plan.wouldChange { throw CLIExit(code: ExitCode.wouldChange.rawValue) }
     }
 }
 
@@ -105,6 +114,7 @@ enum SourceLoader {
             let reason = FileManager.default.fileExists(atPath: file) ? "it is not readable UTF-8 text" : "no such file"
             throw CLIError("cannot read \(file): \(reason)", exitCode: 2)
         }
+        if MarkdownRunbook.isMarkdown(file) { return MarkdownRunbook.source(name: file, text: text) }
         return SourceFile(name: file, text: text)
     }
 }

@@ -49,7 +49,24 @@ enum JSONOutput {
         case .group(let name, let members):
             return ["type": "group", "group": .string(name), "members": .array(members.map { .string($0.label) })]
         case .fleet(let summary): return ["type": "rollout", "rollout": fleet(summary)]
+        case .diff(let preview): return ["type": "diff", "diff": diff(preview)]
+        case .unchanged(let r): return ["type": "unchanged", "release": release(r)]
         }
+    }
+
+    /// A diff: what is compared, the chart when it changes, and each changed path with its values
+    /// before and after (`******` for a secret, absent when added or removed).
+    static func diff(_ preview: ChangePreview) -> JSONValue {
+        return [
+            "release": .string(preview.release), "title": .string(preview.title), "chart": preview.chart.map { .string($0) } ?? .null,
+            "changes": .array(
+                preview.diff.changes.map { change in
+                    [
+                        "path": .string(change.path), "kind": .string(change.kind.rawValue), "old": change.shownOld ?? .null,
+                        "new": change.shownNew ?? .null,
+                    ]
+                }),
+        ]
     }
 
     /// A rollout's end: its outcome and every member's state.

@@ -111,9 +111,10 @@ private final class PromptSession {
         await interpreter.setGateHandler(prompt.gates.handler(renderer: runner.renderer))
         guard prompt.confirmChanges else { return }
         let target = runner.session.url.host ?? runner.session.url.absoluteString
-        let declined = declined
+        let (declined, renderer) = (declined, runner.renderer)
         await interpreter.setBeforeStep { info in
             guard info.statement.keyword.changesRelease else { return .run }
+            if let preview = info.preview { Console.out(renderer.diffText(preview)) }
             FileHandle.standardOutput.write(Data("\(info.text) on \(target)? [y/N] ".utf8))
             let yes = StepMode.readAnswer()?.lowercased().hasPrefix("y") == true
             if !yes { declined.value = true }

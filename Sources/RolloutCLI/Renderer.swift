@@ -73,7 +73,7 @@ final class Renderer: Sendable {
         if case .fleet(let info, let fleetEvent) = event { return showFleet(fleetEvent, info) }
         if let info = event.step, let tag = info.member { return showMember(event, tag) }
         switch event {
-        case .started, .change, .fleet:
+        case .started, .change, .fleet, .preview:
             break
         case .progress(_, let text):
             line(style.dim("  … \(text)"))
@@ -233,7 +233,11 @@ final class Renderer: Sendable {
             return "\(mark) group \(name): \(what)"
         case .fleet(let summary):
             return "\(mark) rollout \(summary.group): all \(summary.members.count) members succeeded in \(Self.seconds(summary.elapsed))"
-        
+        case .diff(let preview):
+            return diffText(preview)
+        case .unchanged(let release):
+            return "\(style.green("=")) \(release.name) unchanged at version \(release.version) \(style.status(release.status.rawValue)): "
+                + "the upgrade would change no value, so it was not sent"
         case .change(let action, let release, let dryRun):
             if dryRun {
                 return "\(mark) \(action.rawValue) \(release.name) (dry run, nothing changed): would make version \(release.version)"
@@ -245,6 +249,17 @@ final class Renderer: Sendable {
             guard let release else { return "\(mark) \(info.text): gone after \(Self.seconds(elapsed))" }
             return "\(mark) \(release.name) is \(style.status(target)) (version \(release.version)) after \(Self.seconds(elapsed))"
         }
+    }
+
+    /// A diff's lines, coloured on a terminal: changed yellow, added green, removed red.
+    func diffText(_ preview: ChangePreview) -> String {
+        preview.lines { kind, text in
+            switch kind {
+            case .changed: return style.yellow(text)
+            case .added: return style.green(text)
+            case .removed: return style.red(text)
+            }
+        }.joined(separator: "\n")
     }
 
     private func statusLine(_ release: Release) -> String {

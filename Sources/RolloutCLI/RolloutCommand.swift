@@ -14,9 +14,9 @@ public struct RolloutCommand: AsyncParsableCommand {
             rollout deploy.rollout       run a script file (#!/usr/bin/env rollout works too)
             rollout -c 'statements'      run statements
             rollout - < deploy.rollout   run a script from stdin
+            rollout runbook.md           run the ```rollout blocks of a Markdown runbook
             rollout doctor               check the target, credentials, proxy, TLS and clock first
-            Exit codes: 0 success, 1 a step failed, 2 invalid script or command line, 3 recovered by else, 4 wait timed out, 130 interrupted.
-            """,
+            """ + ExitCode.summary,
         version: RolloutVersion.current,
         subcommands: [RunCommand.self, CheckCommand.self, PlanCommand.self, DoctorCommand.self, EmulatorCommand.self, JournalCommand.self],
         defaultSubcommand: RunCommand.self)

@@ -10,10 +10,9 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a script file, statements (-c), a script on stdin (-), or open the prompt.",
-        discussion: "With no file on a terminal, opens the prompt. Exit codes: "
-            + ExitCode.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: ", ") + ".")
+        discussion: "With no file on a terminal, opens the prompt. " + ExitCode.summary)
 
-    @Argument(help: "A script file, or - to read one from stdin.", completion: .file(extensions: ["rollout"]))
+    @Argument(help: "A script file (a Markdown runbook runs its ```rollout blocks), or - to read one from stdin.", completion: .file(extensions: ["rollout", "md"]))
     var file: String?
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Statements to run, e.g. 'use cluster demo; list'.", valueName: "statements"))
@@ -68,7 +67,7 @@ struct RunCommand: AsyncParsableCommand {
         let runner = try await ScriptRunner.open(choice, renderer: renderer, debug: output.debug, environment: environment)
         let interpreter = runner.interpreter(context: context)
         if step {
-            await interpreter.setBeforeStep(StepMode.decide)
+            await interpreter.setBeforeStep(StepMode.decider(renderer))
         }
         await interpreter.setPauseHandler(StepMode.pause)
         await interpreter.setGateHandler(gates.handler(renderer: renderer))
@@ -97,18 +96,22 @@ struct CLIExit: Error {
 
 /// Step mode and pauses: questions asked on the terminal.
 enum StepMode {
-    /// Shows the narration and the statement, and waits for Enter, s or q.
-    @Sendable static func decide(_ info: StepInfo) async -> StepDecision {
-        var lines = [""]
-        lines += info.narration.map { "  \($0)" }
-        lines.append("▸ \(info.location.fileAndLine)  \(info.text)")
-        Console.out(lines.joined(separator: "\n"))
-        FileHandle.standardOutput.write(Data("  [Enter] run  [s] skip  [q] quit: ".utf8))
-        guard let answer = readAnswer() else { return .quit }
-        switch answer.lowercased() {
-        case "s", "skip": return .skip
-        case "q", "quit": return .quit
-        default: return .run
+    /// Shows the narration, the statement and, for a change, what it would change; then waits for
+    /// Enter, s or q.
+    static func decider(_ renderer: Renderer) -> @Sendable (StepInfo) async -> StepDecision {
+        { info in
+            var lines = [""]
+            lines += info.narration.map { "  \($0)" }
+            lines.append("▸ \(info.location.fileAndLine)  \(info.text)")
+            if let preview = info.preview { lines.append(renderer.diffText(preview)) }
+            Console.out(lines.joined(separator: "\n"))
+            FileHandle.standardOutput.write(Data("  [Enter] run  [s] skip  [q] quit: ".utf8))
+            guard let answer = readAnswer() else { return .quit }
+            switch answer.lowercased() {
+            case "s", "skip": return .skip
+            case "q", "quit": return .quit
+            default: return .run
+            }
         }
     }
 

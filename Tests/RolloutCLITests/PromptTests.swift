@@ -296,4 +296,23 @@ struct TmuxPane {
         try await pane.send("q", "Enter")
         try await pane.waitFor("[Enter] run  [s] skip  [q] quit: q")
     }
+
+    @Test func aMarkdownRunbookInStepModeNarratesItsProseAndShowsTheDiffBeforeTheChange() async throws {
+        let rollout = try RolloutProcess()
+        let pane = TmuxPane()
+        defer { pane.killSoon() }
+        try await pane.start(Self.command(rollout, "--step scripts/runbooks/shop-web-release.md"))
+        try await pane.waitFor("Check that the release is healthy")
+        try await pane.waitFor("▸ scripts/runbooks/shop-web-release.md:12  use cluster demo")
+        for _ in 0..<7 { try await pane.send("Enter") }
+        try await pane.waitFor("The diff shows what the upgrade changes")
+        try await pane.send("Enter")
+        try await pane.waitFor("▸ scripts/runbooks/shop-web-release.md:42  upgrade shop-web if changed")
+        let screen = try await pane.waitFor("  ~ resources.memory: 512Mi → 768Mi")
+        #expect(screen.contains("The upgrade is sent only when it changes something"), "the prose before the block: \(screen)")
+        try await pane.send("Enter")
+        try await pane.waitFor("✔ upgrade shop-web: version 3")
+        try await pane.send("q", "Enter")
+        try await pane.waitFor("[Enter] run  [s] skip  [q] quit: q")
+    }
 }

@@ -284,7 +284,7 @@ func fleetReleases(_ client: AutopilotClient, _ fleet: DemoFleet) async throws -
         let text = "group web = releases edge-001/web/web-01 edge-002/web/web-01 edge-003/web/web-01\nset tag v2\nrollout web waves 1 gate rest parallel 2 soak 1m { upgrade; wait deployed }"
         let (script, diagnostics) = Checker.diagnose(SourceFile(name: "p.rollout", text: text))
         #expect(diagnostics.isEmpty)
-        let plan = await Planner.plan(script, name: "p.rollout") { call in WireRequest(method: "\(call)".prefix(12).description, path: "", body: nil) }
+        let plan = await Planner.plan(script, name: "p.rollout") { call in WireRequest(method: "\(call)".prefix(12).description, path: "", body: nil) }.text
         #expect(plan.contains("3 members in 2 waves, 2 at a time; the first failure halts, then hold"), "\(plan)")
         #expect(plan.contains("wave 1: edge-001/web/web-01"), "\(plan)")
         #expect(plan.contains("gate 'wave-2': asks before wave 2"), "\(plan)")

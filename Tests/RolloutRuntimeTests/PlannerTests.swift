@@ -98,7 +98,7 @@ func normalised(_ calls: [ReleaseCall]) async -> [String] {
             expect tag == v2
             """
         let (script, _) = Parser.parse(SourceFile(name: "deploy.rollout", text: text))
-        let plan = await Planner.plan(script, name: "deploy.rollout", resolveCluster: Self.resolve, wireRequest: AutopilotClient.wireRequest(for:))
+        let plan = await Planner.plan(script, name: "deploy.rollout", resolveCluster: Self.resolve, wireRequest: AutopilotClient.wireRequest(for:)).text
         let release = "/autopilot/cam/v3/clusters/a870253f-5dc7-11ee-bf71-0255ac100b03/namespace/monitoring/releases/testwww"
         #expect(plan == """
             plan for deploy.rollout (nothing is sent)

@@ -121,7 +121,7 @@ public final class EmulatorStore: Sendable {
             if let existing = state.releases[key], !existing.isGone(at: now) {
                 throw .conflict("Release \(request.name) already exists in namespace \(request.namespace)")
             }
-            let values = chart.values.merging(request.values.json)
+            let values = JSONValue.installed(chartDefaults: chart.values, change: request.values.json)
             let version = StoredVersion(
                 version: 1, chartID: chart.id, chartName: chart.name, chartVersion: chart.version, values: values,
                 parameters: request.parameters.json, description: request.description ?? "",
@@ -160,8 +160,9 @@ public final class EmulatorStore: Sendable {
             switch action {
             case .upgrade:
                 let chart = try Self.chart(request.chartID, in: state)
-                let base = request.parameters.resetValues == true ? chart.values : current.latest.values
-                let values = base.merging(request.values.json)
+                let values = JSONValue.upgraded(
+                    current: current.latest.values, chartDefaults: chart.values, change: request.values.json,
+                    resetValues: request.parameters.resetValues == true)
                 next = StoredVersion(
                     version: current.latest.version + 1, chartID: chart.id, chartName: chart.name,
                     chartVersion: chart.version, values: values, parameters: request.parameters.json,

@@ -14,8 +14,15 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     case halted = 5
     /// A rollout halted and its policy rolled back.
     case rolledBack = 6
+    /// `plan --live`: the script would change something (0 there means it would change nothing).
+    case wouldChange = 7
     /// Interrupted (Ctrl-C).
     case interrupted = 130
+
+    /// Every code with its meaning, in a sentence, for help.
+    public static var summary: String {
+        "Exit codes: " + allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: ", ") + "."
+    }
 
     /// What it means, for help and the README.
     public var meaning: String {
@@ -27,6 +34,7 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
         case .timedOut: return "a wait timed out"
         case .halted: return "a rollout halted and held"
         case .rolledBack: return "a rollout halted and rolled back"
+        case .wouldChange: return "plan --live: the script would change something"
         case .interrupted: return "interrupted"
         }
     }

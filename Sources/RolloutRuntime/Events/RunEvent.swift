@@ -13,6 +13,8 @@ public struct StepInfo: Sendable, Equatable {
     public var statement: StatementKind
     /// The comment lines above it.
     public var narration: [String]
+    /// What it would change, for a change asked about first (step mode, a cloud prompt).
+    public var preview: ChangePreview?
     /// True when it runs as an `else`.
     public var isElse: Bool
     /// The rollout member it runs for, inside a rollout block.
@@ -30,6 +32,10 @@ public enum StepResult: Sendable, Equatable {
     case charts([Chart])
     case chart(Chart)
     case values(chart: String, values: JSONValue)
+    /// What `diff` found.
+    case diff(ChangePreview)
+    /// An upgrade `if changed` left the release alone: its values and chart would not change.
+    case unchanged(Release)
     /// A change was made (or, with dry-run, checked); the action is the statement's keyword.
     case change(action: Keyword, release: Release, dryRun: Bool)
     /// A wait ended on this release state (nil when the release is gone).
@@ -131,6 +137,8 @@ public enum ChangeOutcome: String, Sendable, CaseIterable {
     case failed
     /// It may or may not have been applied, and reading back could not tell.
     case outcomeUnknown = "outcome-unknown"
+    /// Not sent: an upgrade `if changed` whose values and chart would not change.
+    case skipped = "skipped (unchanged)"
 }
 
 /// What the interpreter reports while it runs; it prints nothing itself.
@@ -157,6 +165,8 @@ public enum RunEvent: Sendable {
     case alternativeEnded(StepInfo)
     /// A rollout's progress, from its statement.
     case fleet(StepInfo, FleetEvent)
+    /// In a plan: what a change would do to the release's values, before its call.
+    case preview(StepInfo, ChangePreview)
 }
 
 extension RunEvent {
@@ -164,7 +174,8 @@ extension RunEvent {
     public var step: StepInfo? {
         switch self {
         case .started(let info), .progress(let info, _), .statusChanged(let info, _, _, _, _), .change(let info, _), .finished(let info, _),
-            .skipped(let info), .recovered(let info), .alternative(let info, _), .alternativeEnded(let info), .fleet(let info, _):
+            .skipped(let info), .recovered(let info), .alternative(let info, _), .alternativeEnded(let info), .fleet(let info, _),
+            .preview(let info, _):
             return info
         }
     }

@@ -29,8 +29,15 @@ extension Interpreter {
         let book = FleetBook(tags: settings.waves.flatMap { $0 })
         emit(.fleet(info, .began(FleetOverview(
             group: groupName, waves: settings.waves.map { $0.map(\.member) }, gates: settings.gates, parallel: settings.parallel))))
-        defer { context.change = PendingChange() }
+        defer {
+            context.change = PendingChange()
+            membersDone = []
+        }
         if mode == .plan { return await planRollout(settings, body, info) }
+        if !membersDone.isEmpty {
+            let done = book.tags.filter { membersDone.contains($0.member.label) }.count
+            emit(.progress(info, "resuming: \(done) of \(book.tags.count) members finished in an earlier try and are not run again"))
+        }
         let clock = ContinuousClock()
         let start = clock.now
         control.rolloutBegan()
@@ -151,6 +158,12 @@ extension Interpreter {
             while true {
                 while running < settings.parallel, next < wave.count, !halted, !control.stopRequested, !Task.isCancelled {
                     let tag = wave[next]
+                    if membersDone.contains(tag.member.label) {
+                        // Resumed: this member finished in an earlier try of the run.
+                        setState(tag, .succeeded, book, info)
+                        next += 1
+                        continue
+                    }
                     let member = memberInterpreter(tag, book, info)
                     let recoveredOK = settings.recoveredOK
                     setState(tag, .running, book, info)

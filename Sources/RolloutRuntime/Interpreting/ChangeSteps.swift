@@ -4,14 +4,34 @@ import Synchronization
 
 extension Interpreter {
     /// `upgrade`: waits while the release is busy, finds its chart unless one is set, then sends
-    /// the settings as one update.
-    func upgrade(_ target: ResolvedRelease, _ info: StepInfo) async throws(StepFailure) -> StepResult {
+    /// the settings as one update. With `onlyIfChanged`, a deployed release whose values and chart
+    /// would stay as they are is left alone, and the skip is put on record.
+    func upgrade(_ target: ResolvedRelease, onlyIfChanged: Bool, _ info: StepInfo) async throws(StepFailure) -> StepResult {
         let change = takeChange()
         let deadline = ContinuousClock.now + context.timeout
         let current = try await settled(target, info, deadline: deadline)
         var chart = change.chart ?? ""
         if change.chart == nil { chart = try await chartID(name: current.chartName, version: current.chartVersion, of: target.name, info, deadline: deadline) }
         let chosen = chart
+        // A plan lists the calls the run makes: the chart's defaults that a reset-values diff needs
+        // are read only when the run reads them too (`if changed`).
+        let reset = change.flags[.resetValues] == true
+        if mode == .plan, reset, !onlyIfChanged {
+            emit(.progress(info, "reset-values: the values become the chart's defaults with what is set"))
+        }
+        if onlyIfChanged || (mode == .plan && !reset) {
+            let preview = try await upgradePreview(target, current: current, change: change, chart: chosen)
+            if onlyIfChanged, preview.isEmpty, current.status == .deployed {
+                if mode == .plan { return .planned("no call: \(target.name) would not change, so the upgrade is skipped") }
+                journalResult(
+                    ChangeRecord(
+                        action: .upgrade, cluster: target.cluster, namespace: target.namespace, release: target.name,
+                        versionBefore: current.version, versionAfter: current.version, outcome: .skipped,
+                        values: change.releaseValues.json.redactingSecrets()), info)
+                return .unchanged(current)
+            }
+            if mode == .plan { emit(.preview(info, preview)) }
+        }
         return try await send(
             .upgrade, target, before: current, values: change.releaseValues.json, dryRun: change.flags[.dryRun] == true, info,
             deadline: deadline
@@ -30,18 +50,13 @@ extension Interpreter {
         let versions = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
             try await api.history(of: target.name, in: target.namespace, cluster: target.cluster)
         }
-        let goal: Release
-        if let version {
-            guard let found = versions.first(where: { $0.version == version }) else {
+        guard let goal = Self.rollbackGoal(version, in: versions, current: current) else {
+            if let version {
                 throw StepFailure(.api, "\(target.name) has no version \(version) (it has \(versions.map { String($0.version) }.joined(separator: ", ")))")
             }
-            goal = found
-        } else {
-            guard let found = versions.filter({ $0.version < current.version && $0.status == .deployed }).max(by: { $0.version < $1.version }) else {
-                throw StepFailure(.api, "\(target.name) has no deployed version before version \(current.version) to roll back to")
-            }
-            goal = found
+            throw StepFailure(.api, "\(target.name) has no deployed version before version \(current.version) to roll back to")
         }
+        if mode == .plan { emit(.preview(info, Self.compare(current, goal, title: "\(target.name) version \(current.version) → rollback to version \(goal.version)"))) }
         var chart = change.chart ?? ""
         if change.chart == nil { chart = try await chartID(name: goal.chartName, version: goal.chartVersion, of: target.name, info, deadline: deadline) }
         let chosen = chart
@@ -210,7 +225,7 @@ extension Interpreter {
     }
 
     /// Puts a change's result on record; the change is made by then, so a failure is reported, not thrown.
-    private func journalResult(_ record: ChangeRecord, _ info: StepInfo) {
+    func journalResult(_ record: ChangeRecord, _ info: StepInfo) {
         var record = record
         record.member = member
         do {
@@ -291,10 +306,10 @@ extension Interpreter {
     private func chartID(
         name: String, version: String, of release: String, _ info: StepInfo, deadline: ContinuousClock.Instant
     ) async throws(StepFailure) -> String {
-        if let cached = chartCache?.first(where: { $0.name == name && $0.version == version }) { return cached.id }
+        if let cached = chartCache.flatMap({ Self.chart(of: name, version, in: $0) }) { return cached.id }
         let charts = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in try await api.charts() }
         chartCache = charts
-        guard let chart = charts.first(where: { $0.name == name && $0.version == version }) else {
+        guard let chart = Self.chart(of: name, version, in: charts) else {
             throw StepFailure(.api, "cannot find the chart of \(release) (\(name) \(version)) among the project's charts; add 'set chart <id>'")
         }
         return chart.id

@@ -43,6 +43,8 @@ public actor Interpreter {
     var answeredPending: Set<String> = []
     /// Where the release last named lives, when it was named with `in` or `on`.
     var releaseTarget: Target?
+    /// The members of the rollout resumed at that an earlier try of the run finished: not run again.
+    var membersDone: Set<String> = []
 
     /// An interpreter that runs one member's block of a rollout, sharing everything else with its parent.
     init(
@@ -154,10 +156,11 @@ public actor Interpreter {
 
     private func execute(_ statement: Statement, asElse: Bool) async -> Outcome {
         stepNumber += 1
-        let info = StepInfo(
+        var info = StepInfo(
             number: stepNumber, location: statement.location, text: ScriptPrinter.display(statement.kind),
             statement: statement.kind, narration: statement.narration, isElse: asElse, member: member)
         if let beforeStep {
+            info.preview = await preview(of: statement.kind)
             switch await beforeStep(info) {
             case .run: break
             case .skip:

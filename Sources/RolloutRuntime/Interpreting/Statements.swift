@@ -32,14 +32,10 @@ extension Interpreter {
         case .assign(let name, let value):
             context.variables[name] = try expand(value)
             return .message("\(name) set")
-        case .upgrade(let release, let target):
-            return try await upgrade(try resolve(release, target), info)
+        case .upgrade(let release, let target, let onlyIfChanged):
+            return try await upgrade(try resolve(release, target), onlyIfChanged: onlyIfChanged, info)
         case .rollback(let release, let version, let target):
-            let version = try version.map { (word) throws(StepFailure) -> Int in
-                let text = try expand(word)
-                guard let number = Int(text), number >= 1 else { throw StepFailure(.invalid, "'\(text)' is not a version") }
-                return number
-            }
+            let version = try version.map { (word) throws(StepFailure) -> Int in try self.version(word) }
             return try await rollback(try resolve(release, target), to: version, info)
         case .install(let release, let chart, let target):
             return try await install(try resolve(release, target), chart: try expand(chart), info)
@@ -66,6 +62,8 @@ extension Interpreter {
                 try await api.history(of: resolved.name, in: resolved.namespace, cluster: resolved.cluster)
             }
             return .history(release: resolved.name, versions: versions.sorted { $0.version < $1.version })
+        case .diff(let release, let from, let to, let target):
+            return try await diff(try resolve(release, target), from: from, to: to)
         case .charts:
             let charts = try await call { () async throws(AutopilotError) in try await api.charts() }
             chartCache = charts

@@ -9,25 +9,39 @@ public enum Planner {
     /// One line of a plan, in the order the run produced it.
     enum Entry {
         case step(StepInfo, depth: Int)
-        case call(ReleaseCall, depth: Int)
+        /// A call, and whether it is in an else branch (which runs only if something fails).
+        case call(ReleaseCall, depth: Int, hypothetical: Bool)
         case note(String, depth: Int)
         case branch(String, depth: Int)
+        case diff(ChangePreview, depth: Int)
     }
 
-    /// The plan of a script as text. `wireRequest` gives a call's method, path and body as the
-    /// client would send them.
+    /// A plan: its text, and whether the script would change anything.
+    public struct Plan: Sendable {
+        /// The steps, their calls, diffs and else branches, as lines.
+        public var text: String
+        /// True when the plan holds a change that is not a dry run.
+        public var wouldChange: Bool
+    }
+
+    /// The plan of a script. `wireRequest` gives a call's method, path and body as the client
+    /// would send them; with `live`, reads go to the target (`plan --live`), so each change's diff
+    /// is against the release as it is now.
     public static func plan(
         _ script: Script, name: String, context: RunContext = RunContext(), environment: [String: String] = [:],
         resolveCluster: @escaping @Sendable (String) -> String = { $0 }, fleets: [String: [String]] = [:],
-        wireRequest: @Sendable (ReleaseCall) async -> WireRequest
-    ) async -> String {
-        let entries = await record(script, context: context, environment: environment, resolveCluster: resolveCluster, fleets: fleets)
-        var lines = ["plan for \(name) (nothing is sent)"]
+        live: (any ReleaseAPI)? = nil, wireRequest: @Sendable (ReleaseCall) async -> WireRequest
+    ) async -> Plan {
+        let entries = await record(
+            script, context: context, environment: environment, resolveCluster: resolveCluster, fleets: fleets, live: live)
+        var lines = ["plan for \(name) (\(live == nil ? "nothing is sent" : "reads only; no change is sent"))"]
+        var wouldChange = false
         for entry in entries {
             switch entry {
             case .step(let info, let depth):
                 lines.append("\(indent(depth))\(info.number). \(info.location.fileAndLine)  \(info.text)")
-            case .call(let call, let depth):
+            case .call(let call, let depth, let hypothetical):
+                wouldChange = wouldChange || call.isChange && !call.isDryRun && !hypothetical
                 let wire = await wireRequest(call)
                 lines.append("\(indent(depth))     \(wire.method.padding(to: 7))\(wire.path)")
                 if let body = wire.body { lines.append("\(indent(depth))            \(body.redactingSecrets().jsonText)") }
@@ -35,9 +49,11 @@ public enum Planner {
                 lines.append("\(indent(depth))     (\(text))")
             case .branch(let text, let depth):
                 lines.append("\(indent(depth))   \(text)")
+            case .diff(let preview, let depth):
+                lines += preview.lines().map { "\(indent(depth))     \($0)" }
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return Plan(text: lines.joined(separator: "\n") + "\n", wouldChange: wouldChange)
     }
 
     /// The calls a script would make, in order, each with the step that makes it.
@@ -47,10 +63,10 @@ public enum Planner {
     ) async -> [(step: StepInfo, call: ReleaseCall)] {
         var current: StepInfo?
         var calls: [(StepInfo, ReleaseCall)] = []
-        for entry in await record(script, context: context, environment: environment, resolveCluster: resolveCluster, fleets: [:]) {
+        for entry in await record(script, context: context, environment: environment, resolveCluster: resolveCluster, fleets: [:], live: nil) {
             switch entry {
             case .step(let info, _): current = info
-            case .call(let call, _): if let current { calls.append((current, call)) }
+            case .call(let call, _, _): if let current { calls.append((current, call)) }
             default: break
             }
         }
@@ -60,10 +76,12 @@ public enum Planner {
     /// Runs the script in plan mode and keeps what it did, in order.
     static func record(
         _ script: Script, context: RunContext, environment: [String: String], resolveCluster: @escaping @Sendable (String) -> String,
-        fleets: [String: [String]]
+        fleets: [String: [String]], live: (any ReleaseAPI)?
     ) async -> [Entry] {
-        let log = Mutex<(entries: [Entry], depth: Int)>(([], 0))
-        let api = RecordingAPI { call in log.withLock { $0.entries.append(.call(call, depth: $0.depth)) } }
+        let log = Mutex<(entries: [Entry], depth: Int, branches: Int)>(([], 0, 0))
+        let api = RecordingAPI(live: live) { call in
+            log.withLock { $0.entries.append(.call(call, depth: $0.depth, hypothetical: $0.branches > 0)) }
+        }
         let interpreter = Interpreter(
             api: api, context: context, environment: environment, resolveCluster: resolveCluster, fleets: fleets, mode: .plan
         ) { event in
@@ -78,10 +96,15 @@ public enum Planner {
                 case .alternative(_, let index):
                     log.entries.append(.branch(index == 0 ? "if it fails:" : "if that fails too:", depth: log.depth))
                     log.depth += 1
+                    log.branches += 1
                 case .alternativeEnded:
                     log.depth -= 1
+                    log.branches -= 1
                 case .progress(_, let text):
                     log.entries.append(.note(text, depth: log.depth))
+                case .preview(_, let preview) where live != nil:
+                    // Only against the live target: a placeholder's values would make a diff that means nothing.
+                    log.entries.append(.diff(preview, depth: log.depth))
                 case .fleet(_, .planFor(let member)):
                     log.entries.append(.branch("for one member, \(member.label):", depth: log.depth))
                     log.depth += 1

@@ -1,16 +1,19 @@
 public import AutopilotModels
 import Synchronization
 
-/// The API a plan runs against: it sends nothing, records every call, and answers reads with
-/// placeholders or with what the script itself has done (a release it upgraded is at the next
-/// version, deployed, with the values it set; one it uninstalled is gone).
+/// The API a plan runs against: it sends no change, records every call, and answers reads with
+/// what the script itself has done (a release it upgraded is at the next version, deployed, with
+/// the values it set; one it uninstalled is gone), else from the live target when it has one
+/// (`plan --live`), else with placeholders.
 public final class RecordingAPI: ReleaseAPI {
     private let record: @Sendable (ReleaseCall) -> Void
+    private let live: (any ReleaseAPI)?
     private let releases = Mutex<[String: Release]>([:])
     private let gone = Mutex<Set<String>>([])
 
-    /// A recorder that hands each call to `record` as it is made.
-    public init(record: @escaping @Sendable (ReleaseCall) -> Void) {
+    /// A recorder that hands each call to `record` as it is made, and reads through `live`.
+    public init(live: (any ReleaseAPI)? = nil, record: @escaping @Sendable (ReleaseCall) -> Void) {
+        self.live = live
         self.record = record
     }
 
@@ -20,11 +23,16 @@ public final class RecordingAPI: ReleaseAPI {
 
     private static func key(_ name: String, _ namespace: String, _ cluster: String) -> String { "\(cluster)/\(namespace)/\(name)" }
 
-    /// The release as the plan has it: what the script made of it, or a deployed placeholder at version 2.
-    private func current(_ name: String, _ namespace: String, _ cluster: String) throws(AutopilotError) -> Release {
+    /// The release as the plan has it: what the script made of it, else the live one, else a
+    /// deployed placeholder at version 2.
+    private func current(_ name: String, _ namespace: String, _ cluster: String) async throws(AutopilotError) -> Release {
         let key = Self.key(name, namespace, cluster)
         if gone.withLock({ $0.contains(key) }) {
             throw AutopilotError(kind: .api, httpStatus: 404, message: "Release \(name) not found (it is uninstalled earlier in this plan)")
+        }
+        if let live, releases.withLock({ $0[key] }) == nil {
+            let found = try await live.release(name, in: namespace, cluster: cluster, showResources: false)
+            releases.withLock { $0[key] = $0[key] ?? found }
         }
         return releases.withLock { releases in
             if let known = releases[key] { return known }
@@ -44,6 +52,7 @@ public final class RecordingAPI: ReleaseAPI {
 
     public func releases(in cluster: String, namespace: String?, chart: String?) async throws(AutopilotError) -> [Release] {
         record(.releases(cluster: cluster, namespace: namespace, chart: chart))
+        if let live { return try await live.releases(in: cluster, namespace: namespace, chart: chart) }
         return releases.withLock { Array($0.values) }
             .filter { $0.clusterID == cluster && (namespace == nil || $0.namespace == namespace) }
             .sorted { $0.name < $1.name }
@@ -51,12 +60,16 @@ public final class RecordingAPI: ReleaseAPI {
 
     public func release(_ name: String, in namespace: String, cluster: String, showResources: Bool) async throws(AutopilotError) -> Release {
         record(.release(name: name, namespace: namespace, cluster: cluster))
-        return try current(name, namespace, cluster)
+        return try await current(name, namespace, cluster)
     }
 
     public func history(of name: String, in namespace: String, cluster: String) async throws(AutopilotError) -> [Release] {
         record(.history(name: name, namespace: namespace, cluster: cluster))
-        let now = try current(name, namespace, cluster)
+        let key = Self.key(name, namespace, cluster)
+        if let live, releases.withLock({ $0[key] }) == nil, !gone.withLock({ $0.contains(key) }) {
+            return try await live.history(of: name, in: namespace, cluster: cluster)
+        }
+        let now = try await current(name, namespace, cluster)
         return (1...max(1, now.version)).map { version in
             var earlier = now
             earlier.version = version
@@ -84,17 +97,20 @@ public final class RecordingAPI: ReleaseAPI {
         values: ReleaseValues, parameters: ReleaseParameters
     ) async throws(AutopilotError) -> Release {
         record(.update(name: name, namespace: namespace, cluster: cluster, action: action, chart: chart, values: values, parameters: parameters))
-        var next = try current(name, namespace, cluster)
+        var next = try await current(name, namespace, cluster)
         next.version += 1
         next.status = .deployed
-        if action == .upgrade { next.values = next.values.merging(values.json) }
+        if action == .upgrade {
+            next.values = JSONValue.upgraded(
+                current: next.values, chartDefaults: .object([:]), change: values.json, resetValues: parameters.resetValues == true)
+        }
         if parameters.dryRun != true { store(next) }
         return next
     }
 
     public func uninstall(release name: String, in namespace: String, cluster: String) async throws(AutopilotError) {
         record(.uninstall(name: name, namespace: namespace, cluster: cluster))
-        _ = try current(name, namespace, cluster)
+        _ = try await current(name, namespace, cluster)
         let key = Self.key(name, namespace, cluster)
         releases.withLock { _ = $0.removeValue(forKey: key) }
         gone.withLock { _ = $0.insert(key) }
@@ -102,16 +118,19 @@ public final class RecordingAPI: ReleaseAPI {
 
     public func charts() async throws(AutopilotError) -> [Chart] {
         record(.charts)
+        if let live { return try await live.charts() }
         return [Self.placeholderChart]
     }
 
     public func chart(_ id: String) async throws(AutopilotError) -> Chart {
         record(.chart(id: id))
+        if let live { return try await live.chart(id) }
         return Chart(id: id, name: "<chart \(id)>", version: Self.placeholderChart.version)
     }
 
     public func chartValues(_ id: String) async throws(AutopilotError) -> JSONValue {
         record(.chartValues(id: id))
+        if let live { return try await live.chartValues(id) }
         return .object([:])
     }
 }

@@ -119,6 +119,12 @@ public struct Checker {
         diagnostics += checker.diagnostics
     }
 
+    private mutating func checkVersion(_ version: Word) {
+        if let text = version.literal, Int(text).map({ $0 < 1 }) ?? true {
+            diagnostics.append(Diagnostic("'\(text)' is not a version", at: version.range, note: "versions are whole numbers from 1"))
+        }
+    }
+
     private mutating func checkArguments(of statement: Statement) {
         let kind = statement.kind
         let keyword = kind.keyword
@@ -132,10 +138,8 @@ public struct Checker {
                 diagnostics.append(Diagnostic("'\(text)' is not a value path", at: path.range, note: "paths are keys joined by dots, e.g. basic.storage_size"))
             }
         case .wait(_, _, let timeout?, _): checkDuration(timeout)
-        case .rollback(_, let version?, _):
-            if let text = version.literal, Int(text).map({ $0 < 1 }) ?? true {
-                diagnostics.append(Diagnostic("'\(text)' is not a version", at: version.range, note: "versions are whole numbers from 1"))
-            }
+        case .rollback(_, let version?, _): checkVersion(version)
+        case .diff(_, let from, let to, _): [from, to].compactMap { $0 }.forEach { checkVersion($0) }
         case .expect(.version, _, let comparison, let value, _, _):
             if let text = value.literal, Int(text) == nil {
                 diagnostics.append(Diagnostic("version \(comparison.rawValue) needs a whole number, not '\(text)'", at: value.range))

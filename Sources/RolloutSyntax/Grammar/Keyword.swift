@@ -2,7 +2,7 @@
 /// and what the statement it starts needs and does. The reader, the checker, completion, help and
 /// the prompt all read them here.
 public enum Keyword: String, CaseIterable, Sendable {
-    case use, set, `let`, upgrade, rollback, install, uninstall, show, status, list, history, charts, chart, values
+    case use, set, `let`, upgrade, rollback, install, uninstall, show, status, list, history, diff, charts, chart, values
     case wait, expect, `else`, sleep, echo, pause, abort, group, rollout
 
     /// The keywords that start a statement (all but `else`, which follows one).
@@ -20,7 +20,7 @@ public enum Keyword: String, CaseIterable, Sendable {
     /// True for statements that only read and show (what `save --no-reads` leaves out).
     public var onlyReads: Bool {
         switch self {
-        case .show, .status, .history, .list, .charts, .chart, .values: return true
+        case .show, .status, .history, .diff, .list, .charts, .chart, .values: return true
         default: return false
         }
     }
@@ -28,7 +28,7 @@ public enum Keyword: String, CaseIterable, Sendable {
     /// True for statements that take `in <namespace>` and `on <cluster>`, and so need a cluster.
     public var takesTarget: Bool {
         switch self {
-        case .upgrade, .rollback, .install, .uninstall, .show, .status, .list, .history, .wait, .expect: return true
+        case .upgrade, .rollback, .install, .uninstall, .show, .status, .list, .history, .diff, .wait, .expect: return true
         default: return false
         }
     }
@@ -36,7 +36,7 @@ public enum Keyword: String, CaseIterable, Sendable {
     /// True for statements that act on a release, named or the one last named.
     public var needsRelease: Bool {
         switch self {
-        case .upgrade, .rollback, .uninstall, .show, .status, .history, .wait, .expect: return true
+        case .upgrade, .rollback, .uninstall, .show, .status, .history, .diff, .wait, .expect: return true
         default: return false
         }
     }
@@ -50,7 +50,7 @@ public enum Keyword: String, CaseIterable, Sendable {
             let flags = ParameterFlag.allCases.map(\.rawValue).joined(separator: "|")
             return "set \(words.joined(separator: "|")) <v> | set value <path> = <v> | set timeout|interval <d> | set \(flags) on|off"
         case .let: return "let NAME = <value>"
-        case .upgrade: return "upgrade [<release>] [in <namespace>] [on <cluster>]"
+        case .upgrade: return "upgrade [<release>] [in <namespace>] [on <cluster>] [\(ArgumentWord.ifChanged)]"
         case .rollback: return "rollback [<release>] [to] [<version>]"
         case .install: return "install <release> from chart <id>"
         case .uninstall: return "uninstall [<release>]"
@@ -58,6 +58,7 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .status: return "status [<release>]"
         case .list: return "list [in <namespace>] [on <cluster>]"
         case .history: return "history [<release>]"
+        case .diff: return "diff [<release>] [from <version> [to <version>]]"
         case .charts: return "charts"
         case .chart: return "chart <id>"
         case .values: return "values <chart-id>"
@@ -83,7 +84,8 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .use: return "set the cluster (id or alias), namespace or release that later statements use"
         case .set: return "settings for the next change (tag, pull-policy, value, chart and the flags are used once); timeout and interval stay"
         case .let: return "set a variable; use it as ${NAME} or ${NAME:-default}"
-        case .upgrade: return "upgrade with what is set (waits while the release is busy with an earlier change)"
+        case .upgrade:
+            return "upgrade with what is set (waits while the release is busy with an earlier change); \(ArgumentWord.ifChanged) skips a deployed release whose values would not change"
         case .rollback: return "roll back to a version; with none, to the last deployed version before the current one"
         case .install: return "install a chart as a new release, with what is set"
         case .uninstall: return "delete a release"
@@ -91,6 +93,7 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .status: return "one line: version, status, chart, tag"
         case .list: return "the releases of the cluster (of a namespace with in)"
         case .history: return "every version of a release"
+        case .diff: return "the values the next change would change (what set has gathered, against the release now), or what changed between two versions"
         case .charts: return "the project's charts"
         case .chart: return "one chart"
         case .values: return "a chart's default values"
@@ -122,6 +125,7 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .status: return "status testwww"
         case .list: return "list in monitoring"
         case .history: return "history testwww"
+        case .diff: return "diff testwww from 1 to 3"
         case .charts: return "charts"
         case .chart: return "chart af4b699e-018c-11ec-b8b0-0255ac100b05"
         case .values: return "values af4b699e-018c-11ec-b8b0-0255ac100b05"
@@ -162,5 +166,10 @@ extension Keyword {
 /// The words that introduce an argument inside a statement (`in monitoring`, `for testwww`); a value
 /// spelled like one is quoted when printed.
 public enum ArgumentWord: String, CaseIterable, Sendable {
-    case `in`, on, `for`, timeout, to, from
+    case `in`, on, `for`, timeout, to, from, `if`
+
+    /// The word after `if`.
+    public static let changed = "changed"
+    /// `if changed`, the clause of an upgrade made only when its values change.
+    public static let ifChanged = "\(ArgumentWord.if.rawValue) \(changed)"
 }

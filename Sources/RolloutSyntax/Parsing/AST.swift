@@ -147,7 +147,8 @@ public enum StatementKind: Sendable, Equatable {
     case use(UseKind, Word)
     case set(Setting)
     case assign(name: String, value: Word)
-    case upgrade(release: Word?, target: Target)
+    /// `upgrade`; with `if changed`, only when its values would change.
+    case upgrade(release: Word?, target: Target, onlyIfChanged: Bool = false)
     case rollback(release: Word?, version: Word?, target: Target)
     case install(release: Word, chart: Word, target: Target)
     case uninstall(release: Word?, target: Target)
@@ -155,6 +156,8 @@ public enum StatementKind: Sendable, Equatable {
     case status(release: Word?, target: Target)
     case list(target: Target)
     case history(release: Word?, target: Target)
+    /// `diff`: the pending change against the release, or version `from` against `to` (the current one when nil).
+    case diff(release: Word?, from: Word?, to: Word?, target: Target)
     case charts
     case chart(Word)
     case values(Word)
@@ -195,6 +198,7 @@ public enum StatementKind: Sendable, Equatable {
         case .status: return .status
         case .list: return .list
         case .history: return .history
+        case .diff: return .diff
         case .charts: return .charts
         case .chart: return .chart
         case .values: return .values
@@ -212,8 +216,8 @@ public enum StatementKind: Sendable, Equatable {
     /// The release it names, if any.
     public var release: Word? {
         switch self {
-        case .upgrade(let release, _), .uninstall(let release, _), .show(let release, _), .status(let release, _),
-            .history(let release, _), .rollback(let release, _, _), .wait(_, let release, _, _),
+        case .upgrade(let release, _, _), .uninstall(let release, _), .show(let release, _), .status(let release, _),
+            .history(let release, _), .diff(let release, _, _, _), .rollback(let release, _, _), .wait(_, let release, _, _),
             .expect(_, _, _, _, let release, _):
             return release
         case .install(let release, _, _), .use(.release, let release): return release
@@ -224,8 +228,8 @@ public enum StatementKind: Sendable, Equatable {
     /// Its `in` and `on`, if it takes them.
     public var target: Target? {
         switch self {
-        case .upgrade(_, let target), .uninstall(_, let target), .show(_, let target), .status(_, let target),
-            .history(_, let target), .rollback(_, _, let target), .install(_, _, let target), .list(let target),
+        case .upgrade(_, let target, _), .uninstall(_, let target), .show(_, let target), .status(_, let target),
+            .history(_, let target), .diff(_, _, _, let target), .rollback(_, _, let target), .install(_, _, let target), .list(let target),
             .wait(_, _, _, let target), .expect(_, _, _, _, _, let target):
             return target
         default: return nil
@@ -239,7 +243,8 @@ public enum StatementKind: Sendable, Equatable {
         case .use(_, let w), .chart(let w), .values(let w), .sleep(let w): own = [w]
         case .set(let setting): own = setting.words
         case .assign(_, let value): own = [value]
-        case .upgrade(let r, _), .uninstall(let r, _), .show(let r, _), .status(let r, _), .history(let r, _): own = [r]
+        case .upgrade(let r, _, _), .uninstall(let r, _), .show(let r, _), .status(let r, _), .history(let r, _): own = [r]
+        case .diff(let r, let from, let to, _): own = [r, from, to]
         case .rollback(let r, let v, _): own = [r, v]
         case .install(let r, let c, _): own = [r, c]
         case .list, .charts: own = []

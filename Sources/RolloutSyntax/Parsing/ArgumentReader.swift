@@ -19,13 +19,14 @@ struct ArgumentReader {
         case .use: return use()
         case .set: return set()
         case .let: return assign()
-        case .upgrade: return onRelease(StatementKind.upgrade)
+        case .upgrade: return upgrade()
         case .rollback: return rollback()
         case .install: return install()
         case .uninstall: return onRelease(StatementKind.uninstall)
         case .show: return onRelease(StatementKind.show)
         case .status: return onRelease(StatementKind.status)
         case .history: return onRelease(StatementKind.history)
+        case .diff: return diff()
         case .list:
             let target = readTarget()
             return finish(.list(target: target))
@@ -108,6 +109,32 @@ struct ArgumentReader {
         tokens.removeFirst()
         guard expectEquals(after: nameToken.range, what: name, note: "let \(name) = value") else { return nil }
         return requiredWord("value", example: "let \(name) = v2").flatMap { finish(.assign(name: name, value: $0)) }
+    }
+
+    private mutating func upgrade() -> StatementKind? {
+        let target = readTarget()
+        var onlyIfChanged = false
+        if let at = tokens.firstIndex(where: { isWord($0, .if) }) {
+            let ifToken = tokens.remove(at: at)
+            guard at < tokens.count, literal(tokens[at]) == ArgumentWord.changed else {
+                diagnostics.append(Diagnostic("'if' needs 'changed' after it", at: ifToken.range, note: "e.g. upgrade testwww \(ArgumentWord.ifChanged)"))
+                return nil
+            }
+            tokens.remove(at: at)
+            onlyIfChanged = true
+        }
+        return .upgrade(release: optionalWord(), target: target, onlyIfChanged: onlyIfChanged)
+    }
+
+    private mutating func diff() -> StatementKind? {
+        let target = readTarget()
+        let from = pair(.from)
+        let to = pair(.to)
+        if let to, from == nil {
+            diagnostics.append(Diagnostic("'to' needs 'from <version>' before it", at: to.range, note: "e.g. \(Keyword.diff.example)"))
+            return nil
+        }
+        return .diff(release: optionalWord(), from: from, to: to, target: target)
     }
 
     private mutating func rollback() -> StatementKind? {

@@ -6,6 +6,8 @@ public struct Parser {
     private let tokens: [Token]
     private var position = 0
     private let comments: [Int: String]
+    /// A Markdown runbook's block narrations not yet given to a statement.
+    private var blockNarration: ArraySlice<(line: Int, lines: [String])>
     private var diagnostics: [Diagnostic]
 
     /// Parses a source file: its statements, and every problem found reading them.
@@ -22,7 +24,8 @@ public struct Parser {
         var fullLines: [Int: String] = [:]
         for comment in lexer.comments where comment.fullLine { fullLines[comment.line] = comment.text }
         comments = fullLines
-        diagnostics = lexer.diagnostics
+        blockNarration = source.narration[...]
+        diagnostics = source.problems + lexer.diagnostics
     }
 
     private var current: Token { tokens[position] }
@@ -90,6 +93,7 @@ public struct Parser {
     /// One statement: the keyword and its arguments up to `;`, a newline, `}` or the end.
     private mutating func statement() -> Statement? {
         let first = current
+        let narration = narration(above: source.line(of: first.range.lowerBound))
         advance()
         let opensBlock = first.kind.word?.literal == Keyword.rollout.rawValue
         var arguments: [Token] = []
@@ -123,7 +127,7 @@ public struct Parser {
         guard var kind = read else { return nil }
         if case .rollout(let group, let plan, _) = kind { kind = .rollout(group: group, plan: plan, body: body) }
         let location = source.location(of: first.range.lowerBound)
-        return Statement(kind: kind, location: location, keywordRange: first.range, narration: narration(above: location.line))
+        return Statement(kind: kind, location: location, keywordRange: first.range, narration: narration)
     }
 
     /// The `{ ... }` after a rollout header.
@@ -140,14 +144,20 @@ public struct Parser {
         return body
     }
 
-    /// The full-line comments right above a line.
-    private func narration(above line: Int) -> [String] {
+    /// The full-line comments right above a line; for the first statement of a Markdown block,
+    /// the block's heading and prose before them.
+    private mutating func narration(above line: Int) -> [String] {
         var lines: [String] = []
         var number = line - 1
         while let text = comments[number] {
             lines.insert(text, at: 0)
             number -= 1
         }
-        return lines
+        var prose: [String] = []
+        while let next = blockNarration.first, next.line < line {
+            prose = next.lines
+            blockNarration.removeFirst()
+        }
+        return prose + lines
     }
 }

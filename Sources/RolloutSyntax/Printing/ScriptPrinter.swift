@@ -80,9 +80,15 @@ public enum ScriptPrinter {
             default: parts += setting.words.map(\.description)
             }
         case .assign(let name, let value): parts += [name, "=", value.description]
-        case .upgrade(let release, _), .uninstall(let release, _), .show(let release, _), .status(let release, _),
-            .history(let release, _):
+        case .upgrade(let release, _, let onlyIfChanged):
             parts += [release?.description].compactMap { $0 }
+            if onlyIfChanged { parts.append(ArgumentWord.ifChanged) }
+        case .uninstall(let release, _), .show(let release, _), .status(let release, _), .history(let release, _):
+            parts += [release?.description].compactMap { $0 }
+        case .diff(let release, let from, let to, _):
+            parts += [release?.description].compactMap { $0 }
+            add(.from, from)
+            add(.to, to)
         case .rollback(let release, let version, _):
             parts += [release?.description].compactMap { $0 }
             add(.to, version)

@@ -2,18 +2,33 @@
 public struct SourceFile: Sendable {
     /// The name diagnostics show (`deploy.rollout`, `-c`, `<stdin>`).
     public let name: String
-    /// The text.
+    /// The text, as diagnostics show its lines.
     public let text: String
-    /// The text as UTF-8, which the lexer reads.
+    /// What the lexer reads, as UTF-8: the text itself, or for a Markdown runbook the text with
+    /// everything but its `rollout` blocks blanked out (the same bytes at the same offsets).
     let bytes: [UInt8]
+    /// The text as UTF-8, for showing its lines.
+    let shownBytes: [UInt8]
     /// The byte offset of each line's start, in order.
     let lineStarts: [Int]
+    /// Narration for the first statement after a line (a Markdown block's fence): its heading and prose.
+    let narration: [(line: Int, lines: [String])]
+    /// Problems of the file's structure, found before lexing (a Markdown fence never closed).
+    let problems: [Diagnostic]
 
     /// Wraps a script's text.
     public init(name: String, text: String) {
+        self.init(name: name, shown: text, lexed: Array(text.utf8), narration: [], problems: [])
+    }
+
+    /// A source whose lexed bytes differ from its shown text only where lines are blanked out.
+    init(name: String, shown text: String, lexed bytes: [UInt8], narration: [(line: Int, lines: [String])], problems: [Diagnostic]) {
         self.name = name
         self.text = text
-        bytes = Array(text.utf8)
+        self.bytes = bytes
+        shownBytes = Array(text.utf8)
+        self.narration = narration
+        self.problems = problems
         var starts = [0]
         for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
         lineStarts = starts
@@ -41,13 +56,13 @@ public struct SourceFile: Sendable {
         return low
     }
 
-    /// The text of a line (from 1), without its line end.
+    /// The text of a line (from 1) as shown, without its line end.
     public func line(_ number: Int) -> String {
         guard number >= 1, number <= lineStarts.count else { return "" }
         let start = lineStarts[number - 1]
-        var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
-        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+        var end = number < lineStarts.count ? lineStarts[number] - 1 : shownBytes.count
+        if end > start, shownBytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return String(decoding: shownBytes[start..<max(start, end)], as: UTF8.self)
     }
 
     /// The text of a range of bytes.
