@@ -107,6 +107,7 @@ let package = Package(
                 "AutopilotClient", "AutopilotEmulator", "RolloutSyntax", "RolloutRuntime", "LineEditor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

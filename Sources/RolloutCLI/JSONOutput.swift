@@ -87,8 +87,8 @@ enum JSONOutput {
     }
 
     /// A rollout event as one JSON object, or nil for those a reader does not need.
-    static func fleetEvent(_ event: FleetEvent, of info: StepInfo) -> JSONValue? {
-        var object = step(info)
+    static func fleetEvent(_ event: FleetEvent, of info: StepInfo, run: String) -> JSONValue? {
+        var object = step(info, run: run)
         switch event {
         case .began(let overview):
             object["event"] = "rollout_began"
@@ -141,9 +141,10 @@ enum JSONOutput {
         return .object(object)
     }
 
-    static func step(_ info: StepInfo) -> [String: JSONValue] {
+    static func step(_ info: StepInfo, run: String) -> [String: JSONValue] {
         var object: [String: JSONValue] = [
             "step": .int(info.number), "location": .string(info.location.fileAndLine), "statement": .string(info.text), "else": .bool(info.isElse),
+            "run": .string(run),
         ]
         if let tag = info.member {
             object["member"] = .string(tag.member.label)

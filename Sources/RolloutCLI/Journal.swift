@@ -53,6 +53,7 @@ struct Journal: Sendable {
             object["wave"] = .int(tag.wave)
         }
         if let error = record.error { object["error"] = .string(error) }
+        if let line = record.line { object["line"] = .int(line) }
         let line = Array((JSONValue.object(object).jsonText + "\n").utf8)
         do {
             try FileManager.default.createDirectory(

@@ -20,13 +20,37 @@ final class Renderer: Sendable {
 
     /// Where a result longer than the terminal goes (the prompt and `-c` on a terminal).
     let pager: Pager?
+    /// The run's id: on every JSON step and every journal line.
+    let runID: String
 
-    init(format: OutputFormat, color: Bool, live: Bool, board: Bool = true, pager: Pager? = nil) {
+    init(format: OutputFormat, color: Bool, live: Bool, board: Bool = true, pager: Pager? = nil, runID: String = Journal.newRunID()) {
+        self.runID = runID
         self.pager = format == .human ? pager : nil
         self.format = format
         self.style = Style(enabled: color && format == .human)
         self.live = live && format == .human
         self.boardAllowed = board && self.live && style.enabled
+    }
+
+    /// A line about the run itself (a resume's read-backs), on stderr in the human form.
+    func note(_ text: String) {
+        if format == .human { Console.err(style.dim("  \(text)")) }
+    }
+
+    /// The run's id as a script starts (and where a resumed one goes on): on stderr in the human
+    /// form, first of the JSON objects in the other.
+    func runBegan(_ id: String, script: String, resumed: String?) {
+        switch format {
+        case .json:
+            let object: JSONValue = ["event": "run_began", "run": .string(id), "script": .string(script), "resumed": .bool(resumed != nil)]
+            Console.out(object.jsonText)
+        case .human:
+            if let resumed {
+                Console.err(style.dim("▶ resuming run \(id)\(resumed)"))
+            } else {
+                Console.err(style.dim("▶ run \(id) (should it stop, rollout --resume \(id) goes on from there)"))
+            }
+        }
     }
 
     /// Shows one event.
@@ -42,7 +66,7 @@ final class Renderer: Sendable {
     private func showJSON(_ event: RunEvent) {
         switch event {
         case .finished(let info, let result):
-            var object = JSONOutput.step(info)
+            var object = JSONOutput.step(info, run: runID)
             switch result {
             case .success(let value):
                 object["ok"] = true
@@ -53,15 +77,15 @@ final class Renderer: Sendable {
             }
             Console.out(JSONValue.object(object).jsonText)
         case .recovered(let info):
-            var object = JSONOutput.step(info)
+            var object = JSONOutput.step(info, run: runID)
             object["event"] = "recovered"
             Console.out(JSONValue.object(object).jsonText)
         case .skipped(let info):
-            var object = JSONOutput.step(info)
+            var object = JSONOutput.step(info, run: runID)
             object["event"] = "skipped"
             Console.out(JSONValue.object(object).jsonText)
         case .fleet(let info, let event):
-            if let object = JSONOutput.fleetEvent(event, of: info) { Console.out(object.jsonText) }
+            if let object = JSONOutput.fleetEvent(event, of: info, run: runID) { Console.out(object.jsonText) }
         default:
             break
         }

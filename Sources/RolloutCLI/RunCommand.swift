@@ -21,6 +21,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Teach a runbook: show each statement with the comments above it, and wait for Enter (s skips, q quits).")
     var step = false
 
+    @Flag(help: "Go on with a failed or interrupted script run from the step it stopped at: FILE is the run's id (the last such run when none is given).")
+    var resume = false
+
     @OptionGroup var gates: GateOptions
 
     @OptionGroup var target: TargetOptions
@@ -31,11 +34,18 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let variables = try Assignments.parse(assignments)
+        var variables = try Assignments.parse(assignments)
         let interactive = isatty(0) == 1 && isatty(1) == 1
         if commands != nil && file != nil { throw CLIError("give a script file or -c, not both", exitCode: 2) }
+        if resume && commands != nil { throw CLIError("--resume goes on with a script file's run, not with -c", exitCode: 2) }
+        let choice = try TargetChoice.resolve(target, environment: environment)
+        let resumption = resume
+            ? try Resumption.prepare(id: file, store: RunStore(), choice: choice, given: variables, environment: environment) : nil
         let source: SourceFile?
-        if let commands {
+        if let resumption {
+            source = resumption.source
+            variables = resumption.variables
+        } else if let commands {
             source = SourceFile(name: "-c", text: commands)
         } else if file == "-" || (file == nil && !interactive) {
             source = SourceFile(name: "<stdin>", text: Self.readStandardInput())
@@ -45,13 +55,16 @@ struct RunCommand: AsyncParsableCommand {
             source = nil
         }
         let fromStdin = source?.name == "<stdin>"
-        let choice = try TargetChoice.resolve(target, environment: environment)
         let color = Self.useColor(output.color, environment: environment) && !fromStdin
         // Step mode asks before every wave, so it shows plain lines rather than a board redrawn under its questions.
         // Long results are paged at the prompt and for -c, where a person reads them as they come; a script goes on.
         let pager = source == nil || commands != nil ? Pager.make(disabled: output.noPager, environment: environment) : nil
-        let renderer = Renderer(format: output.output, color: color, live: isatty(1) == 1 && !fromStdin, board: !step, pager: pager)
-        let context = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: variables)
+        let renderer = Renderer(
+            format: output.output, color: color, live: isatty(1) == 1 && !fromStdin, board: !step, pager: pager,
+            runID: resumption?.record.id ?? Journal.newRunID())
+        let context = RunContext(
+            cluster: resumption?.record.cluster ?? choice.defaultCluster, namespace: resumption?.record.namespace ?? choice.defaultNamespace,
+            variables: variables)
 
         guard let source else {
             try await Prompt(choice: choice, options: output, renderer: renderer, confirmChanges: !gates.yes && !choice.isEmbedded, gates: gates)
@@ -65,13 +78,32 @@ struct RunCommand: AsyncParsableCommand {
         }
         Interrupts.install()
         let runner = try await ScriptRunner.open(choice, renderer: renderer, debug: output.debug, environment: environment)
-        let interpreter = runner.interpreter(context: context)
+        var point: ResumePoint?
+        if let resumption {
+            do {
+                point = try await resumption.point(in: script, api: runner.session.client, journal: runner.journal) { renderer.note($0) }
+            } catch {
+                await runner.close()
+                throw error
+            }
+        }
+        let recorder = source.name == "-c" || fromStdin
+            ? nil : try RunRecorder.begin(resumption, id: renderer.runID, source: source, script: script, context: context, choice: choice)
+        if let recorder {
+            let at = point.map { " at \(source.name):\(script.statements.indices.contains($0.statement) ? script.statements[$0.statement].location.line : 0)" } ?? ""
+            renderer.runBegan(recorder.id, script: source.name, resumed: point != nil ? at : nil)
+        }
+        let interpreter = runner.interpreter(context: context) { event in
+            recorder?.observe(event)
+            renderer.show(event)
+        }
         if step {
             await interpreter.setBeforeStep(StepMode.decider(renderer))
         }
         await interpreter.setPauseHandler(StepMode.pause)
         await interpreter.setGateHandler(gates.handler(renderer: renderer))
-        let code = await ScriptRunner.run(script, on: interpreter)
+        let code = await ScriptRunner.run(script, on: interpreter, from: point)
+        recorder?.finish(code)
         await runner.close()
         throw CLIExit(code: code.rawValue)
     }

@@ -28,7 +28,8 @@ struct ScriptRunner {
     static func open(_ choice: TargetChoice, renderer: Renderer, debug: Bool, environment: [String: String]) async throws -> ScriptRunner {
         let session = try await Session.open(choice, debug: debug, style: renderer.style)
         return ScriptRunner(
-            session: session, renderer: renderer, journal: Journal(file: Paths().journalFile, target: session.url.absoluteString),
+            session: session, renderer: renderer,
+            journal: Journal(file: Paths().journalFile, target: session.url.absoluteString, runID: renderer.runID),
             environment: environment)
     }
 
@@ -62,8 +63,11 @@ struct ScriptRunner {
     /// its outcome); a second stops that read-back. During a rollout the first Ctrl-C only stops
     /// new members from starting (running ones finish their block), the second cancels, and any
     /// later one stops the read-backs.
-    static func run(_ script: Script, on interpreter: Interpreter) async -> ExitCode {
-        let task = Task { await interpreter.run(script) }
+    static func run(_ script: Script, on interpreter: Interpreter, from point: ResumePoint? = nil) async -> ExitCode {
+        let task = Task {
+            if let point { return await interpreter.run(script, resumingAt: point) }
+            return await interpreter.run(script)
+        }
         let watcher = Task {
             var interrupts = 0
             var gentle = false

@@ -33,6 +33,16 @@ struct TargetChoice {
 
     var isEmbedded: Bool { kind == .embedded }
 
+    /// The target in words that stay the same from run to run (the embedded emulator's port does
+    /// not), for a resumed run to be sure it goes on where it began.
+    var identity: String {
+        let profileName = profile.map { " (profile \($0.name))" } ?? ""
+        switch kind {
+        case .embedded: return "the embedded emulator" + profileName
+        case .remote(let endpoint, _): return endpoint.url.absoluteString + profileName
+        }
+    }
+
     /// Resolves the target of a command.
     static func resolve(_ options: TargetOptions, environment: [String: String]) throws -> TargetChoice {
         let named = options.profile ?? environment["ROLLOUT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }

@@ -315,4 +315,25 @@ struct TmuxPane {
         try await pane.send("q", "Enter")
         try await pane.waitFor("[Enter] run  [s] skip  [q] quit: q")
     }
+
+    @Test func aDiffAtThePromptAndTheCloudConfirmationShowsTheDiffBeforeAsking() async throws {
+        let rollout = try RolloutProcess()
+        let emulator = try await EmulatorProcess.start(rollout, arguments: ["--deploy-time", "0s"])
+        defer { emulator.kill9Soon() }
+        let pane = TmuxPane()
+        defer { pane.killSoon() }
+        try await pane.start(Self.command(rollout, "--endpoint \(emulator.url.absoluteString)"))
+        try await pane.waitFor("rollout -/default>")
+        try await pane.send("use cluster demo; use namespace monitoring; set tag v9; set value basic.storage_size = 20G", "Enter")
+        try await pane.waitFor("rollout demo/monitoring>")
+        try await pane.send("diff testwww", "Enter")
+        try await pane.waitFor("  ~ imageTag: v1 → v9")
+        try await pane.send("upgrade testwww", "Enter")
+        let asked = try await pane.waitFor("upgrade testwww on 127.0.0.1? [y/N]")
+        #expect(asked.contains("testwww version 3 → the upgrade\n  ~ basic.storage_size: 10G → 20G\n  ~ imageTag: v1 → v9"), "\(asked)")
+        try await pane.send("n", "Enter")
+        try await pane.waitFor("↷ skipped upgrade testwww")
+        try await pane.send("diff testwww from 1 to 2", "Enter")
+        try await pane.waitFor("testwww version 1 → version 2")
+    }
 }

@@ -105,6 +105,8 @@ public struct ChangeRecord: Sendable, Equatable {
     public var error: String?
     /// The rollout member it was made for, if any, with its wave.
     public var member: MemberTag?
+    /// The script line of the statement that made it.
+    public var line: Int?
 
     /// A record of a change.
     public init(

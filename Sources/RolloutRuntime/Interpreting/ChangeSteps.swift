@@ -216,6 +216,7 @@ extension Interpreter {
         var intent = record
         intent.outcome = .sending
         intent.member = member
+        intent.line = info.location.line
         do {
             try journal(intent)
         } catch {
@@ -228,6 +229,7 @@ extension Interpreter {
     func journalResult(_ record: ChangeRecord, _ info: StepInfo) {
         var record = record
         record.member = member
+        record.line = info.location.line
         do {
             try journal(record)
         } catch {

@@ -1,0 +1,215 @@
+import AutopilotClient
+import Crypto
+import Foundation
+import RolloutRuntime
+import RolloutSyntax
+import Synchronization
+
+/// What `rollout --resume` needs of a script run: the script (its path and content hash), the
+/// target and the context it started in, its variables (a secret's name only), how far it got and
+/// how it ended. One JSON file per run in `$XDG_STATE_HOME/rollout/runs/`, written before each
+/// top-level statement starts.
+struct RunRecord: Codable, Equatable {
+    /// How a run stands.
+    enum State: String, Codable {
+        case running, succeeded, failed, interrupted
+    }
+
+    var id: String
+    /// The script file, as an absolute path.
+    var script: String
+    /// The SHA-256 of the script's bytes when the run started.
+    var sha256: String
+    /// The target, as `TargetChoice.identity` names it.
+    var target: String
+    /// The cluster and namespace in use at the start.
+    var cluster: String?
+    var namespace: String?
+    /// The command line's variables whose names do not say they hold a secret.
+    var variables: [String: String]
+    /// The names of the command line's secret variables, whose values are never written.
+    var secretVariables: [String]
+    var state: State
+    var exitCode: Int32?
+    /// The top-level statement running, or the one the run stopped at, and its line.
+    var statement: Int
+    var line: Int
+    /// The members of a rollout at that statement that finished (labels).
+    var membersDone: [String]
+    /// The process that runs it now, or last did.
+    var pid: Int32
+    var started: String
+    var updated: String
+
+    /// The SHA-256 of a file's bytes, in hex; nil when it cannot be read.
+    static func hash(of path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The run records on disk, and the lock a running (or resuming) process holds on its run.
+struct RunStore {
+    let folder: URL
+
+    init(_ paths: Paths = Paths()) { folder = paths.stateDirectory.appendingPathComponent("runs") }
+
+    private func file(_ id: String) -> URL { folder.appendingPathComponent("\(id).json") }
+
+    /// Writes a record whole (a new file renamed over the old), readable by the owner only.
+    func save(_ record: RunRecord) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let temporary = folder.appendingPathComponent(".\(record.id).\(getpid()).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: try encoder.encode(record), attributes: [.posixPermissions: 0o600])
+        else { throw CLIError("cannot write the run record \(temporary.path)") }
+        guard rename(temporary.path, file(record.id).path) == 0 else {
+            throw CLIError("cannot write the run record \(file(record.id).path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The record of a run; nil when there is none.
+    func load(_ id: String) -> RunRecord? {
+        guard let data = FileManager.default.contents(atPath: file(id).path) else { return nil }
+        return try? JSONDecoder().decode(RunRecord.self, from: data)
+    }
+
+    /// Every record, oldest first (ids start with the time).
+    func all() -> [RunRecord] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.sorted().compactMap { load(String($0.dropLast(5))) }
+    }
+
+    /// Holds a run for this process while it runs, so that no other process runs or resumes it
+    /// meanwhile; nil when another process holds it. Released when the process ends.
+    func lock(_ id: String) throws -> RunLock? {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let fd = open(folder.appendingPathComponent("\(id).lock").path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CLIError("cannot open the lock of run \(id): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return nil
+        }
+        return RunLock(fd: fd)
+    }
+
+    /// True while some process holds the run (running it or resuming it).
+    func isHeld(_ id: String) -> Bool {
+        let fd = open(folder.appendingPathComponent("\(id).lock").path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return true }
+        flock(fd, LOCK_UN)
+        return false
+    }
+}
+
+/// A run held by this process.
+final class RunLock: Sendable {
+    let fd: Int32
+    init(fd: Int32) { self.fd = fd }
+    deinit { close(fd) }
+}
+
+/// Keeps a run's record as its events arrive: the statement starting (written before it runs),
+/// the rollout members it finished, and at the end how it ended.
+final class RunRecorder: Sendable {
+    private let store: RunStore
+    private let statements: [Statement]
+    private let record: Mutex<RunRecord>
+    private let lock: RunLock
+
+    init(store: RunStore, record: RunRecord, script: Script, lock: RunLock) {
+        self.store = store
+        self.statements = script.statements
+        self.record = Mutex(record)
+        self.lock = lock
+    }
+
+    /// The run's id.
+    var id: String { record.withLock { $0.id } }
+
+    /// Starts keeping the record of a script run, or of a resumed one; nil (with a warning) when
+    /// it cannot be kept, since a run that cannot be resumed may still run.
+    static func begin(
+        _ resumption: Resumption?, id: String, source: SourceFile, script: Script, context: RunContext, choice: TargetChoice
+    ) -> RunRecorder? {
+        let store = RunStore()
+        let now = Date().formatted(Journal.timeFormat)
+        do {
+            if let resumption {
+                var record = resumption.record
+                record.state = .running
+                record.exitCode = nil
+                record.pid = getpid()
+                record.updated = now
+                let recorder = RunRecorder(store: store, record: record, script: script, lock: resumption.lock)
+                try recorder.start()
+                return recorder
+            }
+            let path = URL(fileURLWithPath: source.name).standardizedFileURL.path
+            guard let lock = try store.lock(id), let hash = RunRecord.hash(of: path) else { return nil }
+            let secrets = context.variables.keys.filter(SecretKeys.isSecret).sorted()
+            let record = RunRecord(
+                id: id, script: path, sha256: hash, target: choice.identity, cluster: context.cluster,
+                namespace: context.namespaceChosen ? context.namespace : nil,
+                variables: context.variables.filter { !SecretKeys.isSecret($0.key) }, secretVariables: secrets, state: .running,
+                exitCode: nil, statement: 0, line: script.statements.first?.location.line ?? 0, membersDone: [], pid: getpid(),
+                started: now, updated: now)
+            let recorder = RunRecorder(store: store, record: record, script: script, lock: lock)
+            try recorder.start()
+            return recorder
+        } catch {
+            Console.err("warning: this run cannot be resumed, since its record cannot be kept: \(error)")
+            return nil
+        }
+    }
+
+    /// Writes the record as it is; a run whose record cannot be written cannot be resumed, which
+    /// the run says once and goes on.
+    func start() throws {
+        try store.save(record.withLock { $0 })
+    }
+
+    /// Notes what an event says about the run's progress.
+    func observe(_ event: RunEvent) {
+        switch event {
+        case .started(let info) where !info.isElse && info.member == nil:
+            guard let index = statements.firstIndex(where: { $0.location.offset == info.location.offset }) else { return }
+            update { record in
+                if record.statement != index { record.membersDone = [] }
+                record.statement = index
+                record.line = info.location.line
+            }
+        case .fleet(_, .member(let tag, let state)) where state.isFinal:
+            update { record in
+                record.membersDone.removeAll { $0 == tag.member.label }
+                if state == .succeeded || state == .recovered { record.membersDone.append(tag.member.label) }
+            }
+        default:
+            break
+        }
+    }
+
+    /// Records how the run ended.
+    func finish(_ code: ExitCode) {
+        update { record in
+            record.exitCode = code.rawValue
+            switch code {
+            case .success: record.state = .succeeded
+            case .interrupted: record.state = .interrupted
+            default: record.state = .failed
+            }
+        }
+    }
+
+    private func update(_ change: (inout RunRecord) -> Void) {
+        let snapshot = record.withLock { record in
+            change(&record)
+            record.updated = Date().formatted(Journal.timeFormat)
+            return record
+        }
+        try? store.save(snapshot)
+    }
+}
