@@ -67,6 +67,8 @@ final class Completer: Sendable {
         case (.expect, 3) where words[1] == ExpectField.status.rawValue: return statuses
         case (.rollback, 1): return releases()
         case (.rollback, 2): return [ArgumentWord.to.rawValue] + versions(of: words[1], in: namespace(named: words))
+        case (.diff, 2...): return diffWords(words)
+        case (.upgrade, 2): return [ArgumentWord.ifChanged] + targetWords
         case (.install, 2): return [ArgumentWord.from.rawValue]
         case (.install, 3): return [Keyword.chart.rawValue]
         case (.install, 4): return charts()
@@ -147,6 +149,25 @@ final class Completer: Sendable {
     private func namespace(named words: [String]) -> String? {
         guard let at = words.firstIndex(of: ArgumentWord.in.rawValue), at + 1 < words.count else { return nil }
         return words[at + 1]
+    }
+
+    /// After `diff <release>`, wherever its `in` and `on` stand: `from`, a version, `to`, a version.
+    private func diffWords(_ words: [String]) -> [String] {
+        let targets = [ArgumentWord.in, .on].map(\.rawValue)
+        var rest: [String] = []
+        var index = 0
+        while index < words.count {
+            if index > 0, targets.contains(words[index]) { index += 2; continue }
+            rest.append(words[index])
+            index += 1
+        }
+        let unused = targets.filter { !words.contains($0) }
+        switch rest.last {
+        case ArgumentWord.from.rawValue?, ArgumentWord.to.rawValue?: return versions(of: words[1], in: namespace(named: words))
+        case _ where rest.count == 2: return [ArgumentWord.from.rawValue] + unused
+        case _ where rest.count == 4: return [ArgumentWord.to.rawValue] + unused
+        default: return unused
+        }
     }
 
     private func versions(of release: String, in named: String?) -> [String] {

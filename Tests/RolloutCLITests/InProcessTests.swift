@@ -187,7 +187,8 @@ import Testing
         #expect(await complete("set dry-run ") == ["on", "off"])
         #expect(await complete("wait ") == WaitStatus.allCases.map(\.rawValue))
         #expect(await complete("expect tag ") == Comparison.allCases.map(\.rawValue))
-        #expect(await complete("upgrade testwww ") == ["in", "on"])
+        #expect(await complete("upgrade testwww ") == ["if changed", "in", "on"])
+        #expect(await complete("diff testwww ") == ["from", "in", "on"])
         #expect(await complete("help ") == Keyword.allCases.map(\.rawValue))
         #expect(await complete("use cluster ").contains("demo"))
         // A release in the namespace in use by its name; one that lives only elsewhere with its `in`.
@@ -196,6 +197,8 @@ import Testing
         #expect(!(await complete("show ").contains("testwww")))
         #expect(await complete("list in ").contains("monitoring"))
         #expect(await complete("rollback testwww in monitoring to ").contains("1"))
+        #expect(await complete("diff testwww in monitoring from ").contains("2"))
+        #expect(await complete("diff testwww in monitoring from 1 ") == ["to", "on"])
         await session.close()
     }
 
