@@ -161,4 +161,18 @@ import Testing
             "edge-001/web/web-01": 1, "edge-001/web/web-02": 2, "edge-002/web/web-01": 1, "edge-002/web/web-02": 1,
         ], "the member done is not changed again; the failed one is changed again: \(applied)")
     }
+
+    @Test func theRunIdIsOnEveryJSONStepAndJournalLine() async throws {
+        let rollout = try RolloutProcess()
+        let file = try Self.script(rollout, "tag.rollout", "use cluster demo\nset tag v5\nupgrade testwww in monitoring\n")
+        let result = try await rollout.run(["--output", "json", file.path])
+        #expect(result.code == 0, "\(result.all)")
+        let objects = result.out.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+        let first = try #require(objects.first)
+        #expect(first["event"] == "run_began" && first["script"]?.scalarText == file.path, "\(first)")
+        let id = try #require(first["run"]?.scalarText)
+        #expect(objects.dropFirst().allSatisfy { $0["run"]?.scalarText == id }, "\(result.out)")
+        let journal = try String(contentsOf: rollout.journal, encoding: .utf8).split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+        #expect(journal.count == 2 && journal.allSatisfy { $0["run"]?.scalarText == id && $0["line"] == 3 }, "\(journal)")
+    }
 }
