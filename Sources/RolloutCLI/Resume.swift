@@ -137,3 +137,11 @@ struct Resumption {
         return .object(settled)
     }
 }
+
+extension ResumePoint {
+    /// Where it is in the script, `file:line` (the end, when every statement is done).
+    func place(in script: Script, _ file: String) -> String {
+        guard script.statements.indices.contains(statement) else { return "\(file) (its end: every statement is done)" }
+        return script.statements[statement].location.fileAndLine
+    }
+}

@@ -90,8 +90,7 @@ struct RunCommand: AsyncParsableCommand {
         let recorder = source.name == "-c" || fromStdin
             ? nil : try RunRecorder.begin(resumption, id: renderer.runID, source: source, script: script, context: context, choice: choice)
         if let recorder {
-            let at = point.map { " at \(source.name):\(script.statements.indices.contains($0.statement) ? script.statements[$0.statement].location.line : 0)" } ?? ""
-            renderer.runBegan(recorder.id, script: source.name, resumed: point != nil ? at : nil)
+            renderer.runBegan(recorder.id, script: source.name, resumed: point.map { " at \($0.place(in: script, source.name))" })
         }
         let interpreter = runner.interpreter(context: context) { event in
             recorder?.observe(event)

@@ -81,6 +81,15 @@ struct RunStore {
         return names.filter { $0.hasSuffix(".json") }.sorted().compactMap { load(String($0.dropLast(5))) }
     }
 
+    /// Removes the records of succeeded runs but the newest `count`, which nothing resumes.
+    func prune(keeping count: Int) {
+        let succeeded = all().filter { $0.state == .succeeded }
+        for record in succeeded.dropLast(count) where !isHeld(record.id) {
+            try? FileManager.default.removeItem(at: file(record.id))
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent("\(record.id).lock"))
+        }
+    }
+
     /// Holds a run for this process while it runs, so that no other process runs or resumes it
     /// meanwhile; nil when another process holds it. Released when the process ends.
     func lock(_ id: String) throws -> RunLock? {
@@ -159,6 +168,7 @@ final class RunRecorder: Sendable {
                 started: now, updated: now)
             let recorder = RunRecorder(store: store, record: record, script: script, lock: lock)
             try recorder.start()
+            store.prune(keeping: 50)
             return recorder
         } catch {
             Console.err("warning: this run cannot be resumed, since its record cannot be kept: \(error)")

@@ -62,7 +62,7 @@ struct ScriptRunner {
     /// Runs a checked script. The first Ctrl-C cancels it (a change in flight is read back to learn
     /// its outcome); a second stops that read-back. During a rollout the first Ctrl-C only stops
     /// new members from starting (running ones finish their block), the second cancels, and any
-    /// later one stops the read-backs.
+    /// later one stops the read-backs. With `point`, a resumed run goes on from there.
     static func run(_ script: Script, on interpreter: Interpreter, from point: ResumePoint? = nil) async -> ExitCode {
         let task = Task {
             if let point { return await interpreter.run(script, resumingAt: point) }

@@ -56,7 +56,7 @@ extension Interpreter {
             }
             throw StepFailure(.api, "\(target.name) has no deployed version before version \(current.version) to roll back to")
         }
-        if mode == .plan { emit(.preview(info, Self.compare(current, goal, title: "\(target.name) version \(current.version) → rollback to version \(goal.version)"))) }
+        if mode == .plan { emit(.preview(info, Self.rollbackPreview(current, to: goal))) }
         var chart = change.chart ?? ""
         if change.chart == nil { chart = try await chartID(name: goal.chartName, version: goal.chartVersion, of: target.name, info, deadline: deadline) }
         let chosen = chart

@@ -118,7 +118,7 @@ extension Interpreter {
                 guard let current = versions.max(by: { $0.version < $1.version }),
                     let goal = Self.rollbackGoal(number, in: versions, current: current)
                 else { return nil }
-                return Self.compare(current, goal, title: "\(resolved.name) version \(current.version) → rollback to version \(goal.version)")
+                return Self.rollbackPreview(current, to: goal)
             case .install(let release, let chart, let target):
                 let resolved = try resolve(release, target)
                 let id = try expand(chart)
@@ -158,6 +158,11 @@ extension Interpreter {
     static func rollbackGoal(_ version: Int?, in versions: [Release], current: Release) -> Release? {
         if let version { return versions.first { $0.version == version } }
         return versions.filter { $0.version < current.version && $0.status == .deployed }.max { $0.version < $1.version }
+    }
+
+    /// What a rollback from the current version to `goal` changes.
+    static func rollbackPreview(_ current: Release, to goal: Release) -> ChangePreview {
+        compare(current, goal, title: "\(goal.name) version \(current.version) → rollback to version \(goal.version)")
     }
 
     /// Two versions of a release compared: values and chart.
