@@ -12,7 +12,8 @@ struct Resumption {
     /// The run's variables: those it kept, and its secrets given again.
     let variables: [String: String]
 
-    /// Finds the run (the last that did not succeed when `id` is nil) and refuses, saying why, when
+    /// Finds the run (by id; by a script's path, its last run that did not succeed; with neither,
+    /// the last run that did not succeed) and refuses, saying why, when
     /// it cannot be resumed here: unknown, succeeded, held by another process, its script gone or
     /// changed, another target or starting cluster, other variables, or a secret not given again.
     static func prepare(
@@ -64,6 +65,14 @@ struct Resumption {
         let unfinished = store.all().filter { $0.state != .succeeded && !($0.state == .running && store.isHeld($0.id)) }
         if let id {
             if let record = store.load(id) { return record }
+            if FileManager.default.fileExists(atPath: id) {
+                // A script's path: its last run that did not succeed.
+                let path = URL(fileURLWithPath: id).standardizedFileURL.path
+                guard let last = unfinished.last(where: { $0.script == path }) else {
+                    throw CLIError("no run of \(id) failed or was interrupted, so there is nothing to resume", exitCode: 2)
+                }
+                return last
+            }
             let recent = unfinished.suffix(3).map(\.id).reversed().joined(separator: ", ")
             throw CLIError("no run \(id) is on record in \(store.folder.path)" + (recent.isEmpty ? "" : "; runs that can be resumed: \(recent)"), exitCode: 2)
         }

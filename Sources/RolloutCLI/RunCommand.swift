@@ -21,7 +21,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Teach a runbook: show each statement with the comments above it, and wait for Enter (s skips, q quits).")
     var step = false
 
-    @Flag(help: "Go on with a failed or interrupted script run from the step it stopped at: FILE is the run's id (the last such run when none is given).")
+    @Flag(help: "Go on with a failed or interrupted script run from the step it stopped at: FILE is the run's id or its script (the last such run when neither is given).")
     var resume = false
 
     @OptionGroup var gates: GateOptions

@@ -63,7 +63,7 @@ import Testing
         #expect(await child.exit() == 130)
         let (_, err) = await child.output()
         let id = try #require(Self.runID(err), "\(err)")
-        let resuming = try rollout.start(["--resume", id])
+        let resuming = try rollout.start(["--resume", file.path])
         try await Task.sleep(for: .seconds(1))
         let meanwhile = try await rollout.run(["--resume", id])
         #expect(meanwhile.code == 2 && meanwhile.err.contains("run \(id) is being run or resumed by another process"), "\(meanwhile.all)")

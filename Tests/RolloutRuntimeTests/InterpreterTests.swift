@@ -179,7 +179,7 @@ func run(
             upgrade
             wait deployed
             expect tag == 7.2.6
-            """, deployTime: 0.4)
+            """, deployTime: 2)
         #expect(code == .success)
         let progress = log.all.compactMap { if case .progress(_, let text) = $0 { return text } else { return nil } }
         #expect(progress.first == "redis-cache is PENDING_UPGRADE (version 2); waiting for it to finish before the change")
