@@ -76,7 +76,17 @@ struct RunCommand: AsyncParsableCommand {
         else {
             throw CLIExit(code: ExitCode.invalid.rawValue)
         }
+        let code = try await runScript(script, source, choice: choice, context: context, renderer: renderer, resumption: resumption)
+        throw CLIExit(code: code.rawValue)
+    }
+
+    /// Runs a checked script on the target: a script file's run kept on record (from where a
+    /// resumed one goes on), its changes journaled, its events shown.
+    private func runScript(
+        _ script: Script, _ source: SourceFile, choice: TargetChoice, context: RunContext, renderer: Renderer, resumption: Resumption?
+    ) async throws -> RolloutRuntime.ExitCode {
         Interrupts.install()
+        let environment = ProcessInfo.processInfo.environment
         let runner = try await ScriptRunner.open(choice, renderer: renderer, debug: output.debug, environment: environment)
         var point: ResumePoint?
         if let resumption {
@@ -87,8 +97,9 @@ struct RunCommand: AsyncParsableCommand {
                 throw error
             }
         }
-        let recorder = source.name == "-c" || fromStdin
-            ? nil : try RunRecorder.begin(resumption, id: renderer.runID, source: source, script: script, context: context, choice: choice)
+        let fromFile = source.name != "-c" && source.name != "<stdin>"
+        let recorder = fromFile
+            ? RunRecorder.begin(resumption, id: renderer.runID, source: source, script: script, context: context, choice: choice) : nil
         if let recorder {
             renderer.runBegan(recorder.id, script: source.name, resumed: point.map { " at \($0.place(in: script, source.name))" })
         }
@@ -104,7 +115,7 @@ struct RunCommand: AsyncParsableCommand {
         let code = await ScriptRunner.run(script, on: interpreter, from: point)
         recorder?.finish(code)
         await runner.close()
-        throw CLIExit(code: code.rawValue)
+        return code
     }
 
     static func readStandardInput() -> String {
