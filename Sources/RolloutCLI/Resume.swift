@@ -110,8 +110,17 @@ struct Resumption {
             say("line \(record.line) was applied before the run stopped; going on after it")
             statement += 1
         }
-        let membersDone = statement == record.statement ? Set(record.membersDone) : []
-        return ResumePoint(statement: statement, membersDone: membersDone)
+        guard statement == record.statement else { return ResumePoint(statement: statement) }
+        // A member cut off mid-block (neither finished nor failed) runs its block again without
+        // making again the changes it had made.
+        let settledMembers = Set(record.membersDone + record.membersFailed)
+        let appliedEarlier = latest.values.compactMap { entry -> String? in
+            guard let member = entry["member"]?.scalarText, !settledMembers.contains(member), let line = entry["line"].flatMap({ Int($0.scalarText ?? "") }),
+                [ChangeOutcome.applied.rawValue, ChangeOutcome.confirmed.rawValue].contains(entry["outcome"]?.scalarText ?? "")
+            else { return nil }
+            return ResumePoint.key(member: member, line: line)
+        }
+        return ResumePoint(statement: statement, membersDone: Set(record.membersDone), appliedEarlier: Set(appliedEarlier))
     }
 
     /// Reads back a change whose outcome is unknown, and records what it shows.

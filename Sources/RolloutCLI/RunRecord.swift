@@ -36,6 +36,8 @@ struct RunRecord: Codable, Equatable {
     var line: Int
     /// The members of a rollout at that statement that finished (labels).
     var membersDone: [String]
+    /// The members of that rollout whose block failed (or was rolled back): they run it again in full.
+    var membersFailed: [String]
     /// The process that runs it now, or last did.
     var pid: Int32
     var started: String
@@ -164,7 +166,7 @@ final class RunRecorder: Sendable {
                 id: id, script: path, sha256: hash, target: choice.identity, cluster: context.cluster,
                 namespace: context.namespaceChosen ? context.namespace : nil,
                 variables: context.variables.filter { !SecretKeys.isSecret($0.key) }, secretVariables: secrets, state: .running,
-                exitCode: nil, statement: 0, line: script.statements.first?.location.line ?? 0, membersDone: [], pid: getpid(),
+                exitCode: nil, statement: 0, line: script.statements.first?.location.line ?? 0, membersDone: [], membersFailed: [], pid: getpid(),
                 started: now, updated: now)
             let recorder = RunRecorder(store: store, record: record, script: script, lock: lock)
             try recorder.start()
@@ -188,14 +190,20 @@ final class RunRecorder: Sendable {
         case .started(let info) where !info.isElse && info.member == nil:
             guard let index = statements.firstIndex(where: { $0.location.offset == info.location.offset }) else { return }
             update { record in
-                if record.statement != index { record.membersDone = [] }
+                if record.statement != index { (record.membersDone, record.membersFailed) = ([], []) }
                 record.statement = index
                 record.line = info.location.line
             }
-        case .fleet(_, .member(let tag, let state)) where state.isFinal:
+        case .fleet(_, .member(let tag, let state)) where state.isFinal || state == .running:
+            // A member whose block starts again is neither done nor failed until it ends.
             update { record in
                 record.membersDone.removeAll { $0 == tag.member.label }
-                if state == .succeeded || state == .recovered { record.membersDone.append(tag.member.label) }
+                record.membersFailed.removeAll { $0 == tag.member.label }
+                switch state {
+                case .succeeded, .recovered: record.membersDone.append(tag.member.label)
+                case .failed, .rolledBack, .rollbackFailed: record.membersFailed.append(tag.member.label)
+                default: break
+                }
             }
         default:
             break

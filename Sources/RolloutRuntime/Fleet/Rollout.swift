@@ -32,6 +32,7 @@ extension Interpreter {
         defer {
             context.change = PendingChange()
             membersDone = []
+            appliedEarlier = []
         }
         if mode == .plan { return await planRollout(settings, body, info) }
         if !membersDone.isEmpty {
@@ -320,7 +321,7 @@ extension Interpreter {
         for (variable, value) in values { memberContext.variables[variable.rawValue] = value }
         let (journal, emit) = (journal, emit)
         return Interpreter(
-            member: tag, context: memberContext, charts: chartCache, sharing: self,
+            member: tag, context: memberContext, charts: chartCache, appliedEarlier: appliedEarlier, sharing: self,
             journal: { record in
                 try journal(record)
                 book.note(record, of: tag)

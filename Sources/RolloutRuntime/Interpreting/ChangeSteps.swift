@@ -133,6 +133,15 @@ extension Interpreter {
         _ action: Keyword, _ target: ResolvedRelease, before: Release?, values: JSONValue, dryRun: Bool, _ info: StepInfo,
         deadline: ContinuousClock.Instant, _ body: () async throws(AutopilotError) -> Release
     ) async throws(StepFailure) -> StepResult {
+        if let member, appliedEarlier.remove(ResumePoint.key(member: member.member.label, line: info.location.line)) != nil {
+            // Resumed: this member's block was cut off after the change was made; it is not made twice.
+            let now = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
+                try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
+            }
+            expectedVersions[target.key] = now.version
+            emit(.progress(info, "the \(action.rawValue) of \(target.name) was made in an earlier try of this run (version \(now.version)); it is not sent again"))
+            return .change(action: action, release: now, dryRun: false)
+        }
         var record = ChangeRecord(
             action: action, cluster: target.cluster, namespace: target.namespace, release: target.name,
             versionBefore: before?.version, versionAfter: nil, outcome: dryRun ? .dryRun : .applied,

@@ -45,16 +45,18 @@ public actor Interpreter {
     var releaseTarget: Target?
     /// The members of the rollout resumed at that an earlier try of the run finished: not run again.
     var membersDone: Set<String> = []
+    /// The changes of a resumed rollout's members that an earlier try made (`ResumePoint.appliedEarlier`).
+    var appliedEarlier: Set<String> = []
 
     /// An interpreter that runs one member's block of a rollout, sharing everything else with its parent.
     init(
-        member tag: MemberTag, context: RunContext, charts: [Chart]?, sharing parent: Interpreter,
+        member tag: MemberTag, context: RunContext, charts: [Chart]?, appliedEarlier: Set<String>, sharing parent: Interpreter,
         journal: @escaping @Sendable (ChangeRecord) throws -> Void, events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.init(
             api: parent.api, context: context, environment: parent.environment, resolveCluster: parent.resolveCluster,
             journal: journal, fleets: parent.fleets, mode: parent.mode, control: parent.control, member: tag, charts: charts,
-            events: events)
+            appliedEarlier: appliedEarlier, events: events)
     }
 
     /// An interpreter over an API; `resolveCluster` maps aliases to cluster ids, `journal` puts each
@@ -73,9 +75,10 @@ public actor Interpreter {
     init(
         api: any ReleaseAPI, context: RunContext, environment: [String: String], resolveCluster: @escaping @Sendable (String) -> String,
         journal: @escaping @Sendable (ChangeRecord) throws -> Void, fleets: [String: [String]], mode: Mode, control: RunControl,
-        member: MemberTag? = nil, charts: [Chart]? = nil, events: @escaping @Sendable (RunEvent) -> Void
+        member: MemberTag? = nil, charts: [Chart]? = nil, appliedEarlier: Set<String> = [], events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.member = member
+        self.appliedEarlier = appliedEarlier
         self.chartCache = charts
         self.control = control
         self.fleets = fleets

@@ -1,18 +1,25 @@
 import AutopilotModels
 public import RolloutSyntax
 
-/// Where a resumed run starts again: the statement, and the rollout members already done there.
+/// Where a resumed run starts again: the statement, and what a rollout there did in an earlier try.
 public struct ResumePoint: Sendable, Equatable {
     /// The index of the top-level statement to start from.
     public var statement: Int
     /// The members (`MemberTag.member.label`) a rollout at that statement finished in an earlier try.
     public var membersDone: Set<String>
+    /// The changes that members cut off in the middle of their block had made, as
+    /// `ResumePoint.key(member:line:)`: their block runs again, and these are not sent again.
+    public var appliedEarlier: Set<String>
 
     /// A point to resume from.
-    public init(statement: Int, membersDone: Set<String> = []) {
+    public init(statement: Int, membersDone: Set<String> = [], appliedEarlier: Set<String> = []) {
         self.statement = statement
         self.membersDone = membersDone
+        self.appliedEarlier = appliedEarlier
     }
+
+    /// How a member's change is named: the member and the script line of its statement.
+    public static func key(member: String, line: Int) -> String { "\(member)|\(line)" }
 }
 
 extension Interpreter {
@@ -28,6 +35,7 @@ extension Interpreter {
             }
         }
         membersDone = point.membersDone
+        appliedEarlier = point.appliedEarlier
         return await run(Script(statements: Array(script.statements.dropFirst(point.statement))))
     }
 
