@@ -67,4 +67,25 @@ import Testing
         #expect(check.code == 2)
         #expect(check.out.contains(#""line":3"#) && check.out.contains("this fence is never closed"), "\(check.out)")
     }
+
+    @Test func planLiveOfARolloutLooksAtEveryMemberNotOnlyTheOneItShows() async throws {
+        let rollout = try RolloutProcess()
+        let fleet = ["ROLLOUT_EMULATOR_FLEET": "2x1"]
+        let script = rollout.home.appendingPathComponent("fleet.rollout")
+        try """
+            group edge = fleet edge
+            group web = releases of chart shop-web in web on edge
+            set tag 2.4.0
+            rollout web { upgrade if changed; wait deployed }
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let first = try await rollout.run(["-c", "use cluster edge-001; set tag 2.4.0; upgrade web-01 in web; wait deployed"], extraEnvironment: fleet)
+        #expect(first.code == 0, "\(first.all)")
+        let partly = try await rollout.run(["plan", "--live", script.path], extraEnvironment: fleet)
+        #expect(partly.code == 7, "edge-002 is not at the target yet, though the member shown is: \(partly.all)")
+        #expect(partly.out.contains("for one member, edge-001/web/web-01:") && partly.out.contains("web-01 would not change"), "\(partly.out)")
+        let run = try await rollout.run([script.path], extraEnvironment: fleet)
+        #expect(run.code == 0, "\(run.all)")
+        let done = try await rollout.run(["plan", "--live", script.path], extraEnvironment: fleet)
+        #expect(done.code == 0, "every member is at the target: \(done.all)")
+    }
 }

@@ -176,9 +176,10 @@ public enum FleetEvent: Sendable {
     case policy(HaltPolicy, members: Int)
     /// The rollout is over.
     case ended(FleetSummary)
-    /// In a plan: the steps that follow are those of this one member.
-    case planFor(FleetMember)
-    /// In a plan: the end of the one member's steps.
+    /// In a plan: the steps that follow are those of this member; a plan shows the first member's
+    /// and keeps of the others only whether they would change anything.
+    case planFor(FleetMember, shown: Bool)
+    /// In a plan: the end of that member's steps.
     case planForEnded
 }
 

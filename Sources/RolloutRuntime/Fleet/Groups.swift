@@ -28,7 +28,7 @@ extension Interpreter {
         var seen: Set<FleetMember> = []
         let distinct = found.filter { seen.insert($0).inserted }
         groups[name] = distinct
-        if mode == .plan, case .query = members {
+        if mode == .plan, !readsLive, case .query = members {
             return .planned("reads the releases of \(distinct.count) cluster\(distinct.count == 1 ? "" : "s") when it runs; here one stands in for each cluster's")
         }
         return .group(name: name, members: distinct)
@@ -60,8 +60,8 @@ extension Interpreter {
         let described = [
             chart.map { "of chart \($0)" }, pattern.map { "matching \($0)" }, namespace.map { "in namespace \($0)" },
         ].compactMap { $0 }.joined(separator: " ")
-        if mode == .plan {
-            // A plan reads nothing: the group stands for what the run will find.
+        if mode == .plan, !readsLive {
+            // A plan that reads nothing: the group stands for what the run will find.
             let release = "<each release\(described.isEmpty ? "" : " " + described)>"
             return clusters.map { FleetMember(cluster: $0, namespace: namespace ?? "<its namespace>", release: release) }
         }

@@ -377,11 +377,15 @@ extension Interpreter {
                 emit(.progress(info, "then soaks \(DurationText.format(soak)) and reads its members again"))
             }
         }
-        guard let first = all.first else { return .planned("no members") }
-        emit(.fleet(info, .planFor(first.member)))
-        let member = memberInterpreter(first, FleetBook(tags: all), info)
-        _ = await member.runList(body, asElse: false)
-        emit(.fleet(info, .planForEnded))
+        guard !all.isEmpty else { return .planned("no members") }
+        // Every member's block is planned, as each reads its own release (against a live target,
+        // one member may be at the target and another not); only the first one's is shown.
+        let book = FleetBook(tags: all)
+        for (index, tag) in all.enumerated() {
+            emit(.fleet(info, .planFor(tag.member, shown: index == 0)))
+            _ = await memberInterpreter(tag, book, info).runList(body, asElse: false)
+            emit(.fleet(info, .planForEnded))
+        }
         return .planned(all.count == 1 ? "one member" : "the same calls for each of the other \(all.count - 1) members")
     }
 }

@@ -18,6 +18,8 @@ public actor Interpreter {
     public internal(set) var context: RunContext
     let api: any ReleaseAPI
     let mode: Mode
+    /// True in a plan whose reads go to the target (`plan --live`): a group's query is read then too.
+    let readsLive: Bool
     let environment: [String: String]
     let resolveCluster: @Sendable (String) -> String
     let emit: @Sendable (RunEvent) -> Void
@@ -55,8 +57,8 @@ public actor Interpreter {
     ) {
         self.init(
             api: parent.api, context: context, environment: parent.environment, resolveCluster: parent.resolveCluster,
-            journal: journal, fleets: parent.fleets, mode: parent.mode, control: parent.control, member: tag, charts: charts,
-            appliedEarlier: appliedEarlier, events: events)
+            journal: journal, fleets: parent.fleets, mode: parent.mode, readsLive: parent.readsLive, control: parent.control, member: tag,
+            charts: charts, appliedEarlier: appliedEarlier, events: events)
     }
 
     /// An interpreter over an API; `resolveCluster` maps aliases to cluster ids, `journal` puts each
@@ -74,7 +76,8 @@ public actor Interpreter {
 
     init(
         api: any ReleaseAPI, context: RunContext, environment: [String: String], resolveCluster: @escaping @Sendable (String) -> String,
-        journal: @escaping @Sendable (ChangeRecord) throws -> Void, fleets: [String: [String]], mode: Mode, control: RunControl,
+        journal: @escaping @Sendable (ChangeRecord) throws -> Void, fleets: [String: [String]], mode: Mode, readsLive: Bool = false,
+        control: RunControl,
         member: MemberTag? = nil, charts: [Chart]? = nil, appliedEarlier: Set<String> = [], events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.member = member
@@ -84,6 +87,7 @@ public actor Interpreter {
         self.fleets = fleets
         self.api = api
         self.mode = mode
+        self.readsLive = readsLive
         self.context = context
         self.environment = environment
         self.resolveCluster = resolveCluster

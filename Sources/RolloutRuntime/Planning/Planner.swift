@@ -14,6 +14,8 @@ public enum Planner {
         case note(String, depth: Int)
         case branch(String, depth: Int)
         case diff(ChangePreview, depth: Int)
+        /// A call of a rollout member whose steps are not shown (all but the first).
+        case unshownCall(ReleaseCall, hypothetical: Bool)
     }
 
     /// A plan: its text, and whether the script would change anything.
@@ -41,7 +43,7 @@ public enum Planner {
             case .step(let info, let depth):
                 lines.append("\(indent(depth))\(info.number). \(info.location.fileAndLine)  \(info.text)")
             case .call(let call, let depth, let hypothetical):
-                wouldChange = wouldChange || call.isChange && !call.isDryRun && !hypothetical
+                wouldChange = wouldChange || Self.changes(call, hypothetical)
                 let wire = await wireRequest(call)
                 lines.append("\(indent(depth))     \(wire.method.padding(to: 7))\(wire.path)")
                 if let body = wire.body { lines.append("\(indent(depth))            \(body.redactingSecrets().jsonText)") }
@@ -51,12 +53,20 @@ public enum Planner {
                 lines.append("\(indent(depth))   \(text)")
             case .diff(let preview, let depth):
                 lines += preview.lines().map { "\(indent(depth))     \($0)" }
+            case .unshownCall(let call, let hypothetical):
+                wouldChange = wouldChange || Self.changes(call, hypothetical)
             }
         }
         return Plan(text: lines.joined(separator: "\n") + "\n", wouldChange: wouldChange)
     }
 
-    /// The calls a script would make, in order, each with the step that makes it.
+    /// True for a call that would change something: a change, not a dry run, not in an else branch.
+    private static func changes(_ call: ReleaseCall, _ hypothetical: Bool) -> Bool {
+        call.isChange && !call.isDryRun && !hypothetical
+    }
+
+    /// The calls a script would make, in order, each with the step that makes it (of a rollout,
+    /// its first member's).
     public static func calls(
         _ script: Script, context: RunContext = RunContext(), environment: [String: String] = [:],
         resolveCluster: @escaping @Sendable (String) -> String = { $0 }
@@ -78,14 +88,28 @@ public enum Planner {
         _ script: Script, context: RunContext, environment: [String: String], resolveCluster: @escaping @Sendable (String) -> String,
         fleets: [String: [String]], live: (any ReleaseAPI)?
     ) async -> [Entry] {
-        let log = Mutex<(entries: [Entry], depth: Int, branches: Int)>(([], 0, 0))
+        let log = Mutex<(entries: [Entry], depth: Int, branches: Int, unshown: Bool)>(([], 0, 0, false))
         let api = RecordingAPI(live: live) { call in
-            log.withLock { $0.entries.append(.call(call, depth: $0.depth, hypothetical: $0.branches > 0)) }
+            log.withLock { log in
+                let hypothetical = log.branches > 0
+                log.entries.append(log.unshown ? .unshownCall(call, hypothetical: hypothetical) : .call(call, depth: log.depth, hypothetical: hypothetical))
+            }
         }
         let interpreter = Interpreter(
-            api: api, context: context, environment: environment, resolveCluster: resolveCluster, fleets: fleets, mode: .plan
+            api: api, context: context, environment: environment, resolveCluster: resolveCluster, journal: { _ in }, fleets: fleets,
+            mode: .plan, readsLive: live != nil, control: RunControl()
         ) { event in
             log.withLock { log in
+                if log.unshown {
+                    // A member not shown: only its else branches matter, to tell its changes from theirs.
+                    switch event {
+                    case .alternative: log.branches += 1
+                    case .alternativeEnded: log.branches -= 1
+                    case .fleet(_, .planForEnded): log.unshown = false
+                    default: break
+                    }
+                    return
+                }
                 switch event {
                 case .started(let info):
                     log.entries.append(.step(info, depth: log.depth))
@@ -105,7 +129,9 @@ public enum Planner {
                 case .preview(_, let preview) where live != nil:
                     // Only against the live target: a placeholder's values would make a diff that means nothing.
                     log.entries.append(.diff(preview, depth: log.depth))
-                case .fleet(_, .planFor(let member)):
+                case .fleet(_, .planFor(_, shown: false)):
+                    log.unshown = true
+                case .fleet(_, .planFor(let member, shown: true)):
                     log.entries.append(.branch("for one member, \(member.label):", depth: log.depth))
                     log.depth += 1
                 case .fleet(_, .planForEnded):
