@@ -222,12 +222,13 @@ final class RunRecorder: Sendable {
         }
     }
 
+    /// Changes the record and writes it, under the lock: members end side by side, and the last
+    /// change must be the one on disk.
     private func update(_ change: (inout RunRecord) -> Void) {
-        let snapshot = record.withLock { record in
+        record.withLock { record in
             change(&record)
             record.updated = Date().formatted(Journal.timeFormat)
-            return record
+            try? store.save(record)
         }
-        try? store.save(snapshot)
     }
 }
