@@ -141,6 +141,9 @@ public enum ChangeOutcome: String, Sendable, CaseIterable {
     case outcomeUnknown = "outcome-unknown"
     /// Not sent: an upgrade `if changed` whose values and chart would not change.
     case skipped = "skipped (unchanged)"
+
+    /// True when the change was made: applied, or found applied by reading back.
+    public var madeTheChange: Bool { self == .applied || self == .confirmed }
 }
 
 /// What the interpreter reports while it runs; it prints nothing itself.

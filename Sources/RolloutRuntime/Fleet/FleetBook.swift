@@ -27,7 +27,7 @@ final class FleetBook: Sendable {
 
     /// Notes a change a member's block made (its result, not its intent).
     func note(_ record: ChangeRecord, of tag: MemberTag) {
-        guard record.outcome == .applied || record.outcome == .confirmed else { return }
+        guard record.outcome.madeTheChange else { return }
         state.withLock { $0.changes[tag.index].append(record) }
     }
 

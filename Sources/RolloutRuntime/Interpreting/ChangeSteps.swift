@@ -51,9 +51,7 @@ extension Interpreter {
             try await api.history(of: target.name, in: target.namespace, cluster: target.cluster)
         }
         guard let goal = Self.rollbackGoal(version, in: versions, current: current) else {
-            if let version {
-                throw StepFailure(.api, "\(target.name) has no version \(version) (it has \(versions.map { String($0.version) }.joined(separator: ", ")))")
-            }
+            if let version { throw Self.noVersion(version, of: target.name, in: versions) }
             throw StepFailure(.api, "\(target.name) has no deployed version before version \(current.version) to roll back to")
         }
         if mode == .plan { emit(.preview(info, Self.rollbackPreview(current, to: goal))) }
@@ -313,12 +311,22 @@ extension Interpreter {
         }
     }
 
-    /// The id of a chart by name and version, from the project's charts.
+    /// The id of a chart by name and version, from the project's charts, read through transient
+    /// errors until the step's deadline.
     private func chartID(
         name: String, version: String, of release: String, _ info: StepInfo, deadline: ContinuousClock.Instant
     ) async throws(StepFailure) -> String {
+        try await chartID(name: name, version: version, of: release) { () async throws(StepFailure) in
+            try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in try await api.charts() }
+        }
+    }
+
+    /// The id of a chart by name and version, from the charts listed last, else from `listing`.
+    func chartID(
+        name: String, version: String, of release: String, listing: () async throws(StepFailure) -> [Chart]
+    ) async throws(StepFailure) -> String {
         if let cached = chartCache.flatMap({ Self.chart(of: name, version, in: $0) }) { return cached.id }
-        let charts = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in try await api.charts() }
+        let charts = try await listing()
         chartCache = charts
         guard let chart = Self.chart(of: name, version, in: charts) else {
             throw StepFailure(.api, "cannot find the chart of \(release) (\(name) \(version)) among the project's charts; add 'set chart <id>'")

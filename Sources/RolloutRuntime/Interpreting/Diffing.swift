@@ -54,10 +54,7 @@ extension Interpreter {
             try await api.history(of: target.name, in: target.namespace, cluster: target.cluster)
         }
         func find(_ number: Int) throws(StepFailure) -> Release {
-            guard let found = versions.first(where: { $0.version == number }) else {
-                let known = versions.map { String($0.version) }.sorted { Int($0)! < Int($1)! }.joined(separator: ", ")
-                throw StepFailure(.api, "\(target.name) has no version \(number) (it has \(known.isEmpty ? "none" : known))")
-            }
+            guard let found = versions.first(where: { $0.version == number }) else { throw Self.noVersion(number, of: target.name, in: versions) }
             return found
         }
         let old = try find(first)
@@ -85,7 +82,11 @@ extension Interpreter {
         let reset = change.flags[.resetValues] == true
         var defaults: JSONValue = .object([:])
         if reset {
-            if chartID == nil { chartID = try await chartIDOfRelease(current) }
+            if chartID == nil {
+                chartID = try await self.chartID(name: current.chartName, version: current.chartVersion, of: target.name) { () async throws(StepFailure) in
+                    try await call { () async throws(AutopilotError) in try await api.charts() }
+                }
+            }
             let id = chartID ?? ""
             defaults = try await call { () async throws(AutopilotError) in try await api.chartValues(id) }
         }
@@ -134,21 +135,6 @@ extension Interpreter {
         }
     }
 
-    /// The id of a release's chart, from the project's charts (read once).
-    private func chartIDOfRelease(_ release: Release) async throws(StepFailure) -> String {
-        let charts: [Chart]
-        if let cached = chartCache {
-            charts = cached
-        } else {
-            charts = try await call { () async throws(AutopilotError) in try await api.charts() }
-            chartCache = charts
-        }
-        guard let chart = Self.chart(of: release.chartName, release.chartVersion, in: charts) else {
-            throw StepFailure(.api, "cannot find the chart of \(release.name) (\(release.chartName) \(release.chartVersion)) among the project's charts")
-        }
-        return chart.id
-    }
-
     /// The chart of a name and version among charts.
     static func chart(of name: String, _ version: String, in charts: [Chart]) -> Chart? {
         charts.first { $0.name == name && $0.version == version }
@@ -158,6 +144,12 @@ extension Interpreter {
     static func rollbackGoal(_ version: Int?, in versions: [Release], current: Release) -> Release? {
         if let version { return versions.first { $0.version == version } }
         return versions.filter { $0.version < current.version && $0.status == .deployed }.max { $0.version < $1.version }
+    }
+
+    /// A version a release does not have, with those it has.
+    static func noVersion(_ number: Int, of release: String, in versions: [Release]) -> StepFailure {
+        let known = versions.map(\.version).sorted().map(String.init).joined(separator: ", ")
+        return StepFailure(.api, "\(release) has no version \(number) (it has \(known.isEmpty ? "none" : known))")
     }
 
     /// What a rollback from the current version to `goal` changes.
