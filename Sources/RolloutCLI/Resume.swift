@@ -100,23 +100,22 @@ struct Resumption {
             latest[key] = try await settle(entry, api: api, journal: journal, say: say)
         }
         var statement = record.statement
-        let doneHere = latest.values.contains { entry in
-            entry["line"]?.scalarText == String(record.line) && entry["member"] == nil
-                && [ChangeOutcome.applied.rawValue, ChangeOutcome.confirmed.rawValue].contains(entry["outcome"]?.scalarText ?? "")
-        }
-        if statement < script.statements.count, script.statements[statement].kind.keyword.changesRelease,
-            script.statements[statement].kind.keyword != .rollout, doneHere
-        {
-            say("line \(record.line) was applied before the run stopped; going on after it")
-            statement += 1
+        if script.statements.indices.contains(statement) {
+            let stopped = script.statements[statement]
+            let line = stopped.location.line
+            let made = latest.values.contains { $0.integer("line") == line && $0["member"] == nil && $0.madeTheChange }
+            if made, stopped.kind.keyword.changesRelease, stopped.kind.keyword != .rollout {
+                say("line \(line) was applied before the run stopped; going on after it")
+                statement += 1
+            }
         }
         guard statement == record.statement else { return ResumePoint(statement: statement) }
         // A member cut off mid-block (neither finished nor failed) runs its block again without
         // making again the changes it had made.
         let settledMembers = Set(record.membersDone + record.membersFailed)
         let appliedEarlier = latest.values.compactMap { entry -> String? in
-            guard let member = entry["member"]?.scalarText, !settledMembers.contains(member), let line = entry["line"].flatMap({ Int($0.scalarText ?? "") }),
-                [ChangeOutcome.applied.rawValue, ChangeOutcome.confirmed.rawValue].contains(entry["outcome"]?.scalarText ?? "")
+            guard let member = entry["member"]?.scalarText, !settledMembers.contains(member), let line = entry.integer("line"),
+                entry.madeTheChange
             else { return nil }
             return ResumePoint.key(member: member, line: line)
         }
@@ -127,8 +126,8 @@ struct Resumption {
     private func settle(_ entry: JSONValue, api: any ReleaseAPI, journal: Journal, say: (String) -> Void) async throws -> JSONValue {
         let (cluster, namespace, release) = (entry["cluster"]?.scalarText ?? "", entry["namespace"]?.scalarText ?? "", entry["release"]?.scalarText ?? "")
         let action = Keyword(rawValue: entry["action"]?.scalarText ?? "") ?? .upgrade
-        let before = entry["version_before"].flatMap { Int($0.scalarText ?? "") }
-        let what = "the \(action.rawValue) of \(release) at line \(entry["line"]?.scalarText ?? "?")"
+        let before = entry.integer("version_before")
+        let what = "the \(action.rawValue) of \(release) at line \(entry.integer("line").map(String.init) ?? "?")"
         var found: Release?
         do {
             found = try await api.release(release, in: namespace, cluster: cluster, showResources: false)
@@ -147,7 +146,7 @@ struct Resumption {
             action: action, cluster: cluster, namespace: namespace, release: release, versionBefore: before,
             versionAfter: applied ? found?.version : before, outcome: applied ? .confirmed : .failed, values: entry["values"] ?? .object([:]),
             error: applied ? nil : "not applied: read back when the run was resumed")
-        record.line = entry["line"].flatMap { Int($0.scalarText ?? "") }
+        record.line = entry.integer("line")
         try journal.append(record, requestID: nil)
         say("\(what) had no known outcome; reading back shows it was \(applied ? "applied (version \(found?.version ?? 0))" : "not applied")")
         var settled = entry.objectValue
@@ -161,5 +160,18 @@ extension ResumePoint {
     func place(in script: Script, _ file: String) -> String {
         guard script.statements.indices.contains(statement) else { return "\(file) (its end: every statement is done)" }
         return script.statements[statement].location.fileAndLine
+    }
+}
+
+extension JSONValue {
+    /// A journal line's whole-number field, if it has one.
+    fileprivate func integer(_ key: String) -> Int? {
+        if case .int(let value)? = self[key] { return value }
+        return nil
+    }
+
+    /// True when a journal line says its change was made.
+    fileprivate var madeTheChange: Bool {
+        self["outcome"]?.scalarText.flatMap(ChangeOutcome.init(rawValue:))?.madeTheChange ?? false
     }
 }

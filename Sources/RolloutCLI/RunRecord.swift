@@ -31,9 +31,8 @@ struct RunRecord: Codable, Equatable {
     var secretVariables: [String]
     var state: State
     var exitCode: Int32?
-    /// The top-level statement running, or the one the run stopped at, and its line.
+    /// The index of the top-level statement running, or of the one the run stopped at.
     var statement: Int
-    var line: Int
     /// The members of a rollout at that statement that finished (labels).
     var membersDone: [String]
     /// The members of that rollout whose block failed (or was rolled back): they run it again in full.
@@ -58,9 +57,16 @@ struct RunStore {
 
     private func file(_ id: String) -> URL { folder.appendingPathComponent("\(id).json") }
 
+    private func lockFile(_ id: String) -> String { folder.appendingPathComponent("\(id).lock").path }
+
+    /// Makes the folder, readable by the owner only.
+    private func ensureFolder() throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    }
+
     /// Writes a record whole (a new file renamed over the old), readable by the owner only.
     func save(_ record: RunRecord) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try ensureFolder()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let temporary = folder.appendingPathComponent(".\(record.id).\(getpid()).tmp")
@@ -88,15 +94,15 @@ struct RunStore {
         let succeeded = all().filter { $0.state == .succeeded }
         for record in succeeded.dropLast(count) where !isHeld(record.id) {
             try? FileManager.default.removeItem(at: file(record.id))
-            try? FileManager.default.removeItem(at: folder.appendingPathComponent("\(record.id).lock"))
+            try? FileManager.default.removeItem(atPath: lockFile(record.id))
         }
     }
 
     /// Holds a run for this process while it runs, so that no other process runs or resumes it
     /// meanwhile; nil when another process holds it. Released when the process ends.
     func lock(_ id: String) throws -> RunLock? {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let fd = open(folder.appendingPathComponent("\(id).lock").path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        try ensureFolder()
+        let fd = open(lockFile(id), O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CLIError("cannot open the lock of run \(id): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
@@ -107,7 +113,7 @@ struct RunStore {
 
     /// True while some process holds the run (running it or resuming it).
     func isHeld(_ id: String) -> Bool {
-        let fd = open(folder.appendingPathComponent("\(id).lock").path, O_RDWR | O_CLOEXEC)
+        let fd = open(lockFile(id), O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return true }
@@ -160,13 +166,14 @@ final class RunRecorder: Sendable {
                 return recorder
             }
             let path = URL(fileURLWithPath: source.name).standardizedFileURL.path
-            guard let lock = try store.lock(id), let hash = RunRecord.hash(of: path) else { return nil }
+            guard let lock = try store.lock(id) else { throw CLIError("run \(id) is held by another process") }
+            guard let hash = RunRecord.hash(of: path) else { throw CLIError("\(path) cannot be read to hash it") }
             let secrets = context.variables.keys.filter(SecretKeys.isSecret).sorted()
             let record = RunRecord(
                 id: id, script: path, sha256: hash, target: choice.identity, cluster: context.cluster,
                 namespace: context.namespaceChosen ? context.namespace : nil,
                 variables: context.variables.filter { !SecretKeys.isSecret($0.key) }, secretVariables: secrets, state: .running,
-                exitCode: nil, statement: 0, line: script.statements.first?.location.line ?? 0, membersDone: [], membersFailed: [], pid: getpid(),
+                exitCode: nil, statement: 0, membersDone: [], membersFailed: [], pid: getpid(),
                 started: now, updated: now)
             let recorder = RunRecorder(store: store, record: record, script: script, lock: lock)
             try recorder.start()
@@ -178,8 +185,8 @@ final class RunRecorder: Sendable {
         }
     }
 
-    /// Writes the record as it is; a run whose record cannot be written cannot be resumed, which
-    /// the run says once and goes on.
+    /// Writes the record as it is, first; later writes (`observe`, `finish`) that fail leave the
+    /// last one on disk.
     func start() throws {
         try store.save(record.withLock { $0 })
     }
@@ -192,7 +199,6 @@ final class RunRecorder: Sendable {
             update { record in
                 if record.statement != index { (record.membersDone, record.membersFailed) = ([], []) }
                 record.statement = index
-                record.line = info.location.line
             }
         case .fleet(_, .member(let tag, let state)) where state.isFinal || state == .running:
             // A member whose block starts again is neither done nor failed until it ends.
