@@ -54,6 +54,7 @@ struct Journal: Sendable {
         }
         if let error = record.error { object["error"] = .string(error) }
         if let line = record.line { object["line"] = .int(line) }
+        if let column = record.column { object["column"] = .int(column) }
         let line = Array((JSONValue.object(object).jsonText + "\n").utf8)
         do {
             try FileManager.default.createDirectory(

@@ -89,7 +89,7 @@ struct Resumption {
         var latest: [String: JSONValue] = [:]
         var order: [String] = []
         for entry in try Journal.entries(in: journal.file) where entry["run"]?.scalarText == record.id {
-            let key = ["cluster", "namespace", "release", "action", "line", "member"].map { entry[$0]?.scalarText ?? "" }.joined(separator: "/")
+            let key = ["cluster", "namespace", "release", "action", "line", "column", "member"].map { entry[$0]?.scalarText ?? "" }.joined(separator: "/")
             if latest[key] == nil { order.append(key) }
             latest[key] = entry
         }
@@ -102,10 +102,9 @@ struct Resumption {
         var statement = record.statement
         if script.statements.indices.contains(statement) {
             let stopped = script.statements[statement]
-            let line = stopped.location.line
-            let made = latest.values.contains { $0.integer("line") == line && $0["member"] == nil && $0.madeTheChange }
+            let made = latest.values.contains { $0.isFrom(stopped.location) && $0["member"] == nil && $0.madeTheChange }
             if made, stopped.kind.keyword.changesRelease, stopped.kind.keyword != .rollout {
-                say("line \(line) was applied before the run stopped; going on after it")
+                say("\(stopped.location.fileAndLine) was applied before the run stopped; going on after it")
                 statement += 1
             }
         }
@@ -115,9 +114,9 @@ struct Resumption {
         let settledMembers = Set(record.membersDone + record.membersFailed)
         let appliedEarlier = latest.values.compactMap { entry -> String? in
             guard let member = entry["member"]?.scalarText, !settledMembers.contains(member), let line = entry.integer("line"),
-                entry.madeTheChange
+                let column = entry.integer("column"), entry.madeTheChange
             else { return nil }
-            return ResumePoint.key(member: member, line: line)
+            return ResumePoint.key(member: member, line: line, column: column)
         }
         return ResumePoint(statement: statement, membersDone: Set(record.membersDone), appliedEarlier: Set(appliedEarlier))
     }
@@ -147,6 +146,7 @@ struct Resumption {
             versionAfter: applied ? found?.version : before, outcome: applied ? .confirmed : .failed, values: entry["values"] ?? .object([:]),
             error: applied ? nil : "not applied: read back when the run was resumed")
         record.line = entry.integer("line")
+        record.column = entry.integer("column")
         try journal.append(record, requestID: nil)
         say("\(what) had no known outcome; reading back shows it was \(applied ? "applied (version \(found?.version ?? 0))" : "not applied")")
         var settled = entry.objectValue
@@ -168,6 +168,11 @@ extension JSONValue {
     fileprivate func integer(_ key: String) -> Int? {
         if case .int(let value)? = self[key] { return value }
         return nil
+    }
+
+    /// True when a journal line was written for the statement at `location`.
+    fileprivate func isFrom(_ location: SourceLocation) -> Bool {
+        integer("line") == location.line && integer("column") == location.column
     }
 
     /// True when a journal line says its change was made.

@@ -36,11 +36,14 @@ struct TmuxPane {
     func screen() async throws -> String { try await tmux(["capture-pane", "-t", name, "-p"]) }
 
     /// Waits until the screen shows `text`; returns the screen.
+    ///
+    /// The deadline is on the monotonic clock: a wall clock stepped forward on a busy machine once ended a
+    /// 15 s wait after less than 5 s.
     @discardableResult
     func waitFor(_ text: String, timeout: TimeInterval = 10) async throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = ContinuousClock.now + .seconds(timeout)
         var shown = ""
-        while Date() < deadline {
+        while ContinuousClock.now < deadline {
             shown = try await screen()
             if shown.contains(text) { return shown }
             try await Task.sleep(for: .milliseconds(100))
@@ -61,8 +64,8 @@ struct TmuxPane {
 
     /// Waits until the pane runs `command` (the shell's `sleep` once rollout has exited).
     func waitForCommand(_ command: String, timeout: TimeInterval = 10) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while ContinuousClock.now < deadline {
             let running = try await tmux(["list-panes", "-t", name, "-F", "#{pane_current_command}"])
             if running.trimmingCharacters(in: .whitespacesAndNewlines) == command { return }
             try await Task.sleep(for: .milliseconds(100))

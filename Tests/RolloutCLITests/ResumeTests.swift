@@ -1,4 +1,5 @@
 import AutopilotClient
+import AutopilotEmulator
 import AutopilotTesting
 import Foundation
 import Testing
@@ -71,6 +72,27 @@ import Testing
         let (out, resumedErr) = await resuming.output()
         #expect(resumedErr.contains("at \(file.path):2"), "\(resumedErr)")
         #expect(out.contains("second") && !out.contains("first"), "\(out)")
+    }
+
+    @Test func aFailedChangeThatSharesALineWithAnAppliedOneIsMadeOnResume() async throws {
+        let rollout = try RolloutProcess()
+        let file = try Self.script(rollout, "pair.rollout", """
+            use cluster demo
+            use namespace shop
+            set tag 2.5.0
+            upgrade shop-web; upgrade shop-cart
+            echo done
+            """)
+        let first = try await rollout.run([file.path])
+        #expect(first.code != 0 && first.out.contains("✔ upgrade shop-web"), "\(first.all)")
+        let id = try #require(Self.runID(first.err), "\(first.err)")
+        let installed = try await rollout.run(["-c", "use cluster demo; use namespace shop; install shop-cart from chart \(DemoData.redisChartID)"])
+        #expect(installed.code == 0, "\(installed.all)")
+        let resumed = try await rollout.run(["--resume", id])
+        #expect(resumed.code == 0, "\(resumed.all)")
+        #expect(resumed.out.contains("✔ upgrade shop-cart") && !resumed.out.contains("upgrade shop-web"), "\(resumed.out)")
+        let applied = try Self.results(rollout, run: id).filter { $0["outcome"] == "applied" }.map { $0["release"]?.scalarText ?? "" }
+        #expect(applied == ["shop-web", "shop-cart"], "each made once: \(applied)")
     }
 
     @Test func aResumeIsRefusedWithTheReasonWhenItCannotGoOn() async throws {

@@ -32,8 +32,11 @@ import Testing
             let interpreter = Interpreter(
                 api: client, resolveCluster: { fleet.aliases[$0] ?? $0 }, journal: { record in journal.withLock { $0.append(record) } },
                 events: { log.record($0) })
+            guard case .rollout(_, _, let body) = script.statements[2].kind else { Issue.record("not a rollout"); return }
+            let upgrade = try #require(body.first { $0.kind.keyword == .upgrade })
             let point = ResumePoint(
-                statement: 2, membersDone: ["edge-001/web/web-01"], appliedEarlier: [ResumePoint.key(member: "edge-001/web/web-02", line: 3)])
+                statement: 2, membersDone: ["edge-001/web/web-01"],
+                appliedEarlier: [ResumePoint.key(member: "edge-001/web/web-02", line: upgrade.location.line, column: upgrade.location.column)])
             let code = await interpreter.run(script, resumingAt: point)
             #expect(code == .success, "\(log.steps)")
             let sent = journal.withLock { $0 }.filter { $0.outcome == .applied }.map(\.release)

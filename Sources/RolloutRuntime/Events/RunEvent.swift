@@ -107,6 +107,8 @@ public struct ChangeRecord: Sendable, Equatable {
     public var member: MemberTag?
     /// The script line of the statement that made it.
     public var line: Int?
+    /// The column of that statement, which tells apart statements that share a line.
+    public var column: Int?
 
     /// A record of a change.
     public init(

@@ -131,7 +131,7 @@ extension Interpreter {
         _ action: Keyword, _ target: ResolvedRelease, before: Release?, values: JSONValue, dryRun: Bool, _ info: StepInfo,
         deadline: ContinuousClock.Instant, _ body: () async throws(AutopilotError) -> Release
     ) async throws(StepFailure) -> StepResult {
-        if let member, appliedEarlier.remove(ResumePoint.key(member: member.member.label, line: info.location.line)) != nil {
+        if let member, appliedEarlier.remove(ResumePoint.key(member: member.member.label, line: info.location.line, column: info.location.column)) != nil {
             // Resumed: this member's block was cut off after the change was made; it is not made twice.
             let now = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
                 try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
@@ -224,6 +224,7 @@ extension Interpreter {
         intent.outcome = .sending
         intent.member = member
         intent.line = info.location.line
+        intent.column = info.location.column
         do {
             try journal(intent)
         } catch {
@@ -237,6 +238,7 @@ extension Interpreter {
         var record = record
         record.member = member
         record.line = info.location.line
+        record.column = info.location.column
         do {
             try journal(record)
         } catch {

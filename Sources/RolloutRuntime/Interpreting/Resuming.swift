@@ -8,7 +8,7 @@ public struct ResumePoint: Sendable, Equatable {
     /// The members (`MemberTag.member.label`) a rollout at that statement finished in an earlier try.
     public var membersDone: Set<String>
     /// The changes that members cut off in the middle of their block had made, as
-    /// `ResumePoint.key(member:line:)`: their block runs again, and these are not sent again.
+    /// `ResumePoint.key(member:line:column:)`: their block runs again, and these are not sent again.
     public var appliedEarlier: Set<String>
 
     /// A point to resume from.
@@ -18,8 +18,8 @@ public struct ResumePoint: Sendable, Equatable {
         self.appliedEarlier = appliedEarlier
     }
 
-    /// How a member's change is named: the member and the script line of its statement.
-    public static func key(member: String, line: Int) -> String { "\(member)|\(line)" }
+    /// How a member's change is named: the member and where its statement starts in the script.
+    public static func key(member: String, line: Int, column: Int) -> String { "\(member)|\(line):\(column)" }
 }
 
 extension Interpreter {
