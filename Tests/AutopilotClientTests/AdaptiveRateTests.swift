@@ -25,6 +25,54 @@ import Testing
         #expect(paced < 51, "at most what the service accepted in that second: \(paced)")
     }
 
+    /// Scattered 429s, as a flaky gateway gives whatever the load, must not hold back a client that
+    /// is not crowding the service, busy or quiet: a busy one may now and then judge a second
+    /// crowded and creep back, a quiet one must not take a lone 429 for a limit.
+    @Test(arguments: [(workers: 8, latency: 100), (workers: 1, latency: 300)])
+    func scatteredThrottlesLeaveTheRateWhereTheServiceCanTakeIt(workers: Int, latency: Int) {
+        let rate = AdaptiveRate()
+        let demand = Double(workers) * 1000 / Double(latency)
+        let answered = simulate(rate, workers: workers, latency: .milliseconds(latency), throttledShare: 0.05)
+        #expect(Double(answered) >= demand * 60 * 0.8, "\(answered) answers in 60 s for \(demand) a second")
+        #expect(rate.currentRate.map { $0 >= demand * 0.8 } ?? true, "paced at \(rate.currentRate ?? 0)")
+    }
+
+    @Test func throttlesBeforeAnIdleStretchAreNotTakenForTheServicesRate() {
+        let rate = AdaptiveRate()
+        let start = ContinuousClock.now
+        for index in 0..<8 {
+            let now = start + .milliseconds(50 * index)
+            #expect(rate.reserve(at: now) == .zero)
+            rate.answered(throttled: index % 2 == 0, at: now + .milliseconds(20))
+        }
+        #expect(rate.reserve(at: start + .seconds(5)) == .zero)
+        #expect(rate.currentRate == nil, "four 429s, then five quiet seconds: \(rate.currentRate ?? 0) a second")
+    }
+
+    /// Runs a minute of simulated traffic through `rate`: each of `workers` callers sends its next
+    /// request when the last is answered, `latency` later, and a seeded `throttledShare` of answers
+    /// are 429s. Returns how many answers got through.
+    private func simulate(_ rate: AdaptiveRate, workers: Int, latency: Duration, throttledShare: Double) -> Int {
+        let start = ContinuousClock.now
+        let end = start + .seconds(60)
+        var random = SeededRandom(seed: 14)
+        // Each worker's next event: when it is, and whether it is an answer (else a ready request).
+        var events = (0..<workers).map { (at: start + .milliseconds(7 * $0), isAnswer: false) }
+        var admitted = 0
+        while let next = events.indices.min(by: { events[$0].at < events[$1].at }), events[next].at < end {
+            let event = events[next]
+            if event.isAnswer {
+                let throttled = Double(random.next() % 10_000) / 10_000 < throttledShare
+                rate.answered(throttled: throttled, at: event.at)
+                if !throttled { admitted += 1 }
+                events[next] = (event.at, false)
+            } else {
+                events[next] = (event.at + rate.reserve(at: event.at) + latency, true)
+            }
+        }
+        return admitted
+    }
+
     @Test func aClientAgainstARateLimitGetsEveryCallThroughWithoutADoubleChange() async throws {
         try await withEmulator(faults: FaultSettings(requestsPerSecond: 20)) { client, emulator in
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -52,5 +100,20 @@ import Testing
             let counts = emulator.store.changeCounts()
             #expect(counts["\(demoCluster)/shop/shop-web"] == 1 && counts["\(demoCluster)/default/redis-cache"] == 1, "\(counts)")
         }
+    }
+}
+
+/// A SplitMix64 generator, so a simulated run is the same every time.
+private struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
     }
 }
