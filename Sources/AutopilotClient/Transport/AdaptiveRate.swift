@@ -7,7 +7,7 @@ import Synchronization
 /// 429 the rate grows by a tenth, after one with a few by 2%, so it finds room again quickly and
 /// then creeps; the next crowded second sets it anew. A 429 or two among few answers, which a
 /// flaky gateway gives whatever the load, does not slow it, nor does a window stretched by an idle
-/// spell, whose answers a second says nothing of the service's limit.
+/// spell, whose rate says nothing of the service's limit.
 final class AdaptiveRate: Sendable {
     private struct State {
         /// Requests a second; nil while unlimited.

@@ -55,9 +55,9 @@ public struct RetryPolicy: Sendable {
 }
 
 /// Tries a call again as `RetryPolicy` allows; outside the signer, so every try is signed anew.
-/// Every try waits for its slot at the client's adaptive rate, which each 429 slows; a 429 is
-/// tried again until the deadline (the service refused it unapplied), other statuses up to
-/// `maxAttempts`.
+/// Every try waits for its slot at the client's adaptive rate, which a crowded second of 429s
+/// slows; a 429 is tried again until the deadline (the service refused it unapplied), other
+/// statuses up to `maxAttempts`.
 struct RetryMiddleware: ClientMiddleware {
     let policy: RetryPolicy
     let host: String
