@@ -56,14 +56,14 @@ import Testing
     private func simulate(_ rate: AdaptiveRate, workers: Int, latency: Duration, throttledShare: Double) -> Int {
         let start = ContinuousClock.now
         let end = start + .seconds(60)
-        var random = SeededRandom(seed: 14)
+        var random = SplitMix64(seed: 14)
         // Each worker's next event: when it is, and whether it is an answer (else a ready request).
         var events = (0..<workers).map { (at: start + .milliseconds(7 * $0), isAnswer: false) }
         var admitted = 0
         while let next = events.indices.min(by: { events[$0].at < events[$1].at }), events[next].at < end {
             let event = events[next]
             if event.isAnswer {
-                let throttled = Double(random.next() % 10_000) / 10_000 < throttledShare
+                let throttled = Double.random(in: 0..<1, using: &random) < throttledShare
                 rate.answered(throttled: throttled, at: event.at)
                 if !throttled { admitted += 1 }
                 events[next] = (event.at, false)
@@ -101,20 +101,5 @@ import Testing
             let counts = emulator.store.changeCounts()
             #expect(counts["\(demoCluster)/shop/shop-web"] == 1 && counts["\(demoCluster)/default/redis-cache"] == 1, "\(counts)")
         }
-    }
-}
-
-/// A SplitMix64 generator, so a simulated run is the same every time.
-private struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }

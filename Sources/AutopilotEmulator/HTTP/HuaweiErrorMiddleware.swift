@@ -96,7 +96,7 @@ enum RequestIDs {
     /// The next id.
     static func next() -> String {
         let count = counter.add(1, ordering: .relaxed).newValue
-        let (high, low) = (mix(count ^ seed.0), mix(count &+ seed.1))
+        let (high, low) = (SplitMix64.mix(count ^ seed.0), SplitMix64.mix(count &+ seed.1))
         let digits = Array("0123456789abcdef".utf8)
         return String(unsafeUninitializedCapacity: 32) { out in
             for index in 0..<16 {
@@ -105,13 +105,5 @@ enum RequestIDs {
             }
             return 32
         }
-    }
-
-    /// SplitMix64's finalizer: every input bit changes about half the output bits.
-    private static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
