@@ -84,21 +84,23 @@ struct JournalCommand: AsyncParsableCommand {
         guard last > 0 else { throw CLIError("--last must be at least 1", exitCode: 2) }
         switch output {
         case .json:
-            for entry in try Journal.lines(in: Paths().journalFile, lastChanges: last) { Console.out(entry.jsonText) }
+            for line in try Journal.lines(in: Paths().journalFile, lastChanges: last) { Console.out(line) }
         case .human:
-            let entries = try Journal.results(in: Paths().journalFile, last: last)
+            let entries = try Journal.changes(in: Paths().journalFile, last: last)
             guard !entries.isEmpty else {
                 Console.out("no changes yet (\(Paths().journalFile.path))")
                 return
             }
-            var table = Table(headers: ["TIME", "ACTION", "RELEASE", "NAMESPACE", "VERSION", "OUTCOME", "REQUEST ID"])
+            var table = Table(headers: ["TIME", "ACTION", "RELEASE", "CLUSTER", "NAMESPACE", "MEMBER", "VERSION", "OUTCOME", "REQUEST ID"])
             table.rows = entries.map { entry in
-                let before = entry["version_before"]?.scalarText ?? "-"
-                let after = entry["version_after"]?.scalarText ?? "-"
+                let change = entry.change
+                let version = "\(change.versionBefore.map(String.init) ?? "-") → \(change.versionAfter.map(String.init) ?? "-")"
+                // An intent with no result: the change may have reached the service; the next run
+                // or resume on the target reads it back.
+                let outcome = change.outcome == .sending ? "unknown (sent; no result on record)" : change.outcome.rawValue
                 return [
-                    entry["time"]?.scalarText ?? "", entry["action"]?.scalarText ?? "", entry["release"]?.scalarText ?? "",
-                    entry["namespace"]?.scalarText ?? "", "\(before) → \(after)", entry["outcome"]?.scalarText ?? "",
-                    entry["request_id"]?.scalarText ?? "-",
+                    entry.time, change.action.rawValue, change.release, change.cluster, change.namespace, change.place.member ?? "-",
+                    version, outcome, entry.requestID ?? "-",
                 ]
             }
             Console.out(table.render())

@@ -104,7 +104,7 @@ final class Completer: Sendable {
         case .waves: return ["1", "10%", WaveStep.restWord]
         case .halt: return [HaltRule.afterWord, HaltRule.atWord]
         case .then: return Array(Set(HaltPolicy.allCases.map { String($0.spelling.split(separator: " ")[0]) })).sorted()
-        case .recovered: return ["ok"]
+        case .recovered, .failures: return ["ok"]
         case .parallel, .soak: return []
         case nil:
             if words.last == "rollback", words.dropLast().last == RolloutClause.then.rawValue {

@@ -38,8 +38,7 @@ struct GateOptions: ParsableArguments {
             renderer.suspendBoard()
             let counts = MemberState.counts(request.members.filter { $0.tag.wave < request.wave }.map(\.state))
             Console.out("gate '\(request.name)': the waves so far: " + counts.map { "\($0.count) \($0.state)" }.joined(separator: ", "))
-            FileHandle.standardOutput.write(Data("start wave \(request.wave)? [y/N] ".utf8))
-            guard let answer = StepMode.readAnswer(), answer.lowercased().hasPrefix("y") else {
+            guard Question.yesOrNo("start wave \(request.wave)?").ask() == true else {
                 return .refuse("declined at the terminal")
             }
             return .pass("approved at the terminal")

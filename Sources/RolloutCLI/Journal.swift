@@ -4,7 +4,7 @@ import RolloutRuntime
 import RolloutSyntax
 import Synchronization
 
-/// The record of every change rollout made: one JSON line each in
+/// The record of every change rollout made: one JSON line each (a `JournalEntry`) in
 /// `$XDG_STATE_HOME/rollout/journal.jsonl`, written and flushed to disk before the script goes on.
 /// A change's intent (outcome `sending`) is written before it is sent, its result after.
 struct Journal: Sendable {
@@ -12,12 +12,21 @@ struct Journal: Sendable {
     let target: String
     /// This run's id, on every line it writes, so a run's changes can be read together.
     let runID: String
+    /// This run's try: 1, then one more for each resume.
+    let attempt: Int
+    /// Who runs it, on every line.
+    let user: String
+    let host: String
 
     /// A journal in a file, for changes sent to a target by the run with this id.
-    init(file: URL, target: String, runID: String = Journal.newRunID()) {
+    init(file: URL, target: String, runID: String = Journal.newRunID(), attempt: Int = 1) {
         self.file = file
         self.target = target
         self.runID = runID
+        self.attempt = attempt
+        let environment = ProcessInfo.processInfo.environment
+        user = environment["USER"] ?? environment["LOGNAME"] ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? String(getuid())
+        host = ProcessInfo.processInfo.hostName
     }
 
     /// A new run id: the time it started and a random tail, e.g. `20261202T011500Z-3f9a1c`.
@@ -37,47 +46,80 @@ struct Journal: Sendable {
         var description: String { "the journal \(file) cannot be written: \(cause)" }
     }
 
-    /// Appends a change and flushes it to disk; throws when it cannot.
+    /// The entry this journal writes for a change.
+    func entry(_ record: ChangeRecord, requestID: String?, at date: Date = Date()) -> JournalEntry {
+        JournalEntry(
+            time: date.formatted(Self.timeFormat), target: target, run: runID, attempt: attempt, user: user, host: host,
+            requestID: requestID, change: record)
+    }
+
+    /// Appends a change and flushes it to disk; throws when it cannot. A line is on disk whole or
+    /// not at all.
     func append(_ record: ChangeRecord, requestID: String?, at date: Date = Date()) throws(WriteFailure) {
-        var object: [String: JSONValue] = [
-            "time": .string(date.formatted(Self.timeFormat)), "target": .string(target),
-            "cluster": .string(record.cluster), "namespace": .string(record.namespace), "release": .string(record.release),
-            "action": .string(record.action.rawValue), "outcome": .string(record.outcome.rawValue),
-            "values": record.values.redactingSecrets(),
-            "version_before": record.versionBefore.map { .int($0) } ?? .null,
-            "version_after": record.versionAfter.map { .int($0) } ?? .null,
-            "request_id": requestID.map { .string($0) } ?? .null, "run": .string(runID),
-        ]
-        if let tag = record.member {
-            object["member"] = .string(tag.member.label)
-            object["wave"] = .int(tag.wave)
+        let line: [UInt8]
+        do {
+            line = Array(try Self.encoder.encode(entry(record, requestID: requestID, at: date))) + [UInt8(ascii: "\n")]
+        } catch {
+            throw WriteFailure(file: file.path, cause: "the entry cannot be written as JSON: \(error)")
         }
-        if let error = record.error { object["error"] = .string(error) }
-        if let line = record.line { object["line"] = .int(line) }
-        if let column = record.column { object["column"] = .int(column) }
-        let line = Array((JSONValue.object(object).jsonText + "\n").utf8)
         do {
             try FileManager.default.createDirectory(
                 at: file.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw WriteFailure(file: file.path, cause: Self.blockingFile(above: file).map { "\($0) is a file, not a folder" } ?? Self.cause(of: error))
         }
-        // Members of a rollout write side by side, and other runs may write too: each line is one
-        // write to a file opened for appending, so lines never interleave or overwrite each other.
-        let written: Int32? = Self.lock.withLock { _ in
-            let fd = open(file.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        // Members of a rollout write side by side, and other processes may write too: each line is
+        // written under a lock to a file opened for appending, so lines never interleave.
+        let failed: Int32? = Self.lock.withLock { _ in
+            let fd = open(file.path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
             guard fd >= 0 else { return errno }
             defer { close(fd) }
-            let count = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard count == line.count else { return count < 0 ? errno : EIO }
-            return fsync(fd) == 0 ? nil : errno
+            flock(fd, LOCK_EX)
+            defer { flock(fd, LOCK_UN) }
+            return Self.appendWhole(line, to: fd)
         }
-        if let code = written {
+        if let code = failed {
             throw WriteFailure(file: file.path, cause: Self.blockingFile(above: file).map { "\($0) is a file, not a folder" } ?? String(cString: strerror(code)))
         }
     }
 
-    /// One writer at a time in this process.
+    /// Writes a line at the end of a file and flushes it; when it cannot be written whole (a full
+    /// disk), cuts the file back to where it ended, so no half line is left. The errno, on failure.
+    private static func appendWhole(_ line: [UInt8], to fd: Int32) -> Int32? {
+        let end = lseek(fd, 0, SEEK_END)
+        guard end >= 0 else { return errno }
+        var bytes = line
+        // A line cut short before (a crash mid-write) gets its own line, and this one starts fresh.
+        if end > 0 {
+            var last: UInt8 = 0
+            if pread(fd, &last, 1, end - 1) == 1, last != UInt8(ascii: "\n") { bytes.insert(UInt8(ascii: "\n"), at: 0) }
+        }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                let code = count < 0 ? errno : ENOSPC
+                _ = ftruncate(fd, end)
+                return code
+            }
+            written += count
+        }
+        guard fsync(fd) == 0 else {
+            let code = errno
+            _ = ftruncate(fd, end)
+            return code
+        }
+        return nil
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// One writer at a time in this process (`flock` keeps out the others).
     private static let lock = Mutex(())
 
     /// The nearest existing path above `file` when it is not a folder, which no folder can be made under.
@@ -93,33 +135,57 @@ struct Journal: Sendable {
         return nil
     }
 
-    /// The results of the last `count` changes, oldest first (the `sending` lines left out).
-    static func results(in file: URL, last count: Int) throws -> [JSONValue] {
-        Array(try entries(in: file).filter { !isIntent($0) }.suffix(count))
+    /// A line of the journal as written, and what it says.
+    struct Line {
+        var text: String
+        var entry: JournalEntry
     }
 
-    /// Every line of the last `count` changes as written, oldest first: from the intent of the
-    /// oldest of them on (a change still `sending` at the end is among them).
-    static func lines(in file: URL, lastChanges count: Int) throws -> [JSONValue] {
-        let all = try entries(in: file)
-        let results = all.indices.filter { !isIntent(all[$0]) }
-        guard results.count > count else { return all }
-        let oldest = all[results[results.count - count]]
-        let intent = all[..<results[results.count - count]].lastIndex {
-            isIntent($0) && $0["release"] == oldest["release"] && $0["action"] == oldest["action"]
-        }
-        return Array(all[(intent ?? results[results.count - count])...])
-    }
-
-    private static func isIntent(_ entry: JSONValue) -> Bool {
-        entry["outcome"]?.scalarText == ChangeOutcome.sending.rawValue
-    }
-
-    /// Every line of the journal, oldest first.
-    static func entries(in file: URL) throws -> [JSONValue] {
+    /// Every line of the journal that reads as an entry, oldest first.
+    static func lines(in file: URL) throws -> [Line] {
         guard FileManager.default.fileExists(atPath: file.path) else { return [] }
         let text = try String(contentsOf: file, encoding: .utf8)
-        return text.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+        let decoder = JSONDecoder()
+        return text.split(separator: "\n").compactMap { line in
+            (try? decoder.decode(JournalEntry.self, from: Data(line.utf8))).map { Line(text: String(line), entry: $0) }
+        }
+    }
+
+    /// Every entry of the journal, oldest first.
+    static func entries(in file: URL) throws -> [JournalEntry] {
+        try lines(in: file).map(\.entry)
+    }
+
+    /// The last `count` changes, oldest first, each as its last line: its result, or its intent
+    /// when no result was written (its outcome is unknown until it is read back).
+    static func changes(in file: URL, last count: Int) throws -> [JournalEntry] {
+        let entries = try self.entries(in: file)
+        return spans(of: entries).suffix(count).map { entries[$0.last] }
+    }
+
+    /// Every line of the last `count` changes as written, oldest first: from the first line of
+    /// the oldest of them on.
+    static func lines(in file: URL, lastChanges count: Int) throws -> [String] {
+        let all = try lines(in: file)
+        guard let oldest = spans(of: all.map(\.entry)).suffix(count).first else { return [] }
+        return all[oldest.first...].map(\.text)
+    }
+
+    /// Each change's first and last line, in the order the changes began: an intent and the
+    /// result with its key that follows it (written by the same try, or by a resume that read it
+    /// back), or a result that had no intent (an upgrade skipped as unchanged).
+    static func spans(of entries: [JournalEntry]) -> [(first: Int, last: Int)] {
+        var spans: [(first: Int, last: Int)] = []
+        var open: [ChangeKey: Int] = [:]
+        for (index, entry) in entries.enumerated() {
+            if entry.change.outcome != .sending, let span = open.removeValue(forKey: entry.changeKey) {
+                spans[span].last = index
+            } else {
+                if entry.change.outcome == .sending { open[entry.changeKey] = spans.count }
+                spans.append((index, index))
+            }
+        }
+        return spans
     }
 
     /// The reason a file operation failed, in a few words.

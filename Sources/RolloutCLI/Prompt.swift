@@ -115,8 +115,7 @@ private final class PromptSession {
         await interpreter.setBeforeStep { info in
             guard info.statement.keyword.changesRelease else { return .run }
             if let preview = info.preview { Console.out(renderer.diffText(preview)) }
-            FileHandle.standardOutput.write(Data("\(info.text) on \(target)? [y/N] ".utf8))
-            let yes = StepMode.readAnswer()?.lowercased().hasPrefix("y") == true
+            let yes = Question.yesOrNo("\(info.text) on \(target)?").ask() ?? false
             if !yes { declined.value = true }
             return yes ? .run : .skip
         }

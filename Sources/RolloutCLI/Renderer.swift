@@ -256,7 +256,7 @@ final class Renderer: Sendable {
             let what = releases == 0 ? "\(clusters) cluster\(clusters == 1 ? "" : "s")" : "\(releases) release\(releases == 1 ? "" : "s") on \(clusters) cluster\(clusters == 1 ? "" : "s")"
             return "\(mark) group \(name): \(what)"
         case .fleet(let summary):
-            return "\(mark) rollout \(summary.group): all \(summary.members.count) members succeeded in \(Self.seconds(summary.elapsed))"
+            return "\(mark) rollout \(summary.group): \(summary.tally) in \(Self.seconds(summary.elapsed))"
         case .diff(let preview):
             return diffText(preview)
         case .unchanged(let release):

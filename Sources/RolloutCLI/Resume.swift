@@ -23,7 +23,14 @@ struct Resumption {
         guard let lock = try store.lock(record.id) else {
             throw CLIError("run \(record.id) is being run or resumed by another process (pid \(record.pid)); wait for it to end", exitCode: 2)
         }
-        if record.state == .succeeded { throw CLIError("run \(record.id) succeeded; there is nothing to resume", exitCode: 2) }
+        switch record.state {
+        case .succeeded: throw CLIError("run \(record.id) succeeded; there is nothing to resume", exitCode: 2)
+        case .recovered:
+            throw CLIError(
+                "run \(record.id) ended recovered (exit 3): a step failed and its else ran, which ends the script there; there is nothing to resume, so run it from the start once the cause is fixed",
+                exitCode: 2)
+        default: break
+        }
         guard let hash = RunRecord.hash(of: record.script) else {
             throw CLIError("the script \(record.script) of run \(record.id) no longer exists, so the run cannot go on", exitCode: 2)
         }
@@ -62,7 +69,7 @@ struct Resumption {
     }
 
     private static func find(_ id: String?, in store: RunStore) throws -> RunRecord {
-        let unfinished = store.all().filter { $0.state != .succeeded && !($0.state == .running && store.isHeld($0.id)) }
+        let unfinished = store.all().filter { !$0.state.isOver && !($0.state == .running && store.isHeld($0.id)) }
         if let id {
             if let record = store.load(id) { return record }
             if FileManager.default.fileExists(atPath: id) {
@@ -86,72 +93,81 @@ struct Resumption {
     /// or with no answer) is read back first and its outcome put on record; the statement it
     /// stopped at runs again, unless it was a change that was applied, when the next one runs.
     func point(in script: Script, api: any ReleaseAPI, journal: Journal, say: (String) -> Void) async throws -> ResumePoint {
-        var latest: [String: JSONValue] = [:]
-        var order: [String] = []
-        for entry in try Journal.entries(in: journal.file) where entry["run"]?.scalarText == record.id {
-            let key = ["cluster", "namespace", "release", "action", "line", "column", "member"].map { entry[$0]?.scalarText ?? "" }.joined(separator: "/")
-            if latest[key] == nil { order.append(key) }
-            latest[key] = entry
+        // Each change of the run as its last line says, in the order the changes began.
+        var last: [ChangeKey: JournalEntry] = [:]
+        var order: [ChangeKey] = []
+        for entry in try Journal.entries(in: journal.file) where entry.run == record.id {
+            if last[entry.changeKey] == nil { order.append(entry.changeKey) }
+            last[entry.changeKey] = entry
         }
         for key in order {
-            guard let entry = latest[key], let outcome = entry["outcome"]?.scalarText,
-                outcome == ChangeOutcome.sending.rawValue || outcome == ChangeOutcome.outcomeUnknown.rawValue
-            else { continue }
-            latest[key] = try await settle(entry, api: api, journal: journal, say: say)
+            guard let entry = last[key], entry.change.outcome == .sending || entry.change.outcome == .outcomeUnknown else { continue }
+            last[key] = try await settle(entry, api: api, journal: journal, say: say)
         }
+        let made = order.compactMap { last[$0]?.change }.filter { $0.outcome.madeTheChange }
         var statement = record.statement
         if script.statements.indices.contains(statement) {
             let stopped = script.statements[statement]
-            let made = latest.values.contains { $0.isFrom(stopped.location) && $0["member"] == nil && $0.madeTheChange }
-            if made, stopped.kind.keyword.changesRelease, stopped.kind.keyword != .rollout {
+            let madeThere = made.contains {
+                $0.place.member == nil && $0.place.line == stopped.location.line && $0.place.column == stopped.location.column
+            }
+            if madeThere, stopped.kind.keyword.changesRelease, stopped.kind.keyword != .rollout {
                 say("\(stopped.location.fileAndLine) was applied before the run stopped; going on after it")
                 statement += 1
             }
         }
-        guard statement == record.statement else { return ResumePoint(statement: statement) }
-        // A member cut off mid-block (neither finished nor failed) runs its block again without
-        // making again the changes it had made.
-        let settledMembers = Set(record.membersDone + record.membersFailed)
-        let appliedEarlier = latest.values.compactMap { entry -> String? in
-            guard let member = entry["member"]?.scalarText, !settledMembers.contains(member), let line = entry.integer("line"),
-                let column = entry.integer("column"), entry.madeTheChange
-            else { return nil }
-            return ResumePoint.key(member: member, line: line, column: column)
+        var versionsMade: [String: Int] = [:]
+        for change in made where change.place.member == nil {
+            versionsMade[change.releaseKey] = change.versionAfter
         }
-        return ResumePoint(statement: statement, membersDone: Set(record.membersDone), appliedEarlier: Set(appliedEarlier))
+        guard statement == record.statement else { return ResumePoint(statement: statement, versionsMade: versionsMade) }
+        // The changes members that had not finished made in earlier tries: their block runs again
+        // without sending one again while its release is still at the version it made, and a halt
+        // policy undoes them with this try's.
+        let done = Set(record.membersDone)
+        var memberChanges: [String: [ChangeRecord]] = [:]
+        for change in made {
+            guard let member = change.place.member, !done.contains(member) else { continue }
+            memberChanges[member, default: []].append(change)
+        }
+        return ResumePoint(statement: statement, membersDone: done, memberChanges: memberChanges, versionsMade: versionsMade)
     }
 
-    /// Reads back a change whose outcome is unknown, and records what it shows.
-    private func settle(_ entry: JSONValue, api: any ReleaseAPI, journal: Journal, say: (String) -> Void) async throws -> JSONValue {
-        let (cluster, namespace, release) = (entry["cluster"]?.scalarText ?? "", entry["namespace"]?.scalarText ?? "", entry["release"]?.scalarText ?? "")
-        let action = Keyword(rawValue: entry["action"]?.scalarText ?? "") ?? .upgrade
-        let before = entry.integer("version_before")
-        let what = "the \(action.rawValue) of \(release) at line \(entry.integer("line").map(String.init) ?? "?")"
-        var found: Release?
+    /// Reads back a change whose outcome is unknown, and records what it shows under the change's
+    /// own key (its statement, member and wave), so a later resume finds it settled.
+    private func settle(_ entry: JournalEntry, api: any ReleaseAPI, journal: Journal, say: (String) -> Void) async throws -> JournalEntry {
+        var change = entry.change
+        let what = "the \(change.action.rawValue) of \(change.release) at line \(change.place.line.map(String.init) ?? "?")"
+            + (change.place.member.map { " for \($0)" } ?? "")
+        let readBack: ReadBack
         do {
-            found = try await api.release(release, in: namespace, cluster: cluster, showResources: false)
+            readBack = .found(try await api.release(change.release, in: change.namespace, cluster: change.cluster, showResources: false))
         } catch where error.isNotFound {
-            found = nil
+            readBack = .gone
         } catch {
-            throw CLIError("cannot tell whether \(what) was applied: reading \(release) back failed: \(error.description); nothing is sent until it can be read")
+            throw CLIError("cannot tell whether \(what) was applied: reading \(change.release) back failed: \(error.description); nothing is sent until it can be read")
         }
-        let applied: Bool
-        switch action {
-        case .install: applied = found != nil
-        case .uninstall: applied = found == nil || found?.status == .deleting
-        default: applied = found.map { $0.version == (before ?? 0) + 1 } ?? false
+        let verdict = ChangeVerdict.judge(change.action, versionBefore: change.versionBefore, readBack: readBack)
+        switch verdict {
+        case .applied(let version):
+            change.outcome = .confirmed
+            change.versionAfter = version
+            change.error = nil
+            say("\(what) had no known outcome; reading back shows it was applied\(version.map { " (version \($0))" } ?? "")")
+        case .notApplied:
+            change.outcome = .failed
+            change.versionAfter = change.versionBefore
+            change.error = "not applied: read back when the run was resumed"
+            say("\(what) had no known outcome; reading back shows it was not applied")
+        case .unknown:
+            change.outcome = .outcomeUnknown
+            change.error = "read back when the run was resumed: \(change.release) is at version \(readBack.release?.version ?? 0), more than one change past version \(change.versionBefore ?? 0)"
+            try journal.append(change, requestID: nil)
+            throw CLIError(
+                "cannot tell whether \(what) was applied: \(change.error ?? ""); nothing is sent again until it can be told, so look at its history and run the script from the start")
         }
-        var record = ChangeRecord(
-            action: action, cluster: cluster, namespace: namespace, release: release, versionBefore: before,
-            versionAfter: applied ? found?.version : before, outcome: applied ? .confirmed : .failed, values: entry["values"] ?? .object([:]),
-            error: applied ? nil : "not applied: read back when the run was resumed")
-        record.line = entry.integer("line")
-        record.column = entry.integer("column")
-        try journal.append(record, requestID: nil)
-        say("\(what) had no known outcome; reading back shows it was \(applied ? "applied (version \(found?.version ?? 0))" : "not applied")")
-        var settled = entry.objectValue
-        settled["outcome"] = .string(record.outcome.rawValue)
-        return .object(settled)
+        try journal.append(change, requestID: nil)
+        return journal.entry(change, requestID: nil)
     }
 }
 
@@ -160,23 +176,5 @@ extension ResumePoint {
     func place(in script: Script, _ file: String) -> String {
         guard script.statements.indices.contains(statement) else { return "\(file) (its end: every statement is done)" }
         return script.statements[statement].location.fileAndLine
-    }
-}
-
-extension JSONValue {
-    /// A journal line's whole-number field, if it has one.
-    fileprivate func integer(_ key: String) -> Int? {
-        if case .int(let value)? = self[key] { return value }
-        return nil
-    }
-
-    /// True when a journal line was written for the statement at `location`.
-    fileprivate func isFrom(_ location: SourceLocation) -> Bool {
-        integer("line") == location.line && integer("column") == location.column
-    }
-
-    /// True when a journal line says its change was made.
-    fileprivate var madeTheChange: Bool {
-        self["outcome"]?.scalarText.flatMap(ChangeOutcome.init(rawValue:))?.madeTheChange ?? false
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import LineEditor
 import RolloutRuntime
 import RolloutSyntax
+import Synchronization
 
 /// `rollout [FILE | - | -c STATEMENTS] [-- NAME=VALUE ...]`: runs a script, or opens the prompt.
 struct RunCommand: AsyncParsableCommand {
@@ -87,7 +88,8 @@ struct RunCommand: AsyncParsableCommand {
     ) async throws -> RolloutRuntime.ExitCode {
         Interrupts.install()
         let environment = ProcessInfo.processInfo.environment
-        let runner = try await ScriptRunner.open(choice, renderer: renderer, debug: output.debug, environment: environment)
+        let attempt = resumption.map { ($0.record.tries ?? 1) + 1 } ?? 1
+        let runner = try await ScriptRunner.open(choice, renderer: renderer, debug: output.debug, environment: environment, attempt: attempt)
         var point: ResumePoint?
         if let resumption {
             do {
@@ -138,21 +140,41 @@ struct CLIExit: Error {
 
 /// Step mode and pauses: questions asked on the terminal.
 enum StepMode {
-    /// Shows the narration, the statement and, for a change, what it would change; then waits for
-    /// Enter, s or q.
+    /// What a person can answer before a step.
+    enum Answer: Sendable {
+        case run, skip, runTheRest, quit
+    }
+
+    /// The question before each step: Enter runs it.
+    static let question = Question<Answer>(
+        text: "  run? [y]es / [n]o, skip / [c]ontinue without asking / [q]uit: ",
+        choices: [
+            .init(words: ["y", "yes"], answer: .run), .init(words: ["n", "no", "s", "skip"], answer: .skip),
+            .init(words: ["c", "continue"], answer: .runTheRest), .init(words: ["q", "quit"], answer: .quit),
+        ],
+        onEnter: .run)
+
+    /// Shows the narration, the statement and, for a change, what it would change; then asks.
+    /// After `continue` the statements are still shown, and run without asking; `quit` (or the
+    /// end of input) says where it stopped.
     static func decider(_ renderer: Renderer) -> @Sendable (StepInfo) async -> StepDecision {
-        { info in
+        let asking = Atomic(true)
+        return { info in
             var lines = [""]
             lines += info.narration.map { "  \($0)" }
             lines.append("▸ \(info.location.fileAndLine)  \(info.text)")
             if let preview = info.preview { lines.append(renderer.diffText(preview)) }
             Console.out(lines.joined(separator: "\n"))
-            FileHandle.standardOutput.write(Data("  [Enter] run  [s] skip  [q] quit: ".utf8))
-            guard let answer = readAnswer() else { return .quit }
-            switch answer.lowercased() {
-            case "s", "skip": return .skip
-            case "q", "quit": return .quit
-            default: return .run
+            guard asking.load(ordering: .relaxed) else { return .run }
+            switch question.ask() {
+            case .run: return .run
+            case .skip: return .skip
+            case .runTheRest:
+                asking.store(false, ordering: .relaxed)
+                return .run
+            case .quit, nil:
+                Console.out("■ quit at \(info.location.fileAndLine): \(info.text) and everything after it were not run")
+                return .quit
             }
         }
     }
@@ -163,9 +185,11 @@ enum StepMode {
             Console.out("⏸ \(question) (not on a terminal: going on)")
             return true
         }
-        FileHandle.standardOutput.write(Data("⏸ \(question) [Enter to go on, q to stop] ".utf8))
-        guard let answer = readAnswer() else { return false }
-        return answer.lowercased() != "q"
+        let asked = Question(
+            text: "⏸ \(question) [Enter to go on, q to stop] ",
+            choices: [.init(words: ["y", "yes", "c", "continue"], answer: true), .init(words: ["q", "quit", "n", "no"], answer: false)],
+            onEnter: true)
+        return asked.ask() ?? false
     }
 
     /// A line from the terminal (stdin), off the cooperative threads; nil at the end of input.

@@ -12,7 +12,11 @@ import Synchronization
 struct RunRecord: Codable, Equatable {
     /// How a run stands.
     enum State: String, Codable {
-        case running, succeeded, failed, interrupted
+        /// `recovered`: a step failed and its else recovered, which ends a script (exit 3).
+        case running, succeeded, recovered, failed, interrupted
+
+        /// True when the run came to its end, as written: nothing is left to resume.
+        var isOver: Bool { self == .succeeded || self == .recovered }
     }
 
     var id: String
@@ -37,6 +41,9 @@ struct RunRecord: Codable, Equatable {
     var membersDone: [String]
     /// The members of that rollout whose block failed (or was rolled back): they run it again in full.
     var membersFailed: [String]
+    /// How many tries it has had: 1, then one more for each resume (nil in a record written
+    /// before tries were counted, which is 1).
+    var tries: Int?
     /// The process that runs it now, or last did.
     var pid: Int32
     var started: String
@@ -89,10 +96,10 @@ struct RunStore {
         return names.filter { $0.hasSuffix(".json") }.sorted().compactMap { load(String($0.dropLast(5))) }
     }
 
-    /// Removes the records of succeeded runs but the newest `count`, which nothing resumes.
+    /// Removes the records of runs that are over but the newest `count`, which nothing resumes.
     func prune(keeping count: Int) {
-        let succeeded = all().filter { $0.state == .succeeded }
-        for record in succeeded.dropLast(count) where !isHeld(record.id) {
+        let over = all().filter { $0.state.isOver }
+        for record in over.dropLast(count) where !isHeld(record.id) {
             try? FileManager.default.removeItem(at: file(record.id))
             try? FileManager.default.removeItem(atPath: lockFile(record.id))
         }
@@ -160,6 +167,7 @@ final class RunRecorder: Sendable {
                 record.state = .running
                 record.exitCode = nil
                 record.pid = getpid()
+                record.tries = (record.tries ?? 1) + 1
                 record.updated = now
                 let recorder = RunRecorder(store: store, record: record, script: script, lock: resumption.lock)
                 try recorder.start()
@@ -173,7 +181,7 @@ final class RunRecorder: Sendable {
                 id: id, script: path, sha256: hash, target: choice.identity, cluster: context.cluster,
                 namespace: context.namespaceChosen ? context.namespace : nil,
                 variables: context.variables.filter { !SecretKeys.isSecret($0.key) }, secretVariables: secrets, state: .running,
-                exitCode: nil, statement: 0, membersDone: [], membersFailed: [], pid: getpid(),
+                exitCode: nil, statement: 0, membersDone: [], membersFailed: [], tries: 1, pid: getpid(),
                 started: now, updated: now)
             let recorder = RunRecorder(store: store, record: record, script: script, lock: lock)
             try recorder.start()
@@ -222,6 +230,7 @@ final class RunRecorder: Sendable {
             record.exitCode = code.rawValue
             switch code {
             case .success: record.state = .succeeded
+            case .recovered: record.state = .recovered
             case .interrupted: record.state = .interrupted
             default: record.state = .failed
             }

@@ -25,11 +25,13 @@ struct ScriptRunner {
     let environment: [String: String]
 
     /// Opens a session on the target and wires the renderer and the journal to it.
-    static func open(_ choice: TargetChoice, renderer: Renderer, debug: Bool, environment: [String: String]) async throws -> ScriptRunner {
+    static func open(
+        _ choice: TargetChoice, renderer: Renderer, debug: Bool, environment: [String: String], attempt: Int = 1
+    ) async throws -> ScriptRunner {
         let session = try await Session.open(choice, debug: debug, style: renderer.style)
         return ScriptRunner(
             session: session, renderer: renderer,
-            journal: Journal(file: Paths().journalFile, target: session.url.absoluteString, runID: renderer.runID),
+            journal: Journal(file: Paths().journalFile, target: session.url.absoluteString, runID: renderer.runID, attempt: attempt),
             environment: environment)
     }
 

@@ -46,7 +46,7 @@ import Testing
         let show = try await rollout.run(["-c", "show testwww in monitoring on demo"])
         #expect(show.out.contains("version     4") && show.out.contains("v8"), "\(show.all)")
         let journal = try await rollout.run(["journal", "--last", "1"])
-        #expect(journal.out.contains("testwww  monitoring  3 → 4    applied"), "\(journal.all)")
+        #expect(journal.out.contains("testwww  \(DemoData.clusterAliases["demo"]!)  monitoring  -       3 → 4    applied"), "\(journal.all)")
         // A second process while the first holds the state: a fresh emulator in memory, and it says so.
         let holder = try rollout.start(["-c", "sleep 3s"])
         try await Task.sleep(for: .seconds(1))
@@ -170,7 +170,7 @@ import Testing
         #expect(entry["values"]?[path: "basic.admin_password"] == "******")
         #expect(!journal.contains("hunter2"))
         let listed = try await rollout.run(["journal", "--last", "5"])
-        #expect(listed.out.contains("upgrade  testwww  monitoring  3 → 4    applied"))
+        #expect(listed.out.contains("upgrade  testwww  \(DemoData.clusterAliases["demo"]!)  monitoring  -       3 → 4    applied"), "\(listed.out)")
     }
 
     @Test func aProfileThatOthersCanReadWithASecretIsRefused() async throws {

@@ -154,7 +154,7 @@ import Testing
         defer { pane.killSoon() }
         try await pane.start(paneCommand(rollout, "--step \(file.path)", deployTime: "200ms"))
         for _ in 0..<3 {
-            try await pane.waitFor("[Enter] run")
+            try await pane.waitFor("run? [y]es")
             try await pane.send("Enter")
             try await Task.sleep(for: .milliseconds(200))
         }

@@ -132,10 +132,70 @@ import Testing
             record.versionAfter = version + 1
             try journal.append(record, requestID: "id-\(version)")
         }
-        let results = try Journal.results(in: file, last: 2)
-        #expect(results.map { $0["version_after"]?.scalarText } == ["3", "4"])
+        let results = try Journal.changes(in: file, last: 2)
+        #expect(results.map(\.change.versionAfter) == [3, 4])
+        #expect(results.map(\.requestID) == ["id-2", "id-3"])
         let lines = try Journal.lines(in: file, lastChanges: 2)
-        #expect(lines.map { $0["outcome"]?.scalarText } == ["sending", "applied", "sending", "applied"])
+        #expect(lines.map { $0.contains("\"outcome\":\"sending\"") } == [true, false, true, false], "\(lines)")
+    }
+
+    @Test func aChangeWithNoResultIsShownAsSentAndItsSettlingLineClosesIt() throws {
+        let file = URL(fileURLWithPath: Self.emptyFolder()).appendingPathComponent("journal.jsonl")
+        let journal = Journal(file: file, target: "t", runID: "run-1")
+        var record = ChangeRecord(
+            action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: 1, versionAfter: nil, outcome: .sending,
+            values: .object([:]), place: ChangePlace(line: 3, column: 1, member: "c/n/r", wave: 2))
+        try journal.append(record, requestID: nil)
+        var other = record
+        other.place.member = "d/n/r"
+        try journal.append(other, requestID: nil)
+        #expect(try Journal.changes(in: file, last: 5).map(\.change.outcome) == [.sending, .sending], "both intents are still open")
+        // A resume's read-back, written by a later try with the same statement and member.
+        let resumed = Journal(file: file, target: "t", runID: "run-1", attempt: 2)
+        record.outcome = .confirmed
+        record.versionAfter = 2
+        try resumed.append(record, requestID: nil)
+        let changes = try Journal.changes(in: file, last: 5)
+        #expect(changes.map(\.change.outcome) == [.confirmed, .sending], "the settled one closes its own change, not the other member's")
+        #expect(changes.map(\.attempt) == [2, 1])
+        let entry = try #require(try Journal.entries(in: file).last)
+        #expect(entry.change.place == ChangePlace(line: 3, column: 1, member: "c/n/r", wave: 2))
+        #expect(!entry.user.isEmpty && !entry.host.isEmpty, "every line says who and where")
+    }
+
+    @Test func aFullDiskLeavesNoHalfLineAndSaysSo() throws {
+        // /dev/full answers every write with ENOSPC.
+        let journal = Journal(file: URL(fileURLWithPath: "/dev/full"), target: "t")
+        let record = ChangeRecord(
+            action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: 1, versionAfter: nil, outcome: .sending,
+            values: .object([:]))
+        #expect {
+            try journal.append(record, requestID: nil)
+        } throws: { error in
+            "\(error)".contains("No space left on device")
+        }
+        // A disk that fills mid-line: a tmpfs of two pages.
+        let folder = Self.emptyFolder()
+        #expect(mount("tmpfs", folder, "tmpfs", 0, "size=8k") == 0, "a tmpfs can be mounted (the tests run as root): \(String(cString: strerror(errno)))")
+        defer { umount(folder) }
+        let file = URL(fileURLWithPath: folder).appendingPathComponent("journal.jsonl")
+        let full = Journal(file: file, target: "t")
+        var big = record
+        big.values = .object(["imageTag": .string(String(repeating: "x", count: 3000))])
+        var written = 0
+        var failure: String?
+        while failure == nil, written < 10 {
+            do {
+                try full.append(big, requestID: nil)
+                written += 1
+            } catch {
+                failure = "\(error)"
+            }
+        }
+        #expect(failure?.contains("No space left on device") == true, "\(failure ?? "no failure")")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.hasSuffix("\n") && text.split(separator: "\n").count == written, "\(written) whole lines and nothing else")
+        #expect(try Journal.entries(in: file).count == written)
     }
 
     @Test func aJournalThatCannotBeWrittenSaysWhichFileAndWhy() throws {
@@ -168,8 +228,8 @@ import Testing
         }
         let entries = try Journal.entries(in: file)
         #expect(entries.count == 200)
-        #expect(Set(entries.compactMap { $0["release"]?.scalarText }).count == 200)
-        #expect(Set(entries.compactMap { $0["run"]?.scalarText }) == [journal.runID])
+        #expect(Set(entries.map(\.change.release)).count == 200)
+        #expect(Set(entries.map(\.run)) == [journal.runID])
     }
 
     @Test func completionOffersTheGrammarAndTheTargetsNames() async throws {

@@ -297,7 +297,7 @@ struct TmuxPane {
         try await pane.send("s", "Enter")
         try await pane.waitFor("↷ skipped use namespace shop")
         try await pane.send("q", "Enter")
-        try await pane.waitFor("[Enter] run  [s] skip  [q] quit: q")
+        try await pane.waitFor("■ quit at ")
     }
 
     @Test func aMarkdownRunbookInStepModeNarratesItsProseAndShowsTheDiffBeforeTheChange() async throws {
@@ -316,7 +316,7 @@ struct TmuxPane {
         try await pane.send("Enter")
         try await pane.waitFor("✔ upgrade shop-web: version 3")
         try await pane.send("q", "Enter")
-        try await pane.waitFor("[Enter] run  [s] skip  [q] quit: q")
+        try await pane.waitFor("■ quit at ")
     }
 
     @Test func aDiffAtThePromptAndTheCloudConfirmationShowsTheDiffBeforeAsking() async throws {

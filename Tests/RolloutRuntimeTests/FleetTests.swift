@@ -120,8 +120,8 @@ func fleetReleases(_ client: AutopilotClient, _ fleet: DemoFleet) async throws -
         #expect(most == 2, "at most two members at a time, and two when there are enough")
         let waves = Dictionary(grouping: run.summary!.members, by: \.tag.wave).mapValues(\.count)
         #expect(waves == [1: 1, 2: 2, 3: 5], "1, 25% of 8 and the rest")
-        #expect(run.journal.count == 16 && run.journal.allSatisfy { $0.member != nil }, "every change journaled with its member and wave")
-        #expect(run.journal.first?.member?.wave == 1)
+        #expect(run.journal.count == 16 && run.journal.allSatisfy { $0.place.member != nil }, "every change journaled with its member and wave")
+        #expect(run.journal.first?.place.wave == 1)
     }
 
     @Test func withNoHaltRuleTheFirstFailureHaltsAndHolds() async throws {
@@ -151,7 +151,7 @@ func fleetReleases(_ client: AutopilotClient, _ fleet: DemoFleet) async throws -
         #expect(counts["rolled back"] == 2 && counts["succeeded"] ?? 0 >= 2, "\(counts)")
         #expect(run.summary?.members.first { $0.state.shown == "rolled back" }?.state.reason?.contains("FAILED") == true, "the table keeps why it failed")
         let rollbacks = run.journal.filter { $0.action == .rollback && $0.outcome == .applied }
-        #expect(rollbacks.count == 2 && rollbacks.allSatisfy { $0.member != nil })
+        #expect(rollbacks.count == 2 && rollbacks.allSatisfy { $0.place.member != nil })
     }
 
     @Test func rollbackAllUndoesEveryMemberAndRollbackWaveOnlyTheLastWave() async throws {
@@ -226,6 +226,32 @@ func fleetReleases(_ client: AutopilotClient, _ fleet: DemoFleet) async throws -
             return nil
         }.first
         #expect(message == "group web is empty: no release of chart redis matching api-* on 4 clusters (edge-001, edge-002, edge-003, edge-004), which have 8 releases in all")
+    }
+
+    @Test func failedMembersBelowTheHaltRuleFailTheRolloutUnlessItAcceptsThem() async throws {
+        let fleet = DemoFleet(clusters: 3, releasesPerCluster: 1)
+        // A member on a missing cluster (404) and one whose deploy fails: two of four, below the rule's three.
+        let group = "set interval 50ms\ngroup web = releases no-such/web/web-01 edge-001/web/web-01 edge-002/web/web-01 edge-003/web/web-01\n"
+        let block = "{ set tag v2-${CLUSTER}; upgrade; wait deployed }"
+        let faults = FaultSettings(failTags: ["v2-edge-002"])
+        let strict = try await runFleet(group + "rollout web parallel 4 halt after 3 \(block)\necho after", fleet: fleet, faults: faults)
+        #expect(strict.code == .stepFailed, "\(strict.log.steps)")
+        #expect(strict.summary?.outcome == .someFailed)
+        #expect(strict.failure?.hasPrefix("rollout web: 2 of 4 members failed (no-such/web/web-01: ") == true, "\(strict.failure ?? "")")
+        #expect(strict.failure?.contains("2 FAILED, 2 succeeded") == true, "\(strict.failure ?? "")")
+        #expect(!strict.log.steps.contains("echo ok"), "the script stops at the failed rollout: \(strict.log.steps)")
+        let handled = try await runFleet(group + "rollout web parallel 4 halt after 3 \(block)\nelse echo some failed", fleet: fleet, faults: faults)
+        #expect(handled.code == .recovered)
+        let accepting = try await runFleet(group + "rollout web parallel 4 halt after 3 failures ok \(block)", fleet: fleet, faults: faults)
+        #expect(accepting.code == .success)
+        #expect(accepting.summary?.outcome == .someFailed, "accepted, and still not said to have succeeded")
+        #expect(accepting.summary?.tally == "2 FAILED, 2 succeeded", "\(accepting.summary?.tally ?? "")")
+        let recovered = try await runFleet(
+            group.replacingOccurrences(of: "no-such/web/web-01 ", with: "") + "rollout web parallel 3 recovered ok { set tag v2-${CLUSTER}; upgrade; wait deployed; else rollback }",
+            fleet: fleet, faults: faults)
+        #expect(recovered.code == .success)
+        #expect(recovered.summary?.outcome == .recovered)
+        #expect(recovered.summary?.tally.contains("1 recovered") == true && recovered.summary?.tally.contains("all") == false)
     }
 
     @Test func aMemberOnAMissingClusterAStuckReleaseAndAFailingDeployEachHalt() async throws {

@@ -55,7 +55,7 @@ public enum MemberState: Sendable, Equatable {
     case succeeded
     /// Its block failed (or its else recovered, which counts as failed unless `recovered ok`).
     case failed(String)
-    /// The block failed and its else recovered; counted as succeeded (`recovered ok`).
+    /// The block failed and its else recovered, which the header accepts (`recovered ok`).
     case recovered
     /// Being rolled back by the halt policy.
     case rollingBack
@@ -95,6 +95,14 @@ public enum MemberState: Sendable, Equatable {
         }
     }
 
+    /// True when its block failed, or the policy's rollback of it did.
+    public var isFailure: Bool {
+        switch self {
+        case .failed, .rollbackFailed: return true
+        default: return false
+        }
+    }
+
     /// True once the member's part is over (it may still be rolled back).
     public var isFinal: Bool {
         switch self {
@@ -131,7 +139,19 @@ public struct FleetOverview: Sendable, Equatable {
 
 /// How a rollout ended.
 public enum FleetOutcome: String, Sendable, Equatable {
-    case succeeded, halted, rolledBack = "rolled back", interrupted
+    /// Every member that ran succeeded.
+    case succeeded
+    /// Every member that ran succeeded or, under `recovered ok`, was recovered by its own else.
+    case recovered
+    /// It went through every wave, and some members failed (fewer than its halt rule allows).
+    case someFailed = "ended with failed members"
+    case halted, rolledBack = "rolled back", interrupted
+
+    /// How a rollout that went through every wave ended, from its members' last states.
+    static func finished(_ states: [MemberState]) -> FleetOutcome {
+        if states.contains(where: \.isFailure) { return .someFailed }
+        return states.contains(.recovered) ? .recovered : .succeeded
+    }
 }
 
 /// What happened to every member, at the end of a rollout.
@@ -149,6 +169,14 @@ public struct FleetSummary: Sendable, Equatable {
 
     /// How many members ended in each state, by its shown name, in order of first appearance.
     public var counts: [(state: String, count: Int)] { MemberState.counts(members.map(\.state)) }
+
+    /// The counts in words: `all 8 members succeeded`, or `6 succeeded, 2 FAILED`.
+    public var tally: String {
+        if members.allSatisfy({ $0.state == .succeeded }) {
+            return members.count == 1 ? "its member succeeded" : "all \(members.count) members succeeded"
+        }
+        return counts.map { "\($0.count) \($0.state)" }.joined(separator: ", ")
+    }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.group == rhs.group && lhs.outcome == rhs.outcome && lhs.haltReason == rhs.haltReason

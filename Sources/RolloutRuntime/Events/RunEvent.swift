@@ -46,7 +46,7 @@ public enum StepResult: Sendable, Equatable {
     case planned(String)
     /// A group was defined with these members.
     case group(name: String, members: [FleetMember])
-    /// A rollout went through every member.
+    /// A rollout went through every member, each of which succeeded, or ended as its header accepts.
     case fleet(FleetSummary)
 }
 
@@ -61,6 +61,8 @@ public struct StepFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case halted
         /// A rollout halted and its policy rolled back what it named.
         case rolledBack
+        /// A rollout went through every wave, and some of its members failed.
+        case membersFailed
     }
 
     /// The kind.
@@ -83,6 +85,28 @@ public struct StepFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.kind == rhs.kind && lhs.message == rhs.message }
 }
 
+/// Which change a journal line is about, beyond its release and action: the statement that made
+/// it (where it starts in the script; the column tells apart statements that share a line), and
+/// the rollout member it was made for, with its wave. Every line of one change carries the same.
+public struct ChangePlace: Codable, Sendable, Hashable {
+    /// The script line of the statement that made it.
+    public var line: Int?
+    /// The column of that statement.
+    public var column: Int?
+    /// The rollout member it was made for (`FleetMember.label`), if any.
+    public var member: String?
+    /// That member's wave.
+    public var wave: Int?
+
+    /// A place.
+    public init(line: Int? = nil, column: Int? = nil, member: String? = nil, wave: Int? = nil) {
+        self.line = line
+        self.column = column
+        self.member = member
+        self.wave = wave
+    }
+}
+
 /// A change the interpreter made or tried, for the journal.
 public struct ChangeRecord: Sendable, Equatable {
     /// `install`, `upgrade`, `rollback` or `uninstall`.
@@ -103,17 +127,13 @@ public struct ChangeRecord: Sendable, Equatable {
     public var values: JSONValue
     /// The error, when it failed.
     public var error: String?
-    /// The rollout member it was made for, if any, with its wave.
-    public var member: MemberTag?
-    /// The script line of the statement that made it.
-    public var line: Int?
-    /// The column of that statement, which tells apart statements that share a line.
-    public var column: Int?
+    /// The statement and rollout member it was made for.
+    public var place: ChangePlace
 
     /// A record of a change.
     public init(
         action: Keyword, cluster: String, namespace: String, release: String, versionBefore: Int?, versionAfter: Int?,
-        outcome: ChangeOutcome, values: JSONValue, error: String? = nil
+        outcome: ChangeOutcome, values: JSONValue, error: String? = nil, place: ChangePlace = ChangePlace()
     ) {
         self.action = action
         self.cluster = cluster
@@ -124,11 +144,15 @@ public struct ChangeRecord: Sendable, Equatable {
         self.outcome = outcome
         self.values = values
         self.error = error
+        self.place = place
     }
+
+    /// The release it changes, as `cluster/namespace/release`.
+    public var releaseKey: String { "\(cluster)/\(namespace)/\(release)" }
 }
 
 /// What became of a change, as the journal records it.
-public enum ChangeOutcome: String, Sendable, CaseIterable {
+public enum ChangeOutcome: String, Sendable, CaseIterable, Codable {
     /// About to be sent: written before the call, so a change that reaches the service is on record.
     case sending
     /// The service answered that it applied it.

@@ -10,6 +10,7 @@ struct RolloutSettings {
     var halt: HaltLimit
     var policy: HaltPolicy
     var recoveredOK: Bool
+    var failedOK: Bool
 }
 
 /// When a rollout halts: after a number of failed members, or at a share of the group.
@@ -32,9 +33,14 @@ extension Interpreter {
         defer {
             context.change = PendingChange()
             membersDone = []
-            appliedEarlier = []
+            memberChangesEarlier = [:]
         }
         if mode == .plan { return await planRollout(settings, body, info) }
+        // Resumed: what earlier tries changed for each member is this rollout's too, for its
+        // policy to undo and its soak to read.
+        for tag in book.tags {
+            for change in memberChangesEarlier[tag.member.label] ?? [] { book.note(change, of: tag) }
+        }
         if !membersDone.isEmpty {
             let done = book.tags.filter { membersDone.contains($0.member.label) }.count
             emit(.progress(info, "resuming: \(done) of \(book.tags.count) members finished in an earlier try and are not run again"))
@@ -42,14 +48,17 @@ extension Interpreter {
         let clock = ContinuousClock()
         let start = clock.now
         control.rolloutBegan()
-        let (outcome, reason) = await runWaves(settings, body, book, info)
+        var (outcome, reason) = await runWaves(settings, body, book, info)
         control.rolloutEnded()
         book.markUnstarted()
+        if outcome == .succeeded { outcome = .finished(book.snapshot.map(\.state)) }
         let summary = FleetSummary(
             group: groupName, members: book.snapshot, outcome: outcome, haltReason: reason, elapsed: clock.now - start)
         emit(.fleet(info, .ended(summary)))
         switch outcome {
-        case .succeeded: return .fleet(summary)
+        case .succeeded, .recovered: return .fleet(summary)
+        case .someFailed where settings.failedOK: return .fleet(summary)
+        case .someFailed: throw StepFailure(.membersFailed, Self.failedMembers(summary))
         case .interrupted: throw StepFailure(.interrupted, reason ?? "interrupted")
         case .halted: throw StepFailure(.halted, reason ?? "halted")
         case .rolledBack: throw StepFailure(.rolledBack, reason ?? "halted and rolled back")
@@ -87,7 +96,7 @@ extension Interpreter {
         }
         return RolloutSettings(
             waves: waves, gates: plan.gates, parallel: parallel, soak: soak, halt: halt, policy: plan.policy ?? .hold,
-            recoveredOK: plan.recoveredOK)
+            recoveredOK: plan.recoveredOK, failedOK: plan.failedOK)
     }
 
     /// The waves, one after another, then the policy if it halted.
@@ -165,7 +174,7 @@ extension Interpreter {
                         next += 1
                         continue
                     }
-                    let member = memberInterpreter(tag, book, info)
+                    let member = memberInterpreter(tag, book, info, madeEarlier: memberChangesEarlier[tag.member.label] ?? [])
                     let recoveredOK = settings.recoveredOK
                     setState(tag, .running, book, info)
                     group.addTask { [emit] in
@@ -306,7 +315,7 @@ extension Interpreter {
 
     /// An interpreter for one member's block: the member in use, its variables set, its changes
     /// journaled with it and noted in the book, and its states reported.
-    private func memberInterpreter(_ tag: MemberTag, _ book: FleetBook, _ info: StepInfo) -> Interpreter {
+    private func memberInterpreter(_ tag: MemberTag, _ book: FleetBook, _ info: StepInfo, madeEarlier: [ChangeRecord] = []) -> Interpreter {
         var memberContext = context
         memberContext.cluster = tag.member.cluster
         if let namespace = tag.member.namespace {
@@ -321,7 +330,7 @@ extension Interpreter {
         for (variable, value) in values { memberContext.variables[variable.rawValue] = value }
         let (journal, emit) = (journal, emit)
         return Interpreter(
-            member: tag, context: memberContext, charts: chartCache, appliedEarlier: appliedEarlier, sharing: self,
+            member: tag, context: memberContext, charts: chartCache, madeEarlier: madeEarlier, sharing: self,
             journal: { record in
                 try journal(record)
                 book.note(record, of: tag)
@@ -351,6 +360,15 @@ extension Interpreter {
     private func haltText(_ settings: RolloutSettings, _ book: FleetBook) -> String {
         let failed = book.failedCount
         return "halted: \(failed) of \(book.tags.count) member\(book.tags.count == 1 ? "" : "s") failed (\(settings.halt.text))"
+    }
+
+    /// Why a rollout whose members failed below its halt rule fails: how many, which and why.
+    static func failedMembers(_ summary: FleetSummary) -> String {
+        let failed = summary.members.filter { $0.state.isFailure }
+        let named = failed.prefix(3).map { "\($0.tag.member.label): \($0.state.reason ?? $0.state.shown)" }
+        let more = failed.count > 3 ? "; and \(failed.count - 3) more" : ""
+        return "rollout \(summary.group): \(failed.count) of \(summary.members.count) members failed (\(named.joined(separator: "; "))\(more)); "
+            + "\(summary.tally); '\(RolloutClause.failures.syntax)' in its header accepts failed members"
     }
 
     private func interruption(_ book: FleetBook) -> String {

@@ -99,7 +99,7 @@ extension Interpreter {
         do {
             try await api.uninstall(release: target.name, in: target.namespace, cluster: target.cluster)
         } catch {
-            if error.kind == .cancelled, await readBack(target) == .gone {
+            if error.kind == .cancelled, case .applied = ChangeVerdict.judge(.uninstall, versionBefore: current.version, readBack: await readBack(target)) {
                 record.outcome = .confirmed
                 journalResult(record, info)
                 throw StepFailure(.interrupted, "interrupted; reading back shows \(target.name) is being deleted")
@@ -131,15 +131,7 @@ extension Interpreter {
         _ action: Keyword, _ target: ResolvedRelease, before: Release?, values: JSONValue, dryRun: Bool, _ info: StepInfo,
         deadline: ContinuousClock.Instant, _ body: () async throws(AutopilotError) -> Release
     ) async throws(StepFailure) -> StepResult {
-        if let member, appliedEarlier.remove(ResumePoint.key(member: member.member.label, line: info.location.line, column: info.location.column)) != nil {
-            // Resumed: this member's block was cut off after the change was made; it is not made twice.
-            let now = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
-                try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
-            }
-            expectedVersions[target.key] = now.version
-            emit(.progress(info, "the \(action.rawValue) of \(target.name) was made in an earlier try of this run (version \(now.version)); it is not sent again"))
-            return .change(action: action, release: now, dryRun: false)
-        }
+        if let earlier = try await madeInAnEarlierTry(action, target, info, deadline: deadline) { return earlier }
         var record = ChangeRecord(
             action: action, cluster: target.cluster, namespace: target.namespace, release: target.name,
             versionBefore: before?.version, versionAfter: nil, outcome: dryRun ? .dryRun : .applied,
@@ -174,7 +166,8 @@ extension Interpreter {
                         try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
                     }
                 }
-                if let found, found.version == (before?.version ?? 0) + 1 {
+                let verdict = ChangeVerdict.judge(action, versionBefore: before?.version, readBack: found.map(ReadBack.found) ?? .unknown)
+                if case .applied = verdict, let found {
                     record.versionAfter = found.version
                     record.outcome = .confirmed
                     journalResult(record, info)
@@ -185,18 +178,18 @@ extension Interpreter {
                     emit(.progress(info, "the answer was lost, but reading back shows version \(found.version): the \(action.rawValue) was applied once"))
                     return .change(action: action, release: found, dryRun: dryRun)
                 }
-                if error.isServerError, let found, let before, found.version == before.version, !found.status.isPending,
+                if error.isServerError, verdict == .notApplied, found?.status.isPending == false,
                     ContinuousClock.now + context.interval < deadline
                 {
                     // The service answered with an error and nothing changed: it is known not to have
                     // been applied, so it is sent again.
-                    emit(.progress(info, "\(error.description); reading back shows version \(found.version) unchanged, so it is sent again"))
+                    emit(.progress(info, "\(error.description); reading back shows version \(before?.version ?? 0) unchanged, so it is sent again"))
                     do { try await Task.sleep(for: context.interval) } catch {
                         throw StepFailure(.interrupted, "interrupted before sending the \(action.rawValue) again")
                     }
                     continue
                 }
-                if error.kind == .cancelled, let found, found.version == before?.version {
+                if error.kind == .cancelled, verdict == .notApplied {
                     record.outcome = .failed
                     record.error = "interrupted; reading back shows it was not applied"
                     journalResult(record, info)
@@ -218,13 +211,45 @@ extension Interpreter {
         }
     }
 
+    /// Resumed: the result of this member's change when an earlier try of the run made it and the
+    /// release is still at the version it made, so it is not made twice; nil when it is to be sent
+    /// (the release moved on since, or that version failed to deploy).
+    private func madeInAnEarlierTry(
+        _ action: Keyword, _ target: ResolvedRelease, _ info: StepInfo, deadline: ContinuousClock.Instant
+    ) async throws(StepFailure) -> StepResult? {
+        guard let index = madeEarlier.firstIndex(where: {
+            $0.action == action && $0.releaseKey == target.key && $0.place.line == info.location.line && $0.place.column == info.location.column
+        }) else { return nil }
+        let earlier = madeEarlier.remove(at: index)
+        let now: Release
+        do {
+            now = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
+                try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
+            }
+        } catch where error.apiError?.isNotFound == true {
+            emit(.progress(info, "the \(action.rawValue) of \(target.name) made in an earlier try of this run is gone since; it is sent again"))
+            return nil
+        }
+        guard now.version == earlier.versionAfter else {
+            emit(.progress(info, "the \(action.rawValue) of \(target.name) made in an earlier try (version \(earlier.versionAfter ?? 0)) was changed since (now version \(now.version)); it is sent again"))
+            return nil
+        }
+        // A version that failed to deploy is tried again, as a new change: sending it again is the
+        // retry the resume is for, not a duplicate.
+        guard !now.status.isFailure else {
+            emit(.progress(info, "the \(action.rawValue) of \(target.name) made in an earlier try (version \(now.version)) is \(now.status); it is sent again"))
+            return nil
+        }
+        expectedVersions[target.key] = now.version
+        emit(.progress(info, "the \(action.rawValue) of \(target.name) was made in an earlier try of this run (version \(now.version)); it is not sent again"))
+        return .change(action: action, release: now, dryRun: false)
+    }
+
     /// Puts a change's intent on record before it is sent; when that fails, the change is not sent.
     private func journalIntent(_ record: ChangeRecord, _ info: StepInfo) throws(StepFailure) {
         var intent = record
         intent.outcome = .sending
-        intent.member = member
-        intent.line = info.location.line
-        intent.column = info.location.column
+        intent.place = place(of: info)
         do {
             try journal(intent)
         } catch {
@@ -236,15 +261,18 @@ extension Interpreter {
     /// Puts a change's result on record; the change is made by then, so a failure is reported, not thrown.
     func journalResult(_ record: ChangeRecord, _ info: StepInfo) {
         var record = record
-        record.member = member
-        record.line = info.location.line
-        record.column = info.location.column
+        record.place = place(of: info)
         do {
             try journal(record)
         } catch {
             emit(.progress(info, "warning: the result of this \(record.action.rawValue) is not on record: \(error)"))
         }
         emit(.change(info, record))
+    }
+
+    /// Where a change of this step comes from: its statement and the member this interpreter runs for.
+    private func place(of info: StepInfo) -> ChangePlace {
+        ChangePlace(line: info.location.line, column: info.location.column, member: member?.member.label, wave: member?.wave)
     }
 
     /// The release as it is now, read after the step was interrupted: briefly, outside the
@@ -334,18 +362,5 @@ extension Interpreter {
             throw StepFailure(.api, "cannot find the chart of \(release) (\(name) \(version)) among the project's charts; add 'set chart <id>'")
         }
         return chart.id
-    }
-}
-
-/// What reading a release back after an interrupt found.
-enum ReadBack: Equatable {
-    case found(Release)
-    case gone
-    case unknown
-
-    /// The release, when it was found.
-    var release: Release? {
-        if case .found(let release) = self { return release }
-        return nil
     }
 }

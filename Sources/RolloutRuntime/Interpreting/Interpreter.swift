@@ -47,18 +47,22 @@ public actor Interpreter {
     var releaseTarget: Target?
     /// The members of the rollout resumed at that an earlier try of the run finished: not run again.
     var membersDone: Set<String> = []
-    /// The changes of a resumed rollout's members that an earlier try made (`ResumePoint.appliedEarlier`).
-    var appliedEarlier: Set<String> = []
+    /// The changes that earlier tries of a resumed run made for the members of the rollout resumed
+    /// at, by member label (`ResumePoint.memberChanges`).
+    var memberChangesEarlier: [String: [ChangeRecord]] = [:]
+    /// In a member's interpreter: the changes earlier tries made for it, not sent again while its
+    /// release is still at the version each made.
+    var madeEarlier: [ChangeRecord] = []
 
     /// An interpreter that runs one member's block of a rollout, sharing everything else with its parent.
     init(
-        member tag: MemberTag, context: RunContext, charts: [Chart]?, appliedEarlier: Set<String>, sharing parent: Interpreter,
+        member tag: MemberTag, context: RunContext, charts: [Chart]?, madeEarlier: [ChangeRecord], sharing parent: Interpreter,
         journal: @escaping @Sendable (ChangeRecord) throws -> Void, events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.init(
             api: parent.api, context: context, environment: parent.environment, resolveCluster: parent.resolveCluster,
             journal: journal, fleets: parent.fleets, mode: parent.mode, readsLive: parent.readsLive, control: parent.control, member: tag,
-            charts: charts, appliedEarlier: appliedEarlier, events: events)
+            charts: charts, madeEarlier: madeEarlier, events: events)
     }
 
     /// An interpreter over an API; `resolveCluster` maps aliases to cluster ids, `journal` puts each
@@ -78,10 +82,10 @@ public actor Interpreter {
         api: any ReleaseAPI, context: RunContext, environment: [String: String], resolveCluster: @escaping @Sendable (String) -> String,
         journal: @escaping @Sendable (ChangeRecord) throws -> Void, fleets: [String: [String]], mode: Mode, readsLive: Bool = false,
         control: RunControl,
-        member: MemberTag? = nil, charts: [Chart]? = nil, appliedEarlier: Set<String> = [], events: @escaping @Sendable (RunEvent) -> Void
+        member: MemberTag? = nil, charts: [Chart]? = nil, madeEarlier: [ChangeRecord] = [], events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.member = member
-        self.appliedEarlier = appliedEarlier
+        self.madeEarlier = madeEarlier
         self.chartCache = charts
         self.control = control
         self.fleets = fleets

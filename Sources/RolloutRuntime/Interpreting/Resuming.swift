@@ -7,19 +7,23 @@ public struct ResumePoint: Sendable, Equatable {
     public var statement: Int
     /// The members (`MemberTag.member.label`) a rollout at that statement finished in an earlier try.
     public var membersDone: Set<String>
-    /// The changes that members cut off in the middle of their block had made, as
-    /// `ResumePoint.key(member:line:column:)`: their block runs again, and these are not sent again.
-    public var appliedEarlier: Set<String>
+    /// The changes that members which had not finished made in earlier tries, by member label,
+    /// oldest first: their block runs again without sending one again while its release is still
+    /// at the version it made, and a halt policy undoes them with the changes of this try.
+    public var memberChanges: [String: [ChangeRecord]]
+    /// The version each release reached by the last change the run made outside a rollout, by
+    /// `cluster/namespace/release`: a resumed wait waits for that version, and no other.
+    public var versionsMade: [String: Int]
 
     /// A point to resume from.
-    public init(statement: Int, membersDone: Set<String> = [], appliedEarlier: Set<String> = []) {
+    public init(
+        statement: Int, membersDone: Set<String> = [], memberChanges: [String: [ChangeRecord]] = [:], versionsMade: [String: Int] = [:]
+    ) {
         self.statement = statement
         self.membersDone = membersDone
-        self.appliedEarlier = appliedEarlier
+        self.memberChanges = memberChanges
+        self.versionsMade = versionsMade
     }
-
-    /// How a member's change is named: the member and where its statement starts in the script.
-    public static func key(member: String, line: Int, column: Int) -> String { "\(member)|\(line):\(column)" }
 }
 
 extension Interpreter {
@@ -35,7 +39,8 @@ extension Interpreter {
             }
         }
         membersDone = point.membersDone
-        appliedEarlier = point.appliedEarlier
+        memberChangesEarlier = point.memberChanges
+        expectedVersions.merge(point.versionsMade) { $1 }
         return await run(Script(statements: Array(script.statements.dropFirst(point.statement))))
     }
 

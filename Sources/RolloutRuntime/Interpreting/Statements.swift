@@ -81,7 +81,7 @@ extension Interpreter {
             return try await wait(for: goal, try resolve(release, target), timeout: limit, info)
         case .expect(let field, let path, let comparison, let value, let release, let target):
             let path = try path.map { (word) throws(StepFailure) -> String in try expand(word) }
-            return try await expect(field, path: path, comparison, try expand(value), try resolve(release, target))
+            return try await expect(field, path: path, comparison, try expand(value), try resolve(release, target), info)
         case .sleep(let word):
             let length = try duration(word)
             if mode == .plan { return .planned("no call: sleeps \(DurationText.format(length))") }

@@ -4,7 +4,7 @@ import RolloutSyntax
 extension Interpreter {
     /// `wait`: polls the release with a starting interval that backs off (×1.5) to 10 s, reports
     /// each status change with the time since the step began, and fails on `FAILED`, `UNKNOWN`,
-    /// the release disappearing, or the timeout. A transient error (a 429 or 5xx, a dropped
+    /// the release disappearing, a version past the one this run's change made, or the timeout. A transient error (a 429 or 5xx, a dropped
     /// connection) is reported and polled through. Right after a change answered `PENDING_*` it
     /// waits an interval before the first look. Cancelling the task stops it at once.
     func wait(for goal: WaitStatus, _ target: ResolvedRelease, timeout: Duration, _ info: StepInfo) async throws(StepFailure) -> StepResult {
@@ -13,7 +13,9 @@ extension Interpreter {
         var delay = context.interval
         let cap = max(context.interval, .seconds(10))
         var last: (ReleaseStatus, Int)?
-        let minimumVersion = expectedVersions[target.key] ?? 0
+        // The version this run's last change made: a wait is for that one, not for whatever
+        // another hand made since.
+        let expected = expectedVersions[target.key]
         if answeredPending.remove(target.key) != nil, mode == .run, goal != .deleted {
             try await pause(for: min(delay, timeout), waitingFor: target)
         }
@@ -45,7 +47,12 @@ extension Interpreter {
                 emit(.statusChanged(info, release: release.name, status: release.status, version: release.version, elapsed: elapsed))
                 last = (release.status, release.version)
             }
-            if release.version >= minimumVersion {
+            if let expected, release.version > expected {
+                throw StepFailure(
+                    .waitFailed,
+                    "\(target.name) is at version \(release.version), past version \(expected) that this run's change made: another change was made since, so this wait cannot vouch for it")
+            }
+            if release.version >= (expected ?? 0) {
                 if release.status.rawValue == goal.apiStatus {
                     return .waited(target: goal.shown, release: release, elapsed: elapsed)
                 }
@@ -74,11 +81,12 @@ extension Interpreter {
         }
     }
 
-    /// `expect`: compares a field of the release now with a value.
+    /// `expect`: compares a field of the release now with a value. The release is read through
+    /// transient errors until the step's timeout, as a wait reads it.
     func expect(
-        _ field: ExpectField, path: String?, _ comparison: Comparison, _ expected: String, _ target: ResolvedRelease
+        _ field: ExpectField, path: String?, _ comparison: Comparison, _ expected: String, _ target: ResolvedRelease, _ info: StepInfo
     ) async throws(StepFailure) -> StepResult {
-        let release = try await call { () async throws(AutopilotError) in
+        let release = try await readThrough(info, deadline: ContinuousClock.now + context.timeout) { () async throws(AutopilotError) in
             try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
         }
         let label = path.map { "\(field.rawValue) \($0)" } ?? field.rawValue

@@ -19,7 +19,7 @@ public enum QueryWord: String, Sendable, CaseIterable {
 
 /// The clauses of a `rollout` statement's header, in the order it is printed.
 public enum RolloutClause: String, Sendable, CaseIterable {
-    case waves, parallel, soak, halt, then, recovered
+    case waves, parallel, soak, halt, then, recovered, failures
 
     /// How it is written, for help.
     public var syntax: String {
@@ -30,6 +30,7 @@ public enum RolloutClause: String, Sendable, CaseIterable {
         case .halt: return "halt after <n> | halt at <p>%"
         case .then: return "then " + HaltPolicy.allCases.map(\.spelling).joined(separator: "|")
         case .recovered: return "recovered ok"
+        case .failures: return "failures ok"
         }
     }
 
@@ -41,7 +42,8 @@ public enum RolloutClause: String, Sendable, CaseIterable {
         case .soak: return "wait this long after each wave, then read its members again: one no longer DEPLOYED has failed"
         case .halt: return "stop starting members after n failed members, or once p% of the group failed (default: the first failure)"
         case .then: return "what a halt does once running members finish: roll back the failed members, the wave, or everything this rollout changed, or hold (default)"
-        case .recovered: return "a member whose own else recovered counts as succeeded (by default it counts as failed)"
+        case .recovered: return "a member whose own else recovered counts as recovered, not failed (by default it counts as failed)"
+        case .failures: return "members that failed, fewer than the halt rule allows, do not fail the rollout's statement (by default any failed member does)"
         }
     }
 }

@@ -9,6 +9,10 @@ public struct Lexer {
         public var text: String
         /// True when nothing but blanks comes before it on its line.
         public var fullLine: Bool
+
+        /// True for the `#!` line that makes a script executable: an instruction to the system,
+        /// not words for a reader.
+        public var isShebang: Bool { line == 1 && text.hasPrefix("!") }
     }
 
     private let bytes: [UInt8]

@@ -316,11 +316,13 @@ public struct RolloutPlan: Sendable, Equatable {
     public var policy: HaltPolicy?
     /// `recovered ok`.
     public var recoveredOK: Bool
+    /// `failures ok`.
+    public var failedOK: Bool
 
     /// Makes a plan.
     public init(
         waves: [WaveStep] = [], wavesRange: Range<Int> = 0..<0, parallel: Word? = nil, soak: Word? = nil, halt: HaltRule? = nil,
-        policy: HaltPolicy? = nil, recoveredOK: Bool = false
+        policy: HaltPolicy? = nil, recoveredOK: Bool = false, failedOK: Bool = false
     ) {
         self.waves = waves
         self.wavesRange = wavesRange
@@ -329,6 +331,7 @@ public struct RolloutPlan: Sendable, Equatable {
         self.halt = halt
         self.policy = policy
         self.recoveredOK = recoveredOK
+        self.failedOK = failedOK
     }
 
     /// Its words, in order.
@@ -355,6 +358,6 @@ public struct RolloutPlan: Sendable, Equatable {
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.waves == rhs.waves && lhs.parallel == rhs.parallel && lhs.soak == rhs.soak && lhs.halt == rhs.halt
-            && lhs.policy == rhs.policy && lhs.recoveredOK == rhs.recoveredOK
+            && lhs.policy == rhs.policy && lhs.recoveredOK == rhs.recoveredOK && lhs.failedOK == rhs.failedOK
     }
 }

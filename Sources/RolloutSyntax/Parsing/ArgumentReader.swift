@@ -320,7 +320,7 @@ struct ArgumentReader {
         return query
     }
 
-    /// `rollout <group> [waves ...] [parallel <n>] [soak <d>] [halt after <n>|at <p>%] [then <policy>] [recovered ok]`;
+    /// `rollout <group> [waves ...] [parallel <n>] [soak <d>] [halt after <n>|at <p>%] [then <policy>] [recovered ok] [failures ok]`;
     /// the parser adds the block.
     private mutating func rolloutHeader() -> StatementKind? {
         guard let (group, _) = groupName("a group") else { return nil }
@@ -370,13 +370,13 @@ struct ArgumentReader {
                     diagnostics.append(Diagnostic("'then' needs what a halt does", at: tokens.first?.range ?? token.range, note: policies))
                     return nil
                 }
-            case .recovered:
+            case .recovered, .failures:
                 guard tokens.first.flatMap(literal) == "ok" else {
-                    diagnostics.append(Diagnostic("'recovered' is written 'recovered ok'", at: token.range, note: RolloutClause.recovered.summary))
+                    diagnostics.append(Diagnostic("'\(text)' is written '\(clause.syntax)'", at: token.range, note: clause.summary))
                     return nil
                 }
                 tokens.removeFirst()
-                plan.recoveredOK = true
+                if clause == .recovered { plan.recoveredOK = true } else { plan.failedOK = true }
             }
         }
         return .rollout(group: group, plan: plan, body: [])

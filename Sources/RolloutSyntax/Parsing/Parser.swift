@@ -22,7 +22,7 @@ public struct Parser {
         self.source = source
         tokens = lexer.tokenize()
         var fullLines: [Int: String] = [:]
-        for comment in lexer.comments where comment.fullLine { fullLines[comment.line] = comment.text }
+        for comment in lexer.comments where comment.fullLine && !comment.isShebang { fullLines[comment.line] = comment.text }
         comments = fullLines
         blockNarration = source.narration[...]
         diagnostics = source.problems + lexer.diagnostics

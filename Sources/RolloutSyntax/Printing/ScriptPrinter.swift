@@ -153,7 +153,8 @@ extension ScriptPrinter {
                 case nil: break
                 }
             case .then: if let policy = plan.policy { parts += [clause.rawValue, policy.spelling] }
-            case .recovered: if plan.recoveredOK { parts += [clause.rawValue, "ok"] }
+            case .recovered: if plan.recoveredOK { parts.append(clause.syntax) }
+            case .failures: if plan.failedOK { parts.append(clause.syntax) }
             default: break
             }
         }

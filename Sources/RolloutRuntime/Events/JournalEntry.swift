@@ -1,0 +1,108 @@
+public import AutopilotModels
+public import RolloutSyntax
+
+/// One line of the journal: a change's intent (outcome `sending`) or its result, with the run and
+/// try that made it, who made it and where, and the request id the service gave it. The journal
+/// writes these and everything that reads the journal (`rollout journal`, resume) reads these, so
+/// a field has one name and one meaning.
+public struct JournalEntry: Sendable, Equatable {
+    /// When it was written, ISO 8601 in UTC.
+    public var time: String
+    /// The target's URL.
+    public var target: String
+    /// The run's id.
+    public var run: String
+    /// The run's try: 1 for the run itself, then one more for each resume.
+    public var attempt: Int
+    /// The user and host that ran it.
+    public var user: String
+    public var host: String
+    /// The service's id for the call that made the change, when it answered.
+    public var requestID: String?
+    /// The change.
+    public var change: ChangeRecord
+
+    /// An entry.
+    public init(
+        time: String, target: String, run: String, attempt: Int, user: String, host: String, requestID: String?, change: ChangeRecord
+    ) {
+        self.time = time
+        self.target = target
+        self.run = run
+        self.attempt = attempt
+        self.user = user
+        self.host = host
+        self.requestID = requestID
+        self.change = change
+    }
+
+    /// The change it is about, the same for its intent and its result: run, statement, member,
+    /// release and action. Two tries of a run share it, since a resume settles the change an
+    /// earlier try left unknown.
+    public var changeKey: ChangeKey {
+        ChangeKey(run: run, place: change.place, release: change.releaseKey, action: change.action.rawValue)
+    }
+}
+
+/// What tells one change of the journal from another (`JournalEntry.changeKey`).
+public struct ChangeKey: Hashable, Sendable {
+    public var run: String
+    public var place: ChangePlace
+    public var release: String
+    public var action: String
+}
+
+extension JournalEntry: Codable {
+    enum CodingKeys: String, CodingKey {
+        case time, target, run, attempt = "try", user, host, requestID = "request_id"
+        case cluster, namespace, release, action, outcome, values, error, line, column, member, wave
+        case versionBefore = "version_before", versionAfter = "version_after"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let actionText = try c.decode(String.self, forKey: .action)
+        guard let action = Keyword(rawValue: actionText), action.changesRelease else {
+            throw DecodingError.dataCorruptedError(forKey: .action, in: c, debugDescription: "'\(actionText)' is not a change")
+        }
+        let place = ChangePlace(
+            line: try c.decodeIfPresent(Int.self, forKey: .line), column: try c.decodeIfPresent(Int.self, forKey: .column),
+            member: try c.decodeIfPresent(String.self, forKey: .member), wave: try c.decodeIfPresent(Int.self, forKey: .wave))
+        let change = ChangeRecord(
+            action: action, cluster: try c.decode(String.self, forKey: .cluster), namespace: try c.decode(String.self, forKey: .namespace),
+            release: try c.decode(String.self, forKey: .release), versionBefore: try c.decodeIfPresent(Int.self, forKey: .versionBefore),
+            versionAfter: try c.decodeIfPresent(Int.self, forKey: .versionAfter), outcome: try c.decode(ChangeOutcome.self, forKey: .outcome),
+            values: try c.decodeIfPresent(JSONValue.self, forKey: .values) ?? .object([:]), error: try c.decodeIfPresent(String.self, forKey: .error),
+            place: place)
+        self.init(
+            time: try c.decode(String.self, forKey: .time), target: try c.decode(String.self, forKey: .target),
+            run: try c.decodeIfPresent(String.self, forKey: .run) ?? "", attempt: try c.decodeIfPresent(Int.self, forKey: .attempt) ?? 1,
+            user: try c.decodeIfPresent(String.self, forKey: .user) ?? "", host: try c.decodeIfPresent(String.self, forKey: .host) ?? "",
+            requestID: try c.decodeIfPresent(String.self, forKey: .requestID), change: change)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(time, forKey: .time)
+        try c.encode(target, forKey: .target)
+        try c.encode(run, forKey: .run)
+        try c.encode(attempt, forKey: .attempt)
+        try c.encode(user, forKey: .user)
+        try c.encode(host, forKey: .host)
+        try c.encode(requestID, forKey: .requestID)
+        try c.encode(change.cluster, forKey: .cluster)
+        try c.encode(change.namespace, forKey: .namespace)
+        try c.encode(change.release, forKey: .release)
+        try c.encode(change.action.rawValue, forKey: .action)
+        try c.encode(change.outcome, forKey: .outcome)
+        // Values are redacted here as well as by the interpreter: a line on disk never holds a secret.
+        try c.encode(change.values.redactingSecrets(), forKey: .values)
+        try c.encode(change.versionBefore, forKey: .versionBefore)
+        try c.encode(change.versionAfter, forKey: .versionAfter)
+        try c.encodeIfPresent(change.error, forKey: .error)
+        try c.encodeIfPresent(change.place.line, forKey: .line)
+        try c.encodeIfPresent(change.place.column, forKey: .column)
+        try c.encodeIfPresent(change.place.member, forKey: .member)
+        try c.encodeIfPresent(change.place.wave, forKey: .wave)
+    }
+}
