@@ -228,7 +228,8 @@ private final class PromptSession {
         for statement in script.statements {
             declined.value = false
             let code = await ScriptRunner.run(Script(statements: [statement]), on: interpreter)
-            if (code == .success || code == .recovered) && !declined.value { record.add(statement) }
+            // A statement whose else ran is left out of `save`: run again, it would end the script there.
+            if code == .success && !declined.value { record.add(statement) }
             if code != .success { break }
         }
     }

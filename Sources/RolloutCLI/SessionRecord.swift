@@ -4,8 +4,8 @@ import RolloutRuntime
 import RolloutSyntax
 
 /// What a prompt session did that worked, kept to be saved as a script (`save FILE`): the context
-/// the session started in, and each statement that succeeded (or failed and was recovered by its
-/// `else`), in order. A statement that failed, or a change that was declined, is left out.
+/// the session started in, and each statement that succeeded, in order. A statement that failed,
+/// one whose `else` ran (which would end a script there), and a change that was declined are left out.
 struct SessionRecord {
     /// The context the first statement ran in: what the script pins at its top.
     let start: RunContext
