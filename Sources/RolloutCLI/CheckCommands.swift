@@ -67,7 +67,7 @@ struct PlanCommand: AsyncParsableCommand {
             script, name: file, context: context, environment: environment, resolveCluster: { choice.clusterID($0) }, fleets: choice.fleets,
             live: session?.client, wireRequest: AutopilotClient.wireRequest(for:))
         await session?.close()
-        FileHandle.standardOutput.write(Data(plan.text.utf8))
+        Console.write(plan.text)
         if live && plan.wouldChange { throw CLIExit(code: ExitCode.wouldChange.rawValue) }
     }
 }

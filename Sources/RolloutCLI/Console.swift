@@ -1,16 +1,23 @@
+import AutopilotModels
 import Foundation
 
 /// Writes to the terminal: standard output for results, standard error for diagnostics, each line
 /// flushed at once so a pipe reader sees it.
+/// Every secret value known to the process is masked here, on the way out (`SecretValues`).
 enum Console {
     /// Writes a line to standard output.
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        write(text + "\n")
     }
 
     /// Writes a line to standard error.
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        write(text + "\n", to: .standardError)
+    }
+
+    /// Writes text as it is (no newline added), secrets masked.
+    static func write(_ text: String, to handle: FileHandle = .standardOutput) {
+        handle.write(Data(SecretValues.known.mask(text).utf8))
     }
 }
 

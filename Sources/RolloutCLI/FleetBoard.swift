@@ -85,7 +85,7 @@ final class FleetBoard: Sendable {
             state.drawnLines = lines.count
             return out
         }
-        if let frame { FileHandle.standardOutput.write(Data(frame.utf8)) }
+        if let frame { Console.write(frame) }
     }
 
     /// The board's lines: a header, a line per wave, the members in motion (then the failed, then

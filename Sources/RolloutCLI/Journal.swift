@@ -58,7 +58,9 @@ struct Journal: Sendable {
     func append(_ record: ChangeRecord, requestID: String?, at date: Date = Date()) throws(WriteFailure) {
         let line: [UInt8]
         do {
-            line = Array(try Self.encoder.encode(entry(record, requestID: requestID, at: date))) + [UInt8(ascii: "\n")]
+            let text = String(decoding: try Self.encoder.encode(entry(record, requestID: requestID, at: date)), as: UTF8.self)
+            // A secret value under a name that does not say so is masked too (`SecretValues`).
+            line = Array((SecretValues.known.mask(text) + "\n").utf8)
         } catch {
             throw WriteFailure(file: file.path, cause: "the entry cannot be written as JSON: \(error)")
         }

@@ -1,3 +1,4 @@
+import AutopilotModels
 import Foundation
 import LineEditor
 
@@ -42,7 +43,7 @@ struct Pager: Sendable {
         }
         // A pager quit early (q) closes the pipe; the rest of the text is not wanted then.
         signal(SIGPIPE, SIG_IGN)
-        let bytes = Array((text + "\n").utf8)
+        let bytes = Array((SecretValues.known.mask(text) + "\n").utf8)
         var written = 0
         while written < bytes.count {
             let count = bytes[written...].withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }

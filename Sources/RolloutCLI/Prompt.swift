@@ -41,7 +41,8 @@ struct Prompt {
     }
 
     /// What history keeps of a line: the line, with every secret literal it assigns (`let
-    /// DB_PASSWORD = x`, `set value basic.password = x`) replaced by `******`.
+    /// DB_PASSWORD = x`, `set value basic.password = x`) and every value known to be secret
+    /// replaced by `******`.
     static func historyForm(of script: Script, text: String) -> String {
         var secrets: [String] = []
         func collect(_ statements: [Statement]) {
@@ -51,7 +52,7 @@ struct Prompt {
             }
         }
         collect(script.statements)
-        return secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "******") }
+        return SecretValues.known.mask(secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: SecretValues.mask) })
     }
 
     static func describe(_ change: PendingChange) -> String {

@@ -36,7 +36,7 @@ struct Question<Answer: Sendable>: Sendable {
 
     /// Writes the question without ending the line, so the answer is typed after it.
     @Sendable static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        Console.write(text)
     }
 }
 

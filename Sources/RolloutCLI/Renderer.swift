@@ -105,7 +105,7 @@ final class Renderer: Sendable {
             let text = "  \(release) version \(version): \(style.status(status.rawValue)) \(style.dim("(\(Self.seconds(elapsed)))"))"
             if live {
                 liveLineOpen.withLock { open in
-                    FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + text).utf8))
+                    Console.write("\r\u{1B}[K" + text)
                     open = true
                 }
             } else {
@@ -209,7 +209,7 @@ final class Renderer: Sendable {
     private func closeLive() {
         liveLineOpen.withLock { open in
             if open {
-                FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
+                Console.write("\r\u{1B}[K")
                 open = false
             }
         }

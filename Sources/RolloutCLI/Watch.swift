@@ -54,7 +54,7 @@ struct Watch {
         while let output = await Self.untilInterrupted(look) {
             let stamp = Self.clock.string(from: Date())
             let header = "every \(DurationText.format(interval)): \(text)  \(stamp)  (Ctrl-C stops)"
-            FileHandle.standardOutput.write(Data(screen.draw(header: header, body: output, style: style).utf8))
+            Console.write(screen.draw(header: header, body: output, style: style))
             guard await Self.untilInterrupted({ try? await Task.sleep(for: interval) }) != nil else { break }
         }
         Console.out(style.dim("stopped watching"))

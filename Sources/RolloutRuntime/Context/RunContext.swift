@@ -99,7 +99,10 @@ public struct Expander: Sendable {
     /// The value of a variable, if defined.
     public func value(of name: String) -> String? {
         guard let value = variables[name] ?? environment[name] else { return nil }
-        return hidingSecrets && SecretKeys.isSecret(name) ? "******" : value
+        guard SecretKeys.isSecret(name) else { return value }
+        // A secret variable's value stays secret under whatever name it is used.
+        SecretValues.known.insert(value)
+        return hidingSecrets ? SecretValues.mask : value
     }
 
     /// The word's text; throws the name of the first undefined variable. A default is used when the

@@ -30,7 +30,9 @@ extension Interpreter {
         case .set(let setting):
             return .message(try apply(setting))
         case .assign(let name, let value):
-            context.variables[name] = try expand(value)
+            let text = try expand(value)
+            if SecretKeys.isSecret(name) { SecretValues.known.insert(text) }
+            context.variables[name] = text
             return .message("\(name) set")
         case .upgrade(let release, let target, let onlyIfChanged):
             return try await upgrade(try resolve(release, target), onlyIfChanged: onlyIfChanged, info)
@@ -88,9 +90,8 @@ extension Interpreter {
             do { try await Task.sleep(for: length) } catch { throw StepFailure(.interrupted, "interrupted while sleeping") }
             return .message("slept \(DurationText.format(length))")
         case .echo(let words):
-            return .message(try words.map { (word) throws(StepFailure) -> String in
-                word.holdsSecret ? "******" : try expand(word)
-            }.joined(separator: " "))
+            // Only the secret part of what is echoed is masked, on its way out.
+            return .message(try words.map { (word) throws(StepFailure) -> String in try expand(word) }.joined(separator: " "))
         case .pause(let question):
             let text = try question.map { (word) throws(StepFailure) -> String in try expand(word) } ?? "Press Enter to go on"
             if mode == .plan { return .planned("no call: waits for Enter") }
@@ -119,7 +120,9 @@ extension Interpreter {
             let path = try expand(pathWord)
             let value = try expand(valueWord)
             context.change.values.append((path, JSONValue.inferred(from: value)))
-            let shown = SecretKeys.isSecret(path) || valueWord.holdsSecret ? "******" : value
+            if SecretKeys.isSecret(path) { SecretValues.known.insert(value) }
+            // A value too short for `SecretValues` to mask is still hidden here, by its name.
+            let shown = SecretKeys.isSecret(path) || valueWord.holdsSecret ? SecretValues.mask : value
             return "\(path) = \(shown) for the next change"
         case .chart(let word):
             context.change.chart = try expand(word)
