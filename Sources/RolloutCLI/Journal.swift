@@ -11,9 +11,9 @@ struct Journal: Sendable {
     let file: URL
     let target: String
     /// This run's id, on every line it writes, so a run's changes can be read together.
-    let runID: String
+    private(set) var runID: String
     /// This run's try: 1, then one more for each resume.
-    let attempt: Int
+    private(set) var attempt: Int
     /// Who runs it, on every line.
     let user: String
     let host: String
@@ -27,6 +27,15 @@ struct Journal: Sendable {
         let environment = ProcessInfo.processInfo.environment
         user = environment["USER"] ?? environment["LOGNAME"] ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? String(getuid())
         host = ProcessInfo.processInfo.hostName
+    }
+
+    /// This journal, writing a line of another run's change: the line that settles it keeps the
+    /// change's own run and try, so that it closes that change.
+    func writing(for run: String, attempt: Int) -> Journal {
+        var journal = self
+        journal.runID = run
+        journal.attempt = attempt
+        return journal
     }
 
     /// A new run id: the time it started and a random tail, e.g. `20261202T011500Z-3f9a1c`.

@@ -44,14 +44,7 @@ struct Prompt {
     /// DB_PASSWORD = x`, `set value basic.password = x`) and every value known to be secret
     /// replaced by `******`.
     static func historyForm(of script: Script, text: String) -> String {
-        var secrets: [String] = []
-        func collect(_ statements: [Statement]) {
-            for statement in statements {
-                if let secret = statement.kind.secretLiteral, !secret.value.isEmpty { secrets.append(secret.value) }
-                for branch in statement.elseBranch?.chain ?? [] { collect(branch.body) }
-            }
-        }
-        collect(script.statements)
+        let secrets = script.everyStatement.compactMap { $0.kind.secretLiteral?.value }.filter { !$0.isEmpty }
         return SecretValues.known.mask(secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: SecretValues.mask) })
     }
 

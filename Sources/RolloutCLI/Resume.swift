@@ -101,8 +101,8 @@ struct Resumption {
             last[entry.changeKey] = entry
         }
         for key in order {
-            guard let entry = last[key], entry.change.outcome == .sending || entry.change.outcome == .outcomeUnknown else { continue }
-            last[key] = try await settle(entry, api: api, journal: journal, say: say)
+            guard let entry = last[key], entry.change.outcome.isUnsettled else { continue }
+            last[key] = try await Settling.settle(entry, api: api, journal: journal, say: say)
         }
         let made = order.compactMap { last[$0]?.change }.filter { $0.outcome.madeTheChange }
         var statement = record.statement
@@ -131,43 +131,6 @@ struct Resumption {
             memberChanges[member, default: []].append(change)
         }
         return ResumePoint(statement: statement, membersDone: done, memberChanges: memberChanges, versionsMade: versionsMade)
-    }
-
-    /// Reads back a change whose outcome is unknown, and records what it shows under the change's
-    /// own key (its statement, member and wave), so a later resume finds it settled.
-    private func settle(_ entry: JournalEntry, api: any ReleaseAPI, journal: Journal, say: (String) -> Void) async throws -> JournalEntry {
-        var change = entry.change
-        let what = "the \(change.action.rawValue) of \(change.release) at line \(change.place.line.map(String.init) ?? "?")"
-            + (change.place.member.map { " for \($0)" } ?? "")
-        let readBack: ReadBack
-        do {
-            readBack = .found(try await api.release(change.release, in: change.namespace, cluster: change.cluster, showResources: false))
-        } catch where error.isNotFound {
-            readBack = .gone
-        } catch {
-            throw CLIError("cannot tell whether \(what) was applied: reading \(change.release) back failed: \(error.description); nothing is sent until it can be read")
-        }
-        let verdict = ChangeVerdict.judge(change.action, versionBefore: change.versionBefore, readBack: readBack)
-        switch verdict {
-        case .applied(let version):
-            change.outcome = .confirmed
-            change.versionAfter = version
-            change.error = nil
-            say("\(what) had no known outcome; reading back shows it was applied\(version.map { " (version \($0))" } ?? "")")
-        case .notApplied:
-            change.outcome = .failed
-            change.versionAfter = change.versionBefore
-            change.error = "not applied: read back when the run was resumed"
-            say("\(what) had no known outcome; reading back shows it was not applied")
-        case .unknown:
-            change.outcome = .outcomeUnknown
-            change.error = "read back when the run was resumed: \(change.release) is at version \(readBack.release?.version ?? 0), more than one change past version \(change.versionBefore ?? 0)"
-            try journal.append(change, requestID: nil)
-            throw CLIError(
-                "cannot tell whether \(what) was applied: \(change.error ?? ""); nothing is sent again until it can be told, so look at its history and run the script from the start")
-        }
-        try journal.append(change, requestID: nil)
-        return journal.entry(change, requestID: nil)
     }
 }
 

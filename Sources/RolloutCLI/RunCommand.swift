@@ -47,15 +47,15 @@ struct RunCommand: AsyncParsableCommand {
             source = resumption.source
             variables = resumption.variables
         } else if let commands {
-            source = SourceFile(name: "-c", text: commands)
+            source = SourceFile(name: SourceFile.commandLine, text: commands)
         } else if file == "-" || (file == nil && !interactive) {
-            source = SourceFile(name: "<stdin>", text: Self.readStandardInput())
+            source = SourceFile(name: SourceFile.standardInput, text: Self.readStandardInput())
         } else if let file {
             source = try SourceLoader.load(file)
         } else {
             source = nil
         }
-        let fromStdin = source?.name == "<stdin>"
+        let fromStdin = source?.name == SourceFile.standardInput
         let color = Self.useColor(output.color, environment: environment) && !fromStdin
         // Step mode asks before every wave, so it shows plain lines rather than a board redrawn under its questions.
         // Long results are paged at the prompt and for -c, where a person reads them as they come; a script goes on.
@@ -89,7 +89,8 @@ struct RunCommand: AsyncParsableCommand {
         Interrupts.install()
         let environment = ProcessInfo.processInfo.environment
         let attempt = resumption.map { ($0.record.tries ?? 1) + 1 } ?? 1
-        let runner = try await ScriptRunner.open(choice, renderer: renderer, debug: output.debug, environment: environment, attempt: attempt)
+        let runner = try await ScriptRunner.open(
+            choice, renderer: renderer, debug: output.debug, environment: environment, attempt: attempt, held: resumption?.lock)
         var point: ResumePoint?
         if let resumption {
             do {
@@ -99,9 +100,8 @@ struct RunCommand: AsyncParsableCommand {
                 throw error
             }
         }
-        let fromFile = source.name != "-c" && source.name != "<stdin>"
-        let recorder = fromFile
-            ? RunRecorder.begin(resumption, id: renderer.runID, source: source, script: script, context: context, choice: choice) : nil
+        let recorder = RunRecorder.begin(
+            resumption, id: renderer.runID, source: source, script: script, context: context, choice: choice, lock: runner.lock)
         if let recorder {
             renderer.runBegan(recorder.id, script: source.name, resumed: point.map { " at \($0.place(in: script, source.name))" })
         }
@@ -131,6 +131,15 @@ struct RunCommand: AsyncParsableCommand {
         case .auto: return isatty(1) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
         }
     }
+}
+
+extension SourceFile {
+    /// The name of statements given with `-c`, and of a script read from stdin.
+    static let commandLine = "-c"
+    static let standardInput = "<stdin>"
+
+    /// True for statements given with `-c` or on stdin, which have no file of their own.
+    var isStatements: Bool { name == Self.commandLine || name == Self.standardInput }
 }
 
 /// Ends the process with a code, after output is done.

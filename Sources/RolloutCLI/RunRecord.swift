@@ -96,11 +96,25 @@ struct RunStore {
         return names.filter { $0.hasSuffix(".json") }.sorted().compactMap { load(String($0.dropLast(5))) }
     }
 
+    /// Where the text of a run of statements given with `-c` or on stdin is kept, for a resume.
+    func textFile(_ id: String) -> URL { folder.appendingPathComponent("\(id).rollout") }
+
+    /// Keeps the text of a run of statements given with `-c` or on stdin, readable by the owner only.
+    func keepText(_ text: String, of id: String) throws -> String {
+        try ensureFolder()
+        let path = textFile(id).path
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CLIError("cannot write \(path)")
+        }
+        return path
+    }
+
     /// Removes the records of runs that are over but the newest `count`, which nothing resumes.
     func prune(keeping count: Int) {
         let over = all().filter { $0.state.isOver }
         for record in over.dropLast(count) where !isHeld(record.id) {
             try? FileManager.default.removeItem(at: file(record.id))
+            try? FileManager.default.removeItem(at: textFile(record.id))
             try? FileManager.default.removeItem(atPath: lockFile(record.id))
         }
     }
@@ -154,10 +168,14 @@ final class RunRecorder: Sendable {
     /// The run's id.
     var id: String { record.withLock { $0.id } }
 
-    /// Starts keeping the record of a script run, or of a resumed one; nil (with a warning) when
-    /// it cannot be kept, since a run that cannot be resumed may still run.
+    /// Starts keeping the record of a run, or of a resumed one, under the run's lock; nil when
+    /// there is nothing to resume (statements from `-c` or stdin that neither change, wait nor
+    /// ask), and nil with a warning when it cannot be kept, since a run that cannot be resumed may
+    /// still run. Statements from `-c` or stdin are kept beside the record, unless they hold a
+    /// secret literal, which is never written down.
     static func begin(
-        _ resumption: Resumption?, id: String, source: SourceFile, script: Script, context: RunContext, choice: TargetChoice
+        _ resumption: Resumption?, id: String, source: SourceFile, script: Script, context: RunContext, choice: TargetChoice,
+        lock: RunLock?
     ) -> RunRecorder? {
         let store = RunStore()
         let now = Date().formatted(Journal.timeFormat)
@@ -173,8 +191,17 @@ final class RunRecorder: Sendable {
                 try recorder.start()
                 return recorder
             }
-            let path = URL(fileURLWithPath: source.name).standardizedFileURL.path
-            guard let lock = try store.lock(id) else { throw CLIError("run \(id) is held by another process") }
+            let path: String
+            if source.isStatements {
+                guard script.statements.contains(where: { $0.kind.keyword.marksProgress }) else { return nil }
+                guard script.everyStatement.allSatisfy({ $0.kind.secretLiteral == nil }) else {
+                    throw CLIError("its statements hold a secret literal, which is never written down")
+                }
+                path = try store.keepText(source.text, of: id)
+            } else {
+                path = URL(fileURLWithPath: source.name).standardizedFileURL.path
+            }
+            guard let lock else { throw CLIError("run \(id) cannot be held for this process") }
             guard let hash = RunRecord.hash(of: path) else { throw CLIError("\(path) cannot be read to hash it") }
             let secrets = context.variables.keys.filter(SecretKeys.isSecret).sorted()
             let record = RunRecord(
@@ -204,7 +231,9 @@ final class RunRecorder: Sendable {
         switch event {
         case .started(let info) where !info.isElse && info.member == nil:
             guard let index = statements.firstIndex(where: { $0.location.offset == info.location.offset }) else { return }
-            update { record in
+            // Written before a statement a run can stop in; the others (reads, settings) are only
+            // noted, and a resume replays or repeats them from the last one written.
+            update(writing: statements[index].kind.keyword.marksProgress) { record in
                 if record.statement != index { (record.membersDone, record.membersFailed) = ([], []) }
                 record.statement = index
             }
@@ -239,9 +268,10 @@ final class RunRecorder: Sendable {
 
     /// Changes the record and writes it, under the lock: members end side by side, and the last
     /// change must be the one on disk.
-    private func update(_ change: (inout RunRecord) -> Void) {
+    private func update(writing: Bool = true, _ change: (inout RunRecord) -> Void) {
         record.withLock { record in
             change(&record)
+            guard writing else { return }
             record.updated = Date().formatted(Journal.timeFormat)
             try? store.save(record)
         }

@@ -23,16 +23,29 @@ struct ScriptRunner {
     let renderer: Renderer
     let journal: Journal
     let environment: [String: String]
+    /// The run held by this process while it runs, so that no other process settles a change of
+    /// it as left unknown meanwhile; nil when the state folder cannot be written.
+    let lock: RunLock?
 
-    /// Opens a session on the target and wires the renderer and the journal to it.
+    /// Opens a session on the target, holds the run (`held` when it is already held), and wires
+    /// the renderer and the journal to it. Before anything is sent, a change on this target that
+    /// a run no process holds left with no known outcome is read back and settled.
     static func open(
-        _ choice: TargetChoice, renderer: Renderer, debug: Bool, environment: [String: String], attempt: Int = 1
+        _ choice: TargetChoice, renderer: Renderer, debug: Bool, environment: [String: String], attempt: Int = 1, held: RunLock? = nil
     ) async throws -> ScriptRunner {
+        let store = RunStore()
+        let lock = held ?? (try? store.lock(renderer.runID)) ?? nil
         let session = try await Session.open(choice, debug: debug, style: renderer.style)
-        return ScriptRunner(
-            session: session, renderer: renderer,
-            journal: Journal(file: Paths().journalFile, target: session.url.absoluteString, runID: renderer.runID, attempt: attempt),
-            environment: environment)
+        let journal = Journal(file: Paths().journalFile, target: choice.identity, runID: renderer.runID, attempt: attempt)
+        if session.keepsState {
+            do {
+                try await Settling.leftovers(journal: journal, store: store, api: session.client) { renderer.note($0) }
+            } catch {
+                await session.close()
+                throw error
+            }
+        }
+        return ScriptRunner(session: session, renderer: renderer, journal: journal, environment: environment, lock: lock)
     }
 
     /// Makes an interpreter whose changes are journaled and whose events are shown (or, for

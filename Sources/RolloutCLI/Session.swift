@@ -25,6 +25,10 @@ final class Session: Sendable {
         self.state = state
     }
 
+    /// True unless it is an embedded emulator in memory, which keeps nothing and knows nothing of
+    /// what earlier runs did.
+    var keepsState: Bool { !choice.isEmbedded || state != nil }
+
     /// Connects: starts the embedded emulator first when the target is local.
     static func open(_ choice: TargetChoice, debug: Bool, style: Style) async throws -> Session {
         var emulator: Emulator?

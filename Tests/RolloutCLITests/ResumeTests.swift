@@ -144,7 +144,7 @@ import Testing
         // The process is gone and its run is still "running": it is the last run to resume.
         let resumed = try await rollout.run(["--resume"] + endpoint, timeout: .seconds(90))
         #expect(resumed.code == 0, "\(resumed.all)")
-        #expect(resumed.err.contains("the upgrade of testwww at line 3 had no known outcome; reading back shows it was"), "\(resumed.err)")
+        #expect(resumed.err.contains("the upgrade of testwww at line 3 (run \(id)) had no known outcome; reading back shows it was"), "\(resumed.err)")
         let client = try AutopilotClient(configuration: emulator.configuration)
         let versions = try await client.history(of: "testwww", in: "monitoring", cluster: demoCluster)
         try await client.shutdown()

@@ -170,6 +170,10 @@ public enum ChangeOutcome: String, Sendable, CaseIterable, Codable {
 
     /// True when the change was made: applied, or found applied by reading back.
     public var madeTheChange: Bool { self == .applied || self == .confirmed }
+
+    /// True when it may have been applied and no one knows yet: sent with no result, or with no
+    /// answer that told.
+    public var isUnsettled: Bool { self == .sending || self == .outcomeUnknown }
 }
 
 /// What the interpreter reports while it runs; it prints nothing itself.

@@ -17,6 +17,15 @@ public enum Keyword: String, CaseIterable, Sendable {
         }
     }
 
+    /// True for statements a run can stop in and go on from: those that change, wait or ask. A
+    /// run's record is written before each, so that a resume starts there.
+    public var marksProgress: Bool {
+        switch self {
+        case .upgrade, .rollback, .install, .uninstall, .rollout, .wait, .sleep, .pause: return true
+        default: return false
+        }
+    }
+
     /// True for statements that only read and show (what `save --no-reads` leaves out).
     public var onlyReads: Bool {
         switch self {

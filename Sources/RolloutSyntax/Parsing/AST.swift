@@ -8,16 +8,24 @@ public struct Script: Sendable, Equatable {
     /// A script of statements.
     public init(statements: [Statement]) { self.statements = statements }
 
-    /// The names of every rollout gate in it, in order.
-    public var gateNames: [String] {
-        func names(_ statements: [Statement]) -> [String] {
-            statements.flatMap { statement -> [String] in
-                var found: [String] = []
-                if case .rollout(_, let plan, let body) = statement.kind { found = plan.gateNames + names(body) }
-                return found + (statement.elseBranch?.chain ?? []).flatMap { names($0.body) }
+    /// Every statement in it, in order: each followed by those of its rollout block and its else branches.
+    public var everyStatement: [Statement] {
+        func all(_ statements: [Statement]) -> [Statement] {
+            statements.flatMap { statement -> [Statement] in
+                var found = [statement]
+                if case .rollout(_, _, let body) = statement.kind { found += all(body) }
+                return found + (statement.elseBranch?.chain ?? []).flatMap { all($0.body) }
             }
         }
-        return names(statements)
+        return all(statements)
+    }
+
+    /// The names of every rollout gate in it, in order.
+    public var gateNames: [String] {
+        everyStatement.flatMap { statement -> [String] in
+            if case .rollout(_, let plan, _) = statement.kind { return plan.gateNames }
+            return []
+        }
     }
 }
 
