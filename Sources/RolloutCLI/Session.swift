@@ -15,8 +15,14 @@ final class Session: Sendable {
     private let calls: CallObserver
     /// The embedded emulator's kept state, held while the session is open.
     private let state: EmbeddedState?
+    /// True on the embedded emulator that another process serves.
+    private let sharesState: Bool
 
-    private init(choice: TargetChoice, client: AutopilotClient, emulator: Emulator?, url: URL, calls: CallObserver, state: EmbeddedState?) {
+    private init(
+        choice: TargetChoice, client: AutopilotClient, emulator: Emulator?, url: URL, calls: CallObserver, state: EmbeddedState?,
+        sharesState: Bool
+    ) {
+        self.sharesState = sharesState
         self.choice = choice
         self.client = client
         self.emulator = emulator
@@ -27,12 +33,24 @@ final class Session: Sendable {
 
     /// True unless it is an embedded emulator in memory, which keeps nothing and knows nothing of
     /// what earlier runs did.
-    var keepsState: Bool { !choice.isEmbedded || state != nil }
+    var keepsState: Bool { !choice.isEmbedded || state != nil || sharesState }
+
+    /// Starts the embedded emulator; its address.
+    private static func start(_ configuration: EmulatorConfiguration) async throws -> (Emulator, Endpoint) {
+        let started: Emulator
+        do {
+            started = try Emulator(configuration: configuration)
+        } catch {
+            throw CLIError("cannot open the embedded emulator's state \(configuration.statePath ?? ""): \(error); --fresh-emulator starts it again")
+        }
+        return (started, Endpoint(url: try await started.start()))
+    }
 
     /// Connects: starts the embedded emulator first when the target is local.
     static func open(_ choice: TargetChoice, debug: Bool, style: Style) async throws -> Session {
         var emulator: Emulator?
         var state: EmbeddedState?
+        var shared = false
         let endpoint: Endpoint
         switch choice.kind {
         case .embedded:
@@ -43,18 +61,20 @@ final class Session: Sendable {
             configuration.settings = EmulatorSettings(
                 deployTime: DurationText.seconds(deployTime), faults: FaultSettings(failTags: ["*-bad"]))
             configuration.fleet = choice.emulatorFleet
-            let (claimed, warning) = EmbeddedState.claim(Paths(), fleet: choice.emulatorFleet, fresh: choice.freshEmulator)
-            if let warning { Console.err(style.yellow("warning: \(warning)")) }
-            state = claimed
-            configuration.statePath = claimed?.path
-            let started: Emulator
-            do {
-                started = try Emulator(configuration: configuration)
-            } catch {
-                throw CLIError("cannot open the embedded emulator's state \(claimed?.path ?? ""): \(error); --fresh-emulator starts it again")
+            switch try await EmbeddedState.claim(Paths(), fleet: choice.emulatorFleet, fresh: choice.freshEmulator) {
+            case .shared(let url, let pid):
+                Console.err(style.dim("→ on the embedded emulator that rollout (pid \(pid)) serves at \(url.absoluteString)"))
+                endpoint = Endpoint(url: url)
+                shared = true
+            case .owned(let claimed):
+                state = claimed
+                configuration.statePath = claimed.path
+                (emulator, endpoint) = try await start(configuration)
+                claimed.publish(endpoint.url)
+            case .inMemory(let warning):
+                Console.err(style.yellow("warning: \(warning)"))
+                (emulator, endpoint) = try await start(configuration)
             }
-            endpoint = Endpoint(url: try await started.start())
-            emulator = started
         case .remote(let remote, _):
             endpoint = remote
         }
@@ -79,7 +99,7 @@ final class Session: Sendable {
         configuration.onCall = calls.observe
         return Session(
             choice: choice, client: try AutopilotClient(configuration: configuration), emulator: emulator, url: endpoint.url,
-            calls: calls, state: state)
+            calls: calls, state: state, sharesState: shared)
     }
 
     /// The request id of the last change call (of the current rollout member), taken once.

@@ -47,13 +47,25 @@ import Testing
         #expect(show.out.contains("version     4") && show.out.contains("v8"), "\(show.all)")
         let journal = try await rollout.run(["journal", "--last", "1"])
         #expect(journal.out.contains("testwww  \(DemoData.clusterAliases["demo"]!)  monitoring  -       3 → 4    applied"), "\(journal.all)")
-        // A second process while the first holds the state: a fresh emulator in memory, and it says so.
-        let holder = try rollout.start(["-c", "sleep 3s"])
-        try await Task.sleep(for: .seconds(1))
+        // A second process while the first holds the state works on the first one's emulator: the
+        // same releases, and its change is there for everyone after.
+        let holder = try rollout.start(["-c", "sleep 6s"])
+        let lock = rollout.home.appendingPathComponent("state/rollout/emulator-\(DemoFleet.standard.spelling).lock")
+        try await EveryRunTests.waitUntil("the holder to say where it serves") {
+            ((try? String(contentsOf: lock, encoding: .utf8)) ?? "").split(separator: "\n").count == 2
+        }
         let meanwhile = try await rollout.run(["-c", "show testwww in monitoring on demo"])
-        #expect(meanwhile.err.contains("is using the embedded emulator's state, so this run uses a fresh one in memory"), "\(meanwhile.all)")
-        #expect(meanwhile.out.contains("version     3"), "\(meanwhile.all)")
+        #expect(meanwhile.err.contains("on the embedded emulator that rollout (pid "), "\(meanwhile.all)")
+        #expect(meanwhile.out.contains("version     4"), "\(meanwhile.all)")
+        let change = try await rollout.run(["-c", "use cluster demo; set tag v9; upgrade testwww in monitoring; wait deployed"])
+        #expect(change.code == 0, "\(change.all)")
+        let refused = try await rollout.run(["--fresh-emulator", "-c", "show testwww in monitoring on demo"])
+        #expect(refused.code == 1 && refused.err.contains("cannot start again from the demo data; nothing was run"), "\(refused.all)")
         #expect(await holder.exit() == 0)
+        let after = try await rollout.run(["-c", "show testwww in monitoring on demo"])
+        #expect(after.out.contains("version     5") && after.out.contains("v9"), "the change made meanwhile was kept: \(after.all)")
+        let journaled = try await rollout.run(["journal", "--last", "1"])
+        #expect(journaled.out.contains("4 → 5    applied"), "\(journaled.all)")
         let fresh = try await rollout.run(["--fresh-emulator", "-c", "show testwww in monitoring on demo"])
         #expect(fresh.out.contains("version     3"), "\(fresh.all)")
     }
