@@ -135,6 +135,9 @@ struct Child: Sendable {
         return await status.value
     }
 
+    /// The child's process id, once it has started.
+    func processID() async -> pid_t { await pid.value }
+
     /// Sends `signal` once the process runs, unless it has already ended (its number may then be someone else's).
     func signal(_ signal: Int32) {
         Task {

@@ -51,8 +51,10 @@ import Testing
         // same releases, and its change is there for everyone after.
         let holder = try rollout.start(["-c", "sleep 6s"])
         let lock = rollout.home.appendingPathComponent("state/rollout/emulator-\(DemoFleet.standard.spelling).lock")
+        let holderID = await holder.processID()
         try await EveryRunTests.waitUntil("the holder to say where it serves") {
-            ((try? String(contentsOf: lock, encoding: .utf8)) ?? "").split(separator: "\n").count == 2
+            let lines = ((try? String(contentsOf: lock, encoding: .utf8)) ?? "").split(separator: "\n")
+            return lines.count == 2 && lines[0] == "\(holderID)"
         }
         let meanwhile = try await rollout.run(["-c", "show testwww in monitoring on demo"])
         #expect(meanwhile.err.contains("on the embedded emulator that rollout (pid "), "\(meanwhile.all)")

@@ -306,6 +306,21 @@ func fleetReleases(_ client: AutopilotClient, _ fleet: DemoFleet) async throws -
         #expect(run.code == .success, "\(run.failure ?? ""): \(run.summary?.members.compactMap(\.state.reason) ?? [])")
     }
 
+    @Test func expectsAndASoakReadThroughFaultsAsWaitsDo() async throws {
+        let fleet = DemoFleet(clusters: 10, releasesPerCluster: 4)
+        let faults = FaultSettings(errorRate: 0.3, errorStatuses: [500, 502, 503, 429], retryAfterSeconds: 0, dropRate: 0.15)
+        let text = Self.upgradeAll
+            + "\nset interval 50ms\nrollout web waves 50% rest parallel 8 soak 100ms { upgrade; wait deployed; expect tag == v2; expect status == deployed }"
+        let run = try await runFleet(text, fleet: fleet, faults: faults) { store, client in
+            store.setFaults(FaultSettings())
+            let releases = try await fleetReleases(client, fleet)
+            #expect(releases.count == 40 && Set(releases.values) == ["2 DEPLOYED"], "\(releases.filter { $0.value != "2 DEPLOYED" })")
+            #expect(Set(store.changeCounts().values) == [1], "no change applied twice")
+        }
+        #expect(run.code == .success, "\(run.failure ?? ""): \(run.summary?.members.compactMap(\.state.reason) ?? [])")
+        #expect(run.summary?.tally == "all 40 members succeeded")
+    }
+
     @Test func aPlanShowsTheWavesAndOneMembersCalls() async throws {
         let text = "group web = releases edge-001/web/web-01 edge-002/web/web-01 edge-003/web/web-01\nset tag v2\nrollout web waves 1 gate rest parallel 2 soak 1m { upgrade; wait deployed }"
         let (script, diagnostics) = Checker.diagnose(SourceFile(name: "p.rollout", text: text))

@@ -213,10 +213,14 @@ extension Interpreter {
         let checks = wave.filter { [.succeeded, .recovered].contains(book.state(of: $0)) }.map { tag in
             (tag, Self.releases(touchedBy: tag, book, resolve: resolveCluster, namespace: context.namespace))
         }
+        // Each look reads through transient errors for as long as a step may take, as a wait does.
+        let (deadline, interval) = (ContinuousClock.now + context.timeout, context.interval)
         let found = await Self.inBatches(checks, width: settings.parallel) { check async -> String? in
             for (cluster, namespace, name) in check.1 {
-                do throws(AutopilotError) {
-                    let release = try await api.release(name, in: namespace, cluster: cluster, showResources: false)
+                do throws(StepFailure) {
+                    let release = try await Self.readThrough(deadline: deadline, interval: interval, onRetry: { _ in }) {
+                        () async throws(AutopilotError) in try await api.release(name, in: namespace, cluster: cluster, showResources: false)
+                    }
                     if release.status != .deployed { return "after the soak, \(name) version \(release.version) is \(release.status)" }
                 } catch {
                     return "after the soak, \(name) cannot be read: \(error.description)"

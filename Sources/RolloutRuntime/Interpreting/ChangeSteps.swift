@@ -303,15 +303,26 @@ extension Interpreter {
 
     /// A read that a change step depends on, tried again through transient errors (a 429 or 5xx,
     /// a dropped connection) until the step's deadline, as a wait polls through them.
-    func readThrough<T>(
-        _ info: StepInfo, deadline: ContinuousClock.Instant, _ body: () async throws(AutopilotError) -> T
+    func readThrough<T: Sendable>(
+        _ info: StepInfo, deadline: ContinuousClock.Instant, _ body: @Sendable () async throws(AutopilotError) -> T
     ) async throws(StepFailure) -> T {
-        var delay = context.interval
+        let emit = emit
+        return try await Self.readThrough(
+            deadline: deadline, interval: context.interval, onRetry: { emit(.progress(info, "\($0.description); trying again")) }, body)
+    }
+
+    /// The loop of `readThrough`, for reads outside a step (a soak's look): a transient error is
+    /// told to `onRetry` and the read tried again, backing off from `interval`, until the deadline.
+    static func readThrough<T: Sendable>(
+        deadline: ContinuousClock.Instant, interval: Duration, onRetry: @Sendable (AutopilotError) -> Void,
+        _ body: @Sendable () async throws(AutopilotError) -> T
+    ) async throws(StepFailure) -> T {
+        var delay = interval
         while true {
             do {
                 return try await body()
             } catch where error.isTransient && ContinuousClock.now + delay < deadline {
-                emit(.progress(info, "\(error.description); trying again"))
+                onRetry(error)
                 do { try await Task.sleep(for: delay) } catch { throw StepFailure(.interrupted, "interrupted while trying again") }
                 delay = min(delay * 1.5, .seconds(10))
             } catch {
