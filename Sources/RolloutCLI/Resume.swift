@@ -121,16 +121,15 @@ struct Resumption {
             versionsMade[change.releaseKey] = change.versionAfter
         }
         guard statement == record.statement else { return ResumePoint(statement: statement, versionsMade: versionsMade) }
-        // The changes members that had not finished made in earlier tries: their block runs again
-        // without sending one again while its release is still at the version it made, and a halt
-        // policy undoes them with this try's.
-        let done = Set(record.membersDone)
+        // The changes members made in earlier tries: a block that runs again does not send one
+        // again while its release is still at the version it made, and a halt policy undoes them
+        // with this try's, whichever try made them.
         var memberChanges: [String: [ChangeRecord]] = [:]
         for change in made {
-            guard let member = change.place.member, !done.contains(member) else { continue }
+            guard let member = change.place.member else { continue }
             memberChanges[member, default: []].append(change)
         }
-        return ResumePoint(statement: statement, membersDone: done, memberChanges: memberChanges, versionsMade: versionsMade)
+        return ResumePoint(statement: statement, membersDone: Set(record.membersDone), memberChanges: memberChanges, versionsMade: versionsMade)
     }
 }
 

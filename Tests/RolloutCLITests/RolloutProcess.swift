@@ -54,7 +54,7 @@ struct RolloutProcess {
     }
 
     /// Starts rollout in the background (for signals); await its end and output through the child.
-    func start(_ arguments: [String]) throws -> Child {
-        Child.start(Self.binary, arguments, environment: environment)
+    func start(_ arguments: [String], extraEnvironment: [String: String] = [:]) throws -> Child {
+        Child.start(Self.binary, arguments, environment: environment.merging(extraEnvironment) { $1 })
     }
 }

@@ -140,7 +140,9 @@ extension Interpreter {
                 haltReason = haltText(settings, book)
                 break
             }
-            if let soak = settings.soak, position < waves.count - 1 {
+            // A wave whose members all finished in an earlier try has soaked then.
+            let ranNow = wave.contains { !membersDone.contains($0.member.label) }
+            if let soak = settings.soak, position < waves.count - 1, ranNow {
                 emit(.fleet(info, .soaking(wave: number, soak)))
                 do { try await Task.sleep(for: soak) } catch { return (.interrupted, interruption(book)) }
                 await lookAgain(wave, settings, book, info)

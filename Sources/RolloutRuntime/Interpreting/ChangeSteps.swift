@@ -221,6 +221,9 @@ extension Interpreter {
             $0.action == action && $0.releaseKey == target.key && $0.place.line == info.location.line && $0.place.column == info.location.column
         }) else { return nil }
         let earlier = madeEarlier.remove(at: index)
+        // The release may have moved on by this run's own later changes to it; only a version
+        // past the run's last one means another hand changed it since.
+        let runsLatest = (madeEarlier + [earlier]).filter { $0.releaseKey == target.key }.compactMap(\.versionAfter).max()
         let now: Release
         do {
             now = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
@@ -230,7 +233,7 @@ extension Interpreter {
             emit(.progress(info, "the \(action.rawValue) of \(target.name) made in an earlier try of this run is gone since; it is sent again"))
             return nil
         }
-        guard now.version == earlier.versionAfter else {
+        guard now.version == runsLatest else {
             emit(.progress(info, "the \(action.rawValue) of \(target.name) made in an earlier try (version \(earlier.versionAfter ?? 0)) was changed since (now version \(now.version)); it is sent again"))
             return nil
         }

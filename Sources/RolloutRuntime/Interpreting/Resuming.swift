@@ -7,9 +7,9 @@ public struct ResumePoint: Sendable, Equatable {
     public var statement: Int
     /// The members (`MemberTag.member.label`) a rollout at that statement finished in an earlier try.
     public var membersDone: Set<String>
-    /// The changes that members which had not finished made in earlier tries, by member label,
-    /// oldest first: their block runs again without sending one again while its release is still
-    /// at the version it made, and a halt policy undoes them with the changes of this try.
+    /// The changes that members made in earlier tries, by member label, oldest first: a block
+    /// that runs again does not send one again while its release is still at the version it made,
+    /// and a halt policy undoes them with the changes of this try.
     public var memberChanges: [String: [ChangeRecord]]
     /// The version each release reached by the last change the run made outside a rollout, by
     /// `cluster/namespace/release`: a resumed wait waits for that version, and no other.
