@@ -11,8 +11,9 @@ import OpenAPIRuntime
 ///
 /// ```swift
 /// let client = try AutopilotClient(configuration: .init(endpoint: .region("cn-north-4"), credentials: .fromEnvironment()!))
-/// let release = try await client.upgrade(release: "testwww", in: "monitoring", cluster: clusterID,
-///                                        chart: chartID, values: ReleaseValues(imageTag: "v2"))
+/// let answer = try await client.upgrade(release: "testwww", in: "monitoring", cluster: clusterID,
+///                                       chart: chartID, values: ReleaseValues(imageTag: "v2"))
+/// print(answer.version, answer.requestID ?? "-")   // the new version, and the id to quote to support
 /// try await client.shutdown()
 /// ```
 public final class AutopilotClient: Sendable {

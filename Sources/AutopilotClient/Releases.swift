@@ -40,11 +40,11 @@ extension AutopilotClient {
         }
     }
 
-    /// Installs a chart as a new release.
+    /// Installs a chart as a new release; the release as answered, with the call's request id.
     public func install(
         release name: String, in namespace: String, cluster: String, chart: String, chartVersion: String,
         values: ReleaseValues = ReleaseValues(), parameters: ReleaseParameters? = nil, description: String? = nil
-    ) async throws(AutopilotError) -> Release {
+    ) async throws(AutopilotError) -> Answered<Release> {
         try await applyingChange("install", release: name, in: namespace, cluster: cluster) { () async throws(AutopilotError) in
             let body = Components.Schemas.CreateReleaseReqBody(
                 chartId: chart, description: description, name: name, namespace: namespace, version: chartVersion,
@@ -53,7 +53,8 @@ extension AutopilotClient {
                 try await api.createAutopilotRelease(path: .init(clusterId: cluster), body: .json(body))
             }
             switch output {
-            case .created(let created): return try decode { try Release(wire: created.body.json) }
+            case .created(let created):
+                return Answered(try decode { try Release(wire: created.body.json) }, requestID: created.headers.xRequestId)
             case .default(let status, _): throw unexpected("CreateAutopilotRelease", status: status)
             }
         }
@@ -64,7 +65,7 @@ extension AutopilotClient {
     public func upgrade(
         release name: String, in namespace: String, cluster: String, chart: String,
         values: ReleaseValues = ReleaseValues(), parameters: ReleaseParameters = ReleaseParameters()
-    ) async throws(AutopilotError) -> Release {
+    ) async throws(AutopilotError) -> Answered<Release> {
         try await update(release: name, in: namespace, cluster: cluster, action: .upgrade, chart: chart, values: values, parameters: parameters)
     }
 
@@ -72,7 +73,7 @@ extension AutopilotClient {
     public func rollback(
         release name: String, in namespace: String, cluster: String, chart: String, to version: Int,
         parameters: ReleaseParameters = ReleaseParameters()
-    ) async throws(AutopilotError) -> Release {
+    ) async throws(AutopilotError) -> Answered<Release> {
         var parameters = parameters
         parameters.releaseVersion = version
         return try await update(release: name, in: namespace, cluster: cluster, action: .rollback, chart: chart, values: ReleaseValues(), parameters: parameters)
@@ -82,7 +83,7 @@ extension AutopilotClient {
     public func update(
         release name: String, in namespace: String, cluster: String, action: ReleaseAction, chart: String,
         values: ReleaseValues, parameters: ReleaseParameters
-    ) async throws(AutopilotError) -> Release {
+    ) async throws(AutopilotError) -> Answered<Release> {
         try await applyingChange(action.rawValue, release: name, in: namespace, cluster: cluster) { () async throws(AutopilotError) in
             let body = Components.Schemas.UpdateReleaseReqBody(
                 chartId: chart, action: action.rawValue, parameters: .init(parameters), values: .init(values))
@@ -91,20 +92,21 @@ extension AutopilotClient {
                     path: .init(clusterId: cluster, namespace: namespace, name: name), query: .init(), body: .json(body))
             }
             switch output {
-            case .ok(let ok): return try decode { try Release(wire: ok.body.json) }
+            case .ok(let ok): return Answered(try decode { try Release(wire: ok.body.json) }, requestID: ok.headers.xRequestId)
             case .default(let status, _): throw unexpected("UpdateAutopilotRelease", status: status)
             }
         }
     }
 
-    /// Deletes a release; returns the release as read back after the call, or nil once it is gone.
-    public func uninstall(release name: String, in namespace: String, cluster: String) async throws(AutopilotError) {
-        _ = try await applyingChange("uninstall", release: name, in: namespace, cluster: cluster) { () async throws(AutopilotError) in
+    /// Deletes a release; the answer carries the call's request id.
+    @discardableResult
+    public func uninstall(release name: String, in namespace: String, cluster: String) async throws(AutopilotError) -> Answered<Void> {
+        try await applyingChange("uninstall", release: name, in: namespace, cluster: cluster) { () async throws(AutopilotError) in
             let output = try await call("DeleteAutopilotRelease") {
                 try await api.deleteAutopilotRelease(path: .init(clusterId: cluster, namespace: namespace, name: name), query: .init())
             }
             switch output {
-            case .ok: return true
+            case .ok(let ok): return Answered((), requestID: ok.headers.xRequestId)
             case .default(let status, _): throw unexpected("DeleteAutopilotRelease", status: status)
             }
         }

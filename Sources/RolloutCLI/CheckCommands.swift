@@ -100,7 +100,7 @@ struct JournalCommand: AsyncParsableCommand {
                 let outcome = change.outcome == .sending ? "unknown (sent; no result on record)" : change.outcome.rawValue
                 return [
                     entry.time, change.action.rawValue, change.release, change.cluster, change.namespace, change.place.member ?? "-",
-                    version, outcome, entry.requestID ?? "-",
+                    version, outcome, change.requestID ?? "-",
                 ]
             }
             Console.out(table.render())

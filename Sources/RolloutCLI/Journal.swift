@@ -56,18 +56,18 @@ struct Journal: Sendable {
     }
 
     /// The entry this journal writes for a change.
-    func entry(_ record: ChangeRecord, requestID: String?, at date: Date = Date()) -> JournalEntry {
+    func entry(_ record: ChangeRecord, at date: Date = Date()) -> JournalEntry {
         JournalEntry(
             time: date.formatted(Self.timeFormat), target: target, run: runID, attempt: attempt, user: user, host: host,
-            requestID: requestID, change: record)
+            change: record)
     }
 
     /// Appends a change and flushes it to disk; throws when it cannot. A line is on disk whole or
     /// not at all.
-    func append(_ record: ChangeRecord, requestID: String?, at date: Date = Date()) throws(WriteFailure) {
+    func append(_ record: ChangeRecord, at date: Date = Date()) throws(WriteFailure) {
         let line: [UInt8]
         do {
-            let text = String(decoding: try Self.encoder.encode(entry(record, requestID: requestID, at: date)), as: UTF8.self)
+            let text = String(decoding: try Self.encoder.encode(entry(record, at: date)), as: UTF8.self)
             // A secret value under a name that does not say so is masked too (`SecretValues`).
             line = Array((SecretValues.known.mask(text) + "\n").utf8)
         } catch {

@@ -56,10 +56,7 @@ struct ScriptRunner {
         return Interpreter(
             api: session.client, context: context, environment: environment,
             resolveCluster: { session.choice.clusterID($0) },
-            journal: { record in
-                let requestID = record.outcome == .sending ? nil : session.takeChangeRequestID()
-                try journal.append(record, requestID: requestID)
-            },
+            journal: { record in try journal.append(record) },
             fleets: session.choice.fleets,
             events: events)
     }

@@ -3,7 +3,6 @@ import AutopilotEmulator
 import Foundation
 import RolloutRuntime
 import RolloutSyntax
-import Synchronization
 
 /// A connected target: the client, the embedded emulator when there is one, and what the
 /// journal and `--debug` need from each call.
@@ -12,14 +11,13 @@ final class Session: Sendable {
     let client: AutopilotClient
     let emulator: Emulator?
     let url: URL
-    private let calls: CallObserver
     /// The embedded emulator's kept state, held while the session is open.
     private let state: EmbeddedState?
     /// True on the embedded emulator that another process serves.
     private let sharesState: Bool
 
     private init(
-        choice: TargetChoice, client: AutopilotClient, emulator: Emulator?, url: URL, calls: CallObserver, state: EmbeddedState?,
+        choice: TargetChoice, client: AutopilotClient, emulator: Emulator?, url: URL, state: EmbeddedState?,
         sharesState: Bool
     ) {
         self.sharesState = sharesState
@@ -27,7 +25,6 @@ final class Session: Sendable {
         self.client = client
         self.emulator = emulator
         self.url = url
-        self.calls = calls
         self.state = state
     }
 
@@ -95,15 +92,11 @@ final class Session: Sendable {
             let proxy = configuration.network.proxies.proxy(for: endpoint.url).map { "through \($0)" } ?? "direct"
             Console.err(style.dim("→ \(endpoint) \(proxy)" + (configuration.network.caFile.map { ", trusting \($0)" } ?? "")))
         }
-        let calls = CallObserver(debug: debug, style: style)
-        configuration.onCall = calls.observe
+        if debug { configuration.onCall = CallLog(style: style).observe }
         return Session(
             choice: choice, client: try AutopilotClient(configuration: configuration), emulator: emulator, url: endpoint.url,
-            calls: calls, state: state, sharesState: shared)
+            state: state, sharesState: shared)
     }
-
-    /// The request id of the last change call (of the current rollout member), taken once.
-    func takeChangeRequestID() -> String? { calls.takeChangeRequestID() }
 
     /// Closes the client and stops the emulator.
     func close() async {
@@ -112,29 +105,15 @@ final class Session: Sendable {
     }
 }
 
-/// What a session keeps from each call on the wire: the last change's request id, for the journal,
-/// and with `--debug` a line on standard error.
-final class CallObserver: Sendable {
-    private let debug: Bool
-    private let style: Style
-    /// The request id of the last change call, per rollout member (the key "" outside a rollout),
-    /// since members call side by side.
-    private let lastChangeRequestID = Mutex<[String: String]>([:])
+/// With `--debug`, a line on standard error for each call on the wire: method, path, status, time
+/// and request id, never a secret.
+struct CallLog: Sendable {
+    let style: Style
 
-    init(debug: Bool, style: Style) {
-        self.debug = debug
-        self.style = style
-    }
-
-    /// Notes one call.
+    /// Writes one call's line.
     func observe(_ record: CallRecord) {
-        if record.method != "GET" { lastChangeRequestID.withLock { $0[MemberScope.label ?? ""] = record.requestID } }
-        guard debug else { return }
         let status = record.status.map(String.init) ?? (record.failure ?? "no answer")
         let ms = Int(DurationText.seconds(record.duration) * 1000)
         Console.err(style.dim("→ \(record.method) \(record.path) \(status) \(ms)ms request id \(record.requestID ?? "-")"))
     }
-
-    /// The request id of the last change call, taken once.
-    func takeChangeRequestID() -> String? { lastChangeRequestID.withLock { $0.removeValue(forKey: MemberScope.label ?? "") } }
 }

@@ -26,6 +26,7 @@ enum Settling {
     /// the new last line of the change.
     static func settle(_ entry: JournalEntry, api: any ReleaseAPI, journal: Journal, say: (String) -> Void) async throws -> JournalEntry {
         var change = entry.change
+        change.requestID = nil
         let what = "the \(change.action.rawValue) of \(change.release) at line \(change.place.line.map(String.init) ?? "?")"
             + (change.place.member.map { " for \($0)" } ?? "") + " (run \(entry.run))"
         let readBack: ReadBack
@@ -50,11 +51,11 @@ enum Settling {
         case .unknown:
             change.outcome = .outcomeUnknown
             change.error = "read back later: \(change.release) is at version \(readBack.release?.version ?? 0), more than one change past version \(change.versionBefore ?? 0)"
-            if entry.change.outcome != .outcomeUnknown { try journal.append(change, requestID: nil) }
+            if entry.change.outcome != .outcomeUnknown { try journal.append(change) }
             throw CLIError(
                 "cannot tell whether \(what) was applied: \(change.error ?? ""); nothing is sent until it can be told, so look at its history, then put its outcome on record by running the script again from the start")
         }
-        try journal.append(change, requestID: nil)
-        return journal.entry(change, requestID: nil)
+        try journal.append(change)
+        return journal.entry(change)
     }
 }

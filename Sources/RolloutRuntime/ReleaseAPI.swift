@@ -9,18 +9,18 @@ public protocol ReleaseAPI: Sendable {
     func release(_ name: String, in namespace: String, cluster: String, showResources: Bool) async throws(AutopilotError) -> Release
     /// Every version of a release.
     func history(of name: String, in namespace: String, cluster: String) async throws(AutopilotError) -> [Release]
-    /// Installs a chart as a release.
+    /// Installs a chart as a release; the release as answered, with the call's request id.
     func install(
         release name: String, in namespace: String, cluster: String, chart: String, chartVersion: String,
         values: ReleaseValues, parameters: ReleaseParameters?, description: String?
-    ) async throws(AutopilotError) -> Release
-    /// Upgrades or rolls back a release.
+    ) async throws(AutopilotError) -> Answered<Release>
+    /// Upgrades or rolls back a release; the release as answered, with the call's request id.
     func update(
         release name: String, in namespace: String, cluster: String, action: ReleaseAction, chart: String,
         values: ReleaseValues, parameters: ReleaseParameters
-    ) async throws(AutopilotError) -> Release
-    /// Deletes a release.
-    func uninstall(release name: String, in namespace: String, cluster: String) async throws(AutopilotError)
+    ) async throws(AutopilotError) -> Answered<Release>
+    /// Deletes a release; the answer carries the call's request id.
+    func uninstall(release name: String, in namespace: String, cluster: String) async throws(AutopilotError) -> Answered<Void>
     /// The project's charts.
     func charts() async throws(AutopilotError) -> [Chart]
     /// One chart.

@@ -11,7 +11,7 @@ func upgradeToV2(endpoint: Endpoint, credentials: Credentials, cluster: String, 
     return try await AutopilotClient.with(configuration) { client in
         try await client.upgrade(
             release: "testwww", in: "monitoring", cluster: cluster, chart: chart,
-            values: ReleaseValues(imageTag: "v2", other: ["basic": ["storage_size": "20G"]]))
+            values: ReleaseValues(imageTag: "v2", other: ["basic": ["storage_size": "20G"]])).value
     }
 }
 // end snippet

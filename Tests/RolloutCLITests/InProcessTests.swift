@@ -127,14 +127,16 @@ import Testing
             var record = ChangeRecord(
                 action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: version, versionAfter: nil,
                 outcome: .sending, values: .object([:]))
-            try journal.append(record, requestID: nil)
+            try journal.append(record)
             record.outcome = .applied
             record.versionAfter = version + 1
-            try journal.append(record, requestID: "id-\(version)")
+            record.requestID = "id-\(version)"
+            try journal.append(record)
+            record.requestID = nil
         }
         let results = try Journal.changes(in: file, last: 2)
         #expect(results.map(\.change.versionAfter) == [3, 4])
-        #expect(results.map(\.requestID) == ["id-2", "id-3"])
+        #expect(results.map(\.change.requestID) == ["id-2", "id-3"])
         let lines = try Journal.lines(in: file, lastChanges: 2)
         #expect(lines.map { $0.contains("\"outcome\":\"sending\"") } == [true, false, true, false], "\(lines)")
     }
@@ -145,16 +147,16 @@ import Testing
         var record = ChangeRecord(
             action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: 1, versionAfter: nil, outcome: .sending,
             values: .object([:]), place: ChangePlace(line: 3, column: 1, member: "c/n/r", wave: 2))
-        try journal.append(record, requestID: nil)
+        try journal.append(record)
         var other = record
         other.place.member = "d/n/r"
-        try journal.append(other, requestID: nil)
+        try journal.append(other)
         #expect(try Journal.changes(in: file, last: 5).map(\.change.outcome) == [.sending, .sending], "both intents are still open")
         // A resume's read-back, written by a later try with the same statement and member.
         let resumed = Journal(file: file, target: "t", runID: "run-1", attempt: 2)
         record.outcome = .confirmed
         record.versionAfter = 2
-        try resumed.append(record, requestID: nil)
+        try resumed.append(record)
         let changes = try Journal.changes(in: file, last: 5)
         #expect(changes.map(\.change.outcome) == [.confirmed, .sending], "the settled one closes its own change, not the other member's")
         #expect(changes.map(\.attempt) == [2, 1])
@@ -170,7 +172,7 @@ import Testing
             action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: 1, versionAfter: nil, outcome: .sending,
             values: .object([:]))
         #expect {
-            try journal.append(record, requestID: nil)
+            try journal.append(record)
         } throws: { error in
             "\(error)".contains("No space left on device")
         }
@@ -186,7 +188,7 @@ import Testing
         var failure: String?
         while failure == nil, written < 10 {
             do {
-                try full.append(big, requestID: nil)
+                try full.append(big)
                 written += 1
             } catch {
                 failure = "\(error)"
@@ -207,7 +209,7 @@ import Testing
             action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: 1, versionAfter: nil, outcome: .sending,
             values: .object([:]))
         #expect {
-            try journal.append(record, requestID: nil)
+            try journal.append(record)
         } throws: { error in
             "\(error)".contains(blocker.path) && "\(error)".contains("cannot be written")
         }
@@ -222,7 +224,7 @@ import Testing
                     let record = ChangeRecord(
                         action: .upgrade, cluster: "c", namespace: "n", release: "r\(index)", versionBefore: 1, versionAfter: 2,
                         outcome: .applied, values: .object(["imageTag": .string(String(repeating: "x", count: 3000))]))
-                    try? journal.append(record, requestID: nil)
+                    try? journal.append(record)
                 }
             }
         }

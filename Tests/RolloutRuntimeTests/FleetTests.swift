@@ -122,6 +122,9 @@ func fleetReleases(_ client: AutopilotClient, _ fleet: DemoFleet) async throws -
         #expect(waves == [1: 1, 2: 2, 3: 5], "1, 25% of 8 and the rest")
         #expect(run.journal.count == 16 && run.journal.allSatisfy { $0.place.member != nil }, "every change journaled with its member and wave")
         #expect(run.journal.first?.place.wave == 1)
+        let results = run.journal.filter { $0.outcome == .applied }
+        let ids = Set(results.compactMap(\.requestID))
+        #expect(ids.count == results.count && results.count == 8, "each member's change carries the request id of its own answer: \(ids)")
     }
 
     @Test func withNoHaltRuleTheFirstFailureHaltsAndHolds() async throws {

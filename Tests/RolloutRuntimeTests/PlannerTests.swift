@@ -34,7 +34,7 @@ final class TapAPI: ReleaseAPI {
     func install(
         release name: String, in namespace: String, cluster: String, chart: String, chartVersion: String,
         values: ReleaseValues, parameters: ReleaseParameters?, description: String?
-    ) async throws(AutopilotError) -> Release {
+    ) async throws(AutopilotError) -> Answered<Release> {
         note(.install(name: name, namespace: namespace, cluster: cluster, chart: chart, chartVersion: chartVersion, values: values, parameters: parameters, description: description))
         return try await api.install(
             release: name, in: namespace, cluster: cluster, chart: chart, chartVersion: chartVersion, values: values,
@@ -43,13 +43,13 @@ final class TapAPI: ReleaseAPI {
     func update(
         release name: String, in namespace: String, cluster: String, action: ReleaseAction, chart: String,
         values: ReleaseValues, parameters: ReleaseParameters
-    ) async throws(AutopilotError) -> Release {
+    ) async throws(AutopilotError) -> Answered<Release> {
         note(.update(name: name, namespace: namespace, cluster: cluster, action: action, chart: chart, values: values, parameters: parameters))
         return try await api.update(release: name, in: namespace, cluster: cluster, action: action, chart: chart, values: values, parameters: parameters)
     }
-    func uninstall(release name: String, in namespace: String, cluster: String) async throws(AutopilotError) {
+    func uninstall(release name: String, in namespace: String, cluster: String) async throws(AutopilotError) -> Answered<Void> {
         note(.uninstall(name: name, namespace: namespace, cluster: cluster))
-        try await api.uninstall(release: name, in: namespace, cluster: cluster)
+        return try await api.uninstall(release: name, in: namespace, cluster: cluster)
     }
     func charts() async throws(AutopilotError) -> [Chart] {
         note(.charts)

@@ -228,10 +228,3 @@ public enum GateAnswer: Sendable, Equatable {
     /// Stop; the words say why.
     case refuse(String)
 }
-
-/// The member whose block the current task runs, so that what is kept per call (a request id) is
-/// kept per member.
-public enum MemberScope {
-    /// The member's label, inside a rollout block.
-    @TaskLocal public static var label: String?
-}

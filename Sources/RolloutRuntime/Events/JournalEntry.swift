@@ -17,22 +17,17 @@ public struct JournalEntry: Sendable, Equatable {
     /// The user and host that ran it.
     public var user: String
     public var host: String
-    /// The service's id for the call that made the change, when it answered.
-    public var requestID: String?
-    /// The change.
+    /// The change, with the request id of its call.
     public var change: ChangeRecord
 
     /// An entry.
-    public init(
-        time: String, target: String, run: String, attempt: Int, user: String, host: String, requestID: String?, change: ChangeRecord
-    ) {
+    public init(time: String, target: String, run: String, attempt: Int, user: String, host: String, change: ChangeRecord) {
         self.time = time
         self.target = target
         self.run = run
         self.attempt = attempt
         self.user = user
         self.host = host
-        self.requestID = requestID
         self.change = change
     }
 
@@ -68,17 +63,18 @@ extension JournalEntry: Codable {
         let place = ChangePlace(
             line: try c.decodeIfPresent(Int.self, forKey: .line), column: try c.decodeIfPresent(Int.self, forKey: .column),
             member: try c.decodeIfPresent(String.self, forKey: .member), wave: try c.decodeIfPresent(Int.self, forKey: .wave))
-        let change = ChangeRecord(
+        var change = ChangeRecord(
             action: action, cluster: try c.decode(String.self, forKey: .cluster), namespace: try c.decode(String.self, forKey: .namespace),
             release: try c.decode(String.self, forKey: .release), versionBefore: try c.decodeIfPresent(Int.self, forKey: .versionBefore),
             versionAfter: try c.decodeIfPresent(Int.self, forKey: .versionAfter), outcome: try c.decode(ChangeOutcome.self, forKey: .outcome),
             values: try c.decodeIfPresent(JSONValue.self, forKey: .values) ?? .object([:]), error: try c.decodeIfPresent(String.self, forKey: .error),
             place: place)
+        change.requestID = try c.decodeIfPresent(String.self, forKey: .requestID)
         self.init(
             time: try c.decode(String.self, forKey: .time), target: try c.decode(String.self, forKey: .target),
             run: try c.decodeIfPresent(String.self, forKey: .run) ?? "", attempt: try c.decodeIfPresent(Int.self, forKey: .attempt) ?? 1,
             user: try c.decodeIfPresent(String.self, forKey: .user) ?? "", host: try c.decodeIfPresent(String.self, forKey: .host) ?? "",
-            requestID: try c.decodeIfPresent(String.self, forKey: .requestID), change: change)
+            change: change)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -89,7 +85,7 @@ extension JournalEntry: Codable {
         try c.encode(attempt, forKey: .attempt)
         try c.encode(user, forKey: .user)
         try c.encode(host, forKey: .host)
-        try c.encode(requestID, forKey: .requestID)
+        try c.encode(change.requestID, forKey: .requestID)
         try c.encode(change.cluster, forKey: .cluster)
         try c.encode(change.namespace, forKey: .namespace)
         try c.encode(change.release, forKey: .release)

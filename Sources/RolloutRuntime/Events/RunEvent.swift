@@ -127,6 +127,8 @@ public struct ChangeRecord: Sendable, Equatable {
     public var values: JSONValue
     /// The error, when it failed.
     public var error: String?
+    /// The service's id for the call that made it or refused it, when it answered.
+    public var requestID: String?
     /// The statement and rollout member it was made for.
     public var place: ChangePlace
 

@@ -180,7 +180,7 @@ extension Interpreter {
                     let recoveredOK = settings.recoveredOK
                     setState(tag, .running, book, info)
                     group.addTask { [emit] in
-                        let outcome = await Self.run(body, on: member, for: tag)
+                        let outcome = await member.runList(body, asElse: false)
                         let state: MemberState
                         switch outcome {
                         case .completed: state = .succeeded
@@ -235,11 +235,6 @@ extension Interpreter {
         }
     }
 
-    /// Runs statements on a member's interpreter, with what is kept per call (a request id) kept for it.
-    private static func run(_ statements: [Statement], on member: Interpreter, for tag: MemberTag) async -> Outcome {
-        await MemberScope.$label.withValue(tag.member.label) { await member.runList(statements, asElse: false) }
-    }
-
     /// The releases a member's block changed, or the member's own release: what the soak reads again.
     private static func releases(
         touchedBy tag: MemberTag, _ book: FleetBook, resolve: (String) -> String, namespace: String
@@ -274,7 +269,7 @@ extension Interpreter {
         }
         let failures = await Self.inBatches(undo, width: settings.parallel) { item async -> String? in
             let (tag, member, statements) = item
-            let outcome = await Self.run(statements, on: member, for: tag)
+            let outcome = await member.runList(statements, asElse: false)
             if case .failed(let failure) = outcome { return failure.message }
             if statements.isEmpty { return "an uninstall cannot be undone" }
             return nil

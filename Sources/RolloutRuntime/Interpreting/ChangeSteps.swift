@@ -97,8 +97,9 @@ extension Interpreter {
             versionBefore: current.version, versionAfter: nil, outcome: .applied, values: .object([:]))
         try journalIntent(record, info)
         do {
-            try await api.uninstall(release: target.name, in: target.namespace, cluster: target.cluster)
+            record.requestID = try await api.uninstall(release: target.name, in: target.namespace, cluster: target.cluster).requestID
         } catch {
+            record.requestID = error.requestID
             if error.kind == .cancelled, case .applied = ChangeVerdict.judge(.uninstall, versionBefore: current.version, readBack: await readBack(target)) {
                 record.outcome = .confirmed
                 journalResult(record, info)
@@ -129,7 +130,7 @@ extension Interpreter {
     /// before anything is sent, and its result after.
     private func send(
         _ action: Keyword, _ target: ResolvedRelease, before: Release?, values: JSONValue, dryRun: Bool, _ info: StepInfo,
-        deadline: ContinuousClock.Instant, _ body: () async throws(AutopilotError) -> Release
+        deadline: ContinuousClock.Instant, _ body: () async throws(AutopilotError) -> Answered<Release>
     ) async throws(StepFailure) -> StepResult {
         if let earlier = try await madeInAnEarlierTry(action, target, info, deadline: deadline) { return earlier }
         var record = ChangeRecord(
@@ -139,7 +140,9 @@ extension Interpreter {
         try journalIntent(record, info)
         while true {
             do {
-                let release = try await body()
+                let answer = try await body()
+                let release = answer.value
+                record.requestID = answer.requestID
                 record.versionAfter = release.version
                 journalResult(record, info)
                 if !dryRun {
@@ -159,6 +162,7 @@ extension Interpreter {
                 }
             } catch where error.kind == .outcomeUnknown || error.kind == .cancelled {
                 // The change may have reached the service: what happened is read back, never guessed.
+                record.requestID = error.requestID
                 var found = error.kind == .cancelled ? await readBack(target).release : error.readBack
                 if found == nil, error.kind == .outcomeUnknown {
                     // The client's own read-back failed too: read until the step's deadline.
@@ -202,6 +206,7 @@ extension Interpreter {
             } catch {
                 record.outcome = .failed
                 record.error = error.description
+                record.requestID = error.requestID
                 journalResult(record, info)
                 if error.isUpdateForbidden {
                     throw StepFailure(.timedOut, "\(target.name) stayed busy with an earlier change past the timeout (\(error.description))", apiError: error)

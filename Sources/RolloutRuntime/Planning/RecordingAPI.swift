@@ -80,7 +80,7 @@ public final class RecordingAPI: ReleaseAPI {
     public func install(
         release name: String, in namespace: String, cluster: String, chart: String, chartVersion: String,
         values: ReleaseValues, parameters: ReleaseParameters?, description: String?
-    ) async throws(AutopilotError) -> Release {
+    ) async throws(AutopilotError) -> Answered<Release> {
         record(
             .install(
                 name: name, namespace: namespace, cluster: cluster, chart: chart, chartVersion: chartVersion, values: values,
@@ -89,13 +89,13 @@ public final class RecordingAPI: ReleaseAPI {
             name: name, namespace: namespace, clusterID: cluster, chartName: Self.placeholderChart.name,
             chartVersion: Self.placeholderChart.version, version: 1, status: .deployed, values: values.json)
         if parameters?.dryRun != true { store(made) }
-        return made
+        return Answered(made, requestID: nil)
     }
 
     public func update(
         release name: String, in namespace: String, cluster: String, action: ReleaseAction, chart: String,
         values: ReleaseValues, parameters: ReleaseParameters
-    ) async throws(AutopilotError) -> Release {
+    ) async throws(AutopilotError) -> Answered<Release> {
         record(.update(name: name, namespace: namespace, cluster: cluster, action: action, chart: chart, values: values, parameters: parameters))
         var next = try await current(name, namespace, cluster)
         next.version += 1
@@ -105,15 +105,16 @@ public final class RecordingAPI: ReleaseAPI {
                 current: next.values, chartDefaults: .object([:]), change: values.json, resetValues: parameters.resetValues == true)
         }
         if parameters.dryRun != true { store(next) }
-        return next
+        return Answered(next, requestID: nil)
     }
 
-    public func uninstall(release name: String, in namespace: String, cluster: String) async throws(AutopilotError) {
+    public func uninstall(release name: String, in namespace: String, cluster: String) async throws(AutopilotError) -> Answered<Void> {
         record(.uninstall(name: name, namespace: namespace, cluster: cluster))
         _ = try await current(name, namespace, cluster)
         let key = Self.key(name, namespace, cluster)
         releases.withLock { _ = $0.removeValue(forKey: key) }
         gone.withLock { _ = $0.insert(key) }
+        return Answered((), requestID: nil)
     }
 
     public func charts() async throws(AutopilotError) -> [Chart] {
