@@ -94,23 +94,16 @@ extension Interpreter {
         }
         var record = ChangeRecord(
             action: .uninstall, cluster: target.cluster, namespace: target.namespace, release: target.name,
-            versionBefore: current.version, versionAfter: nil, outcome: .applied, values: .object([:]))
+            versionBefore: current.version, versionAfter: nil, outcome: .sending, values: .object([:]))
         try journalIntent(record, info)
-        do {
-            record.requestID = try await api.uninstall(release: target.name, in: target.namespace, cluster: target.cluster).requestID
-        } catch {
-            record.requestID = error.requestID
-            if error.kind == .cancelled, case .applied = ChangeVerdict.judge(.uninstall, versionBefore: current.version, readBack: await readBack(target)) {
-                record.outcome = .confirmed
-                journalResult(record, info)
-                throw StepFailure(.interrupted, "interrupted; reading back shows \(target.name) is being deleted")
-            }
-            record.outcome = error.kind == .outcomeUnknown || error.kind == .cancelled ? .outcomeUnknown : .failed
-            record.error = error.description
-            journalResult(record, info)
-            throw Self.failure(error)
+        // An uninstall is not sent again: once the service may have it, the release is read back.
+        _ = try await attempt(
+            ChangeAttempt(.uninstall, release: target.name, versionBefore: current.version), target, info, deadline: ContinuousClock.now,
+            record: &record
+        ) { () async throws(AutopilotError) in
+            let answer = try await api.uninstall(release: target.name, in: target.namespace, cluster: target.cluster)
+            return Answered(nil, requestID: answer.requestID)
         }
-        journalResult(record, info)
         expectedVersions[target.key] = nil
         var deleting = current
         deleting.status = .deleting
@@ -126,8 +119,9 @@ extension Interpreter {
         return change
     }
 
-    /// Sends a change, retrying while the service says the release is busy; its intent is on record
-    /// before anything is sent, and its result after.
+    /// Sends a change as its `ChangeAttempt` says: its intent is on record before anything is
+    /// sent, it is sent again only when it is known not to have been applied, an answer lost is
+    /// read back, and its outcome is on record after.
     private func send(
         _ action: Keyword, _ target: ResolvedRelease, before: Release?, values: JSONValue, dryRun: Bool, _ info: StepInfo,
         deadline: ContinuousClock.Instant, _ body: () async throws(AutopilotError) -> Answered<Release>
@@ -135,84 +129,72 @@ extension Interpreter {
         if let earlier = try await madeInAnEarlierTry(action, target, info, deadline: deadline) { return earlier }
         var record = ChangeRecord(
             action: action, cluster: target.cluster, namespace: target.namespace, release: target.name,
-            versionBefore: before?.version, versionAfter: nil, outcome: dryRun ? .dryRun : .applied,
-            values: values.redactingSecrets())
+            versionBefore: before?.version, versionAfter: nil, outcome: .sending, values: values.redactingSecrets())
         try journalIntent(record, info)
+        let outcome = try await attempt(
+            ChangeAttempt(action, release: target.name, versionBefore: before?.version, dryRun: dryRun), target, info, deadline: deadline,
+            record: &record
+        ) { () async throws(AutopilotError) in
+            let answer = try await body()
+            return Answered(answer.value, requestID: answer.requestID)
+        }
+        guard let release = outcome.release else { throw StepFailure(.outcomeUnknown, "the \(action.rawValue) of \(target.name) has no release to show") }
+        if !dryRun {
+            expectedVersions[target.key] = release.version
+            if outcome.recorded == .applied, release.status.isPending { answeredPending.insert(target.key) }
+        }
+        return .change(action: action, release: release, dryRun: dryRun)
+    }
+
+    /// Drives a change attempt to its end: sends, waits and reads back as it says, journals its
+    /// outcome, and returns it when the step succeeds (throws the step's failure when it does not).
+    private func attempt(
+        _ attempt: ChangeAttempt, _ target: ResolvedRelease, _ info: StepInfo, deadline: ContinuousClock.Instant,
+        record: inout ChangeRecord, _ body: () async throws(AutopilotError) -> Answered<Release?>
+    ) async throws(StepFailure) -> ChangeAttempt.Outcome {
+        var attempt = attempt
+        var next = attempt.start()
         while true {
-            do {
-                let answer = try await body()
-                let release = answer.value
-                record.requestID = answer.requestID
-                record.versionAfter = release.version
-                journalResult(record, info)
-                if !dryRun {
-                    expectedVersions[target.key] = release.version
-                    if release.status.isPending { answeredPending.insert(target.key) }
-                }
-                return .change(action: action, release: release, dryRun: dryRun)
-            } catch where error.isUpdateForbidden && ContinuousClock.now + context.interval < deadline {
-                emit(.progress(info, "\(target.name) is busy with an earlier change; trying again"))
-                do { try await Task.sleep(for: context.interval) } catch {
-                    throw StepFailure(.interrupted, "interrupted while \(target.name) was busy")
-                }
-            } catch where error.changeNotApplied && ContinuousClock.now + context.interval < deadline {
-                emit(.progress(info, "\(error.description); it was not applied, so it is sent again"))
-                do { try await Task.sleep(for: context.interval) } catch {
-                    throw StepFailure(.interrupted, "interrupted before sending the \(action.rawValue) again")
-                }
-            } catch where error.kind == .outcomeUnknown || error.kind == .cancelled {
-                // The change may have reached the service: what happened is read back, never guessed.
-                record.requestID = error.requestID
-                var found = error.kind == .cancelled ? await readBack(target).release : error.readBack
-                if found == nil, error.kind == .outcomeUnknown {
-                    // The client's own read-back failed too: read until the step's deadline.
-                    found = try? await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
-                        try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
-                    }
-                }
-                let verdict = ChangeVerdict.judge(action, versionBefore: before?.version, readBack: found.map(ReadBack.found) ?? .unknown)
-                if case .applied = verdict, let found {
-                    record.versionAfter = found.version
-                    record.outcome = .confirmed
-                    journalResult(record, info)
-                    expectedVersions[target.key] = found.version
-                    if error.kind == .cancelled {
-                        throw StepFailure(.interrupted, "interrupted; reading back shows version \(found.version): the \(action.rawValue) was applied")
-                    }
-                    emit(.progress(info, "the answer was lost, but reading back shows version \(found.version): the \(action.rawValue) was applied once"))
-                    return .change(action: action, release: found, dryRun: dryRun)
-                }
-                if error.isServerError, verdict == .notApplied, found?.status.isPending == false,
-                    ContinuousClock.now + context.interval < deadline
-                {
-                    // The service answered with an error and nothing changed: it is known not to have
-                    // been applied, so it is sent again.
-                    emit(.progress(info, "\(error.description); reading back shows version \(before?.version ?? 0) unchanged, so it is sent again"))
+            switch next {
+            case .send(let again):
+                if let again {
+                    emit(.progress(info, again))
                     do { try await Task.sleep(for: context.interval) } catch {
-                        throw StepFailure(.interrupted, "interrupted before sending the \(action.rawValue) again")
+                        throw StepFailure(.interrupted, "interrupted before sending the \(attempt.action.rawValue) again")
                     }
-                    continue
                 }
-                if error.kind == .cancelled, verdict == .notApplied {
-                    record.outcome = .failed
-                    record.error = "interrupted; reading back shows it was not applied"
-                    journalResult(record, info)
-                    throw StepFailure(.interrupted, "interrupted; reading back shows the \(action.rawValue) was not applied")
+                do {
+                    let answer = try await body()
+                    record.requestID = answer.requestID
+                    next = attempt.answered(answer.value)
+                } catch {
+                    record.requestID = error.requestID
+                    next = attempt.failed(error, canRetry: ContinuousClock.now + context.interval < deadline)
                 }
-                record.outcome = .outcomeUnknown
-                record.error = error.description
+            case .readBack(let brief):
+                let found = brief ? await readBack(target) : await readBackThrough(target, info, deadline: deadline)
+                next = attempt.readBack(found, canRetry: ContinuousClock.now + context.interval < deadline)
+            case .finish(let outcome):
+                record.outcome = outcome.recorded
+                record.versionAfter = outcome.madeTheChange ? outcome.release?.version : nil
+                record.error = outcome.error
                 journalResult(record, info)
-                throw Self.failure(error)
-            } catch {
-                record.outcome = .failed
-                record.error = error.description
-                record.requestID = error.requestID
-                journalResult(record, info)
-                if error.isUpdateForbidden {
-                    throw StepFailure(.timedOut, "\(target.name) stayed busy with an earlier change past the timeout (\(error.description))", apiError: error)
-                }
-                throw Self.failure(error)
+                if let failure = outcome.failure { throw failure }
+                if let note = outcome.note { emit(.progress(info, note)) }
+                return outcome
             }
+        }
+    }
+
+    /// The release read back after an answer was lost, through transient errors until the deadline.
+    private func readBackThrough(_ target: ResolvedRelease, _ info: StepInfo, deadline: ContinuousClock.Instant) async -> ReadBack {
+        do {
+            return .found(
+                try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
+                    try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
+                })
+        } catch {
+            return error.apiError?.isNotFound == true ? .gone : .unknown
         }
     }
 
