@@ -28,8 +28,8 @@ struct Question<Answer: Sendable>: Sendable {
         write(text)
         while let line = read() {
             if let answer = answer(to: line) { return answer }
-            let words = choices.map { $0.words[0] }.joined(separator: ", ")
-            write("  please answer \(words): \(text)")
+            let words = choices.map { $0.words[0] }
+            write("  please answer \(words.dropLast().joined(separator: ", ")) or \(words.last ?? ""): ")
         }
         return nil
     }

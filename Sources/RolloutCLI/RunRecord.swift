@@ -155,12 +155,15 @@ final class RunLock: Sendable {
 final class RunRecorder: Sendable {
     private let store: RunStore
     private let statements: [Statement]
+    /// Each top-level statement's index by where it starts, to find the one an event is about.
+    private let indexByOffset: [Int: Int]
     private let record: Mutex<RunRecord>
     private let lock: RunLock
 
     init(store: RunStore, record: RunRecord, script: Script, lock: RunLock) {
         self.store = store
         self.statements = script.statements
+        indexByOffset = Dictionary(script.statements.enumerated().map { ($1.location.offset, $0) }) { first, _ in first }
         self.record = Mutex(record)
         self.lock = lock
     }
@@ -230,7 +233,7 @@ final class RunRecorder: Sendable {
     func observe(_ event: RunEvent) {
         switch event {
         case .started(let info) where !info.isElse && info.member == nil:
-            guard let index = statements.firstIndex(where: { $0.location.offset == info.location.offset }) else { return }
+            guard let index = indexByOffset[info.location.offset] else { return }
             // Written before a statement a run can stop in; the others (reads, settings) are only
             // noted, and a resume replays or repeats them from the last one written.
             update(writing: statements[index].kind.keyword.marksProgress) { record in

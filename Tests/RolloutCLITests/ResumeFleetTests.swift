@@ -109,7 +109,9 @@ import Testing
         }
         var arguments = endpoint + [file.path]
         var kills: [Int] = []
-        for _ in 0..<5 {
+        // Five kills in CI; ROLLOUT_TEST_KILLS asks for a longer run.
+        let killCount = Int(ProcessInfo.processInfo.environment["ROLLOUT_TEST_KILLS"] ?? "") ?? 5
+        for _ in 0..<killCount {
             let before = sendingLines()
             let more = Int.random(in: 2...9)
             let child = try rollout.start(arguments, extraEnvironment: environment)

@@ -229,6 +229,22 @@ def check(results, goals):
     row(results, 3, "`check` of a 100,000-line script (process start included; a report, no goal)", "lines/s", big, big_ast, big_wc)
 
 
+def bookkeeping(results, goals, url):
+    print("10. script-run bookkeeping", flush=True)
+    # The same 1,000 statements as a script file (a run id, a record kept for --resume, the file hashed)
+    # and with -c; the peer column holds -c, which is the floor a script file's run adds its record to.
+    statements = [f'echo "step {n} done"' for n in range(1000)]
+    script = os.path.join(WORK, "echo.rollout")
+    with open(script, "w") as file:
+        file.write("\n".join(statements) + "\n")
+    target = ["--endpoint", url]
+    from_file = stats(repeat([ROLLOUT, *target, script], 15))
+    from_c = stats(repeat([ROLLOUT, *target, "-c", "; ".join(statements)], 15))
+    row(results, 10, "1,000 `echo` statements as a script file (run id, record, hash) against the same with -c", "s",
+        from_file, from_c, None, "peer: the same statements with -c")
+    goals.append(("10: a script file within 1.5× of -c", from_file[0] <= 1.5 * from_c[0], f"{from_file[0] / from_c[0]:.2f}× -c"))
+
+
 def emulator_throughput(results, goals, url):
     print("5. emulator throughput", flush=True)
     rps, p99, errors = wrk(url + SHOW_PATH, 64, 2, 10)
@@ -395,6 +411,8 @@ def main():
             check(results, goals)
         if wanted(5):
             emulator_throughput(results, goals, url)
+        if wanted(10):
+            bookkeeping(results, goals, url)
     finally:
         server.terminate()
     fleet_rss = fleet(results, goals) if wanted(4) else None
