@@ -29,6 +29,13 @@ import Testing
         try await Self.waitUntil("the intent on record") {
             (try? String(contentsOf: rollout.journal, encoding: .utf8))?.contains(#""outcome":"sending""#) == true
         }
+        // The run reads the release and the charts, then sends the PUT: the third request the
+        // emulator admits. It is killed once the PUT is in, before its answer (the latency).
+        try await Self.waitUntil("the change to reach the emulator") {
+            let requests = try await RawRequest(method: "GET", path: "/_emulator/requests").send(to: emulator.url)
+            let counts = try JSONSerialization.jsonObject(with: Data(requests.body.utf8)) as? [String: Int]
+            return (counts?["admitted"] ?? 0) >= 3
+        }
         await child.kill()
         // The emulator handles the PUT after its latency, though no one waits for the answer.
         try await Self.waitUntil("the change applied") {

@@ -165,12 +165,15 @@ import Testing
         #expect(!entry.user.isEmpty && !entry.host.isEmpty, "every line says who and where")
     }
 
+    /// An upgrade's intent, as the journal is given it before the call.
+    static let intent = ChangeRecord(
+        action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: 1, versionAfter: nil, outcome: .sending,
+        values: .object([:]))
+
     @Test func aFullDiskLeavesNoHalfLineAndSaysSo() throws {
         // /dev/full answers every write with ENOSPC.
         let journal = Journal(file: URL(fileURLWithPath: "/dev/full"), target: "t")
-        let record = ChangeRecord(
-            action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: 1, versionAfter: nil, outcome: .sending,
-            values: .object([:]))
+        let record = Self.intent
         #expect {
             try journal.append(record)
         } throws: { error in
@@ -205,9 +208,7 @@ import Testing
         let blocker = folder.appendingPathComponent("not-a-folder")
         try "".write(to: blocker, atomically: true, encoding: .utf8)
         let journal = Journal(file: blocker.appendingPathComponent("journal.jsonl"), target: "t")
-        let record = ChangeRecord(
-            action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: 1, versionAfter: nil, outcome: .sending,
-            values: .object([:]))
+        let record = Self.intent
         #expect {
             try journal.append(record)
         } throws: { error in

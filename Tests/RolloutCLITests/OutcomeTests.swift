@@ -40,10 +40,15 @@ import Testing
         upgrade testwww in monitoring
         """
 
-    @Test func stepModeSkipsAChangeAnsweredNoAndSendsNothing() async throws {
+    /// Runs the teaching script in step mode with these answers on stdin.
+    static func teach(answering answers: String) async throws -> (RolloutProcess, URL, RolloutProcess.Result) {
         let rollout = try RolloutProcess()
         let file = try ResumeTests.script(rollout, "teach.rollout", Self.teach)
-        let result = try await rollout.run(["--step", file.path], stdin: "\n\nn\n")
+        return (rollout, file, try await rollout.run(["--step", file.path], stdin: answers))
+    }
+
+    @Test func stepModeSkipsAChangeAnsweredNoAndSendsNothing() async throws {
+        let (rollout, _, result) = try await Self.teach(answering: "\n\nn\n")
         #expect(result.code == 0, "\(result.all)")
         #expect(result.out.contains("↷ skipped upgrade testwww in monitoring"), "\(result.out)")
         #expect(!result.out.contains("✔ upgrade"), "the upgrade was declined: \(result.out)")
@@ -53,9 +58,7 @@ import Testing
     }
 
     @Test func stepModeAsksAgainForAnUnknownAnswerAndQuitSaysWhereItStopped() async throws {
-        let rollout = try RolloutProcess()
-        let file = try ResumeTests.script(rollout, "teach.rollout", Self.teach)
-        let result = try await rollout.run(["--step", file.path], stdin: "y\nwhat\nq\n")
+        let (rollout, file, result) = try await Self.teach(answering: "y\nwhat\nq\n")
         #expect(result.code == 130, "\(result.all)")
         #expect(result.out.contains("please answer y, n, c or q"), "\(result.out)")
         #expect(result.out.contains("■ quit at \(file.path):4: set tag v4 and everything after it were not run"), "\(result.out)")
@@ -63,9 +66,7 @@ import Testing
     }
 
     @Test func continueRunsTheRestWithoutAsking() async throws {
-        let rollout = try RolloutProcess()
-        let file = try ResumeTests.script(rollout, "teach.rollout", Self.teach)
-        let result = try await rollout.run(["--step", file.path], stdin: "c\n")
+        let (_, _, result) = try await Self.teach(answering: "c\n")
         #expect(result.code == 0, "\(result.all)")
         #expect(result.out.contains("✔ upgrade testwww"), "\(result.out)")
         #expect(result.out.components(separatedBy: "run? [y]es").count == 2, "asked once: \(result.out)")
