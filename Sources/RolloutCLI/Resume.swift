@@ -24,8 +24,8 @@ struct Resumption {
             throw CLIError("run \(record.id) is being run or resumed by another process (pid \(record.pid)); wait for it to end", exitCode: 2)
         }
         switch record.state {
-        case .succeeded: throw CLIError("run \(record.id) succeeded; there is nothing to resume", exitCode: 2)
-        case .recovered:
+        case .ended(.succeeded): throw CLIError("run \(record.id) succeeded; there is nothing to resume", exitCode: 2)
+        case .ended(.recovered):
             throw CLIError(
                 "run \(record.id) ended recovered (exit 3): a step failed and its else ran, which ends the script there; there is nothing to resume, so run it from the start once the cause is fixed",
                 exitCode: 2)

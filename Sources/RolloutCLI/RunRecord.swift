@@ -10,13 +10,32 @@ import Synchronization
 /// how it ended. One JSON file per run in `$XDG_STATE_HOME/rollout/runs/`, written before each
 /// top-level statement starts.
 struct RunRecord: Codable, Equatable {
-    /// How a run stands.
-    enum State: String, Codable {
-        /// `recovered`: a step failed and its else recovered, which ends a script (exit 3).
-        case running, succeeded, recovered, failed, interrupted
+    /// How a run stands: running, or how it ended (`Outcome`), written as one word.
+    enum State: Codable, Equatable {
+        case running
+        case ended(Outcome)
 
         /// True when the run came to its end, as written: nothing is left to resume.
-        var isOver: Bool { self == .succeeded || self == .recovered }
+        var isOver: Bool { if case .ended(let outcome) = self { outcome.isOver } else { false } }
+
+        init(from decoder: any Decoder) throws {
+            let word = try decoder.singleValueContainer().decode(String.self)
+            if word == "running" {
+                self = .running
+            } else if let outcome = Outcome(rawValue: word) {
+                self = .ended(outcome)
+            } else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(word)' is no run state"))
+            }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .running: try container.encode("running")
+            case .ended(let outcome): try container.encode(outcome.rawValue)
+            }
+        }
     }
 
     var id: String
@@ -245,9 +264,9 @@ final class RunRecorder: Sendable {
             update { record in
                 record.membersDone.removeAll { $0 == tag.member.label }
                 record.membersFailed.removeAll { $0 == tag.member.label }
-                switch state {
-                case .succeeded, .recovered: record.membersDone.append(tag.member.label)
-                case .failed, .rolledBack, .rollbackFailed: record.membersFailed.append(tag.member.label)
+                switch state.outcome {
+                case .succeeded?, .recovered?: record.membersDone.append(tag.member.label)
+                case .failed?, .rolledBack?: record.membersFailed.append(tag.member.label)
                 default: break
                 }
             }
@@ -260,12 +279,7 @@ final class RunRecorder: Sendable {
     func finish(_ code: ExitCode) {
         update { record in
             record.exitCode = code.rawValue
-            switch code {
-            case .success: record.state = .succeeded
-            case .recovered: record.state = .recovered
-            case .interrupted: record.state = .interrupted
-            default: record.state = .failed
-            }
+            record.state = .ended(Outcome(code) ?? .failed)
         }
     }
 

@@ -96,3 +96,22 @@ import Testing
         #expect(Self.shown(attempt.answered(Self.release(4))) == "record dry-run v4")
     }
 }
+
+/// One vocabulary for how things end: each exit code's outcome, and a rollout's from its members.
+@Suite struct OutcomeVocabularyTests {
+    @Test(arguments: [
+        (ExitCode.success, Outcome?.some(.succeeded)), (.recovered, .recovered), (.stepFailed, .failed), (.timedOut, .failed),
+        (.halted, .held), (.rolledBack, .rolledBack), (.interrupted, .interrupted), (.invalid, nil), (.wouldChange, nil),
+    ])
+    func eachExitCodeSaysHowTheRunEnded(code: ExitCode, outcome: Outcome?) {
+        #expect(Outcome(code) == outcome)
+    }
+
+    @Test(arguments: [
+        ([MemberState.succeeded, .succeeded], Outcome.succeeded), ([.succeeded, .recovered], .recovered),
+        ([.recovered, .failed("x")], .failed), ([.succeeded, .rollbackFailed("x")], .failed), ([.succeeded, .notStarted], .succeeded),
+    ])
+    func aRolloutThatWentThroughEveryWaveEndsAsItsMembersDid(states: [MemberState], outcome: Outcome) {
+        #expect(Outcome.ofRollout(states) == outcome)
+    }
+}

@@ -95,13 +95,20 @@ public enum MemberState: Sendable, Equatable {
         }
     }
 
-    /// True when its block failed, or the policy's rollback of it did.
-    public var isFailure: Bool {
+    /// How the member ended, once its part is over; nil while it runs, and when it never started.
+    public var outcome: Outcome? {
         switch self {
-        case .failed, .rollbackFailed: return true
-        default: return false
+        case .succeeded: return .succeeded
+        case .recovered: return .recovered
+        case .failed, .rollbackFailed: return .failed
+        case .rolledBack: return .rolledBack
+        case .interrupted: return .interrupted
+        case .queued, .running, .changing, .status, .rollingBack, .notStarted: return nil
         }
     }
+
+    /// True when its block failed, or the policy's rollback of it did.
+    public var isFailure: Bool { outcome == .failed }
 
     /// True once the member's part is over (it may still be rolled back).
     public var isFinal: Bool {
@@ -137,23 +144,6 @@ public struct FleetOverview: Sendable, Equatable {
     public var parallel: Int
 }
 
-/// How a rollout ended.
-public enum FleetOutcome: String, Sendable, Equatable {
-    /// Every member that ran succeeded.
-    case succeeded
-    /// Every member that ran succeeded or, under `recovered ok`, was recovered by its own else.
-    case recovered
-    /// It went through every wave, and some members failed (fewer than its halt rule allows).
-    case someFailed = "ended with failed members"
-    case halted, rolledBack = "rolled back", interrupted
-
-    /// How a rollout that went through every wave ended, from its members' last states.
-    static func finished(_ states: [MemberState]) -> FleetOutcome {
-        if states.contains(where: \.isFailure) { return .someFailed }
-        return states.contains(.recovered) ? .recovered : .succeeded
-    }
-}
-
 /// What happened to every member, at the end of a rollout.
 public struct FleetSummary: Sendable, Equatable {
     /// The group's name.
@@ -161,7 +151,7 @@ public struct FleetSummary: Sendable, Equatable {
     /// Each member's tag and last state, in group order.
     public var members: [(tag: MemberTag, state: MemberState)]
     /// How it ended.
-    public var outcome: FleetOutcome
+    public var outcome: Outcome
     /// Why it halted, when it did.
     public var haltReason: String?
     /// How long it took.

@@ -51,16 +51,16 @@ extension Interpreter {
         var (outcome, reason) = await runWaves(settings, body, book, info)
         control.rolloutEnded()
         book.markUnstarted()
-        if outcome == .succeeded { outcome = .finished(book.snapshot.map(\.state)) }
+        if outcome == .succeeded { outcome = .ofRollout(book.snapshot.map(\.state)) }
         let summary = FleetSummary(
             group: groupName, members: book.snapshot, outcome: outcome, haltReason: reason, elapsed: clock.now - start)
         emit(.fleet(info, .ended(summary)))
         switch outcome {
         case .succeeded, .recovered: return .fleet(summary)
-        case .someFailed where settings.failedOK: return .fleet(summary)
-        case .someFailed: throw StepFailure(.membersFailed, Self.failedMembers(summary))
+        case .failed where settings.failedOK: return .fleet(summary)
+        case .failed: throw StepFailure(.membersFailed, Self.failedMembers(summary))
         case .interrupted: throw StepFailure(.interrupted, reason ?? "interrupted")
-        case .halted: throw StepFailure(.halted, reason ?? "halted")
+        case .held: throw StepFailure(.halted, reason ?? "halted")
         case .rolledBack: throw StepFailure(.rolledBack, reason ?? "halted and rolled back")
         }
     }
@@ -100,7 +100,7 @@ extension Interpreter {
     }
 
     /// The waves, one after another, then the policy if it halted.
-    private func runWaves(_ settings: RolloutSettings, _ body: [Statement], _ book: FleetBook, _ info: StepInfo) async -> (FleetOutcome, String?) {
+    private func runWaves(_ settings: RolloutSettings, _ body: [Statement], _ book: FleetBook, _ info: StepInfo) async -> (Outcome, String?) {
         var haltReason: String?
         var lastWave: [MemberTag] = []
         let waves = settings.waves.filter { !$0.isEmpty }
@@ -116,7 +116,7 @@ extension Interpreter {
                     emit(.fleet(info, .gate(name: gate, passed: false, how: why)))
                     let reason = "the gate '\(gate)' before wave \(number) was not passed: \(why); holding as it is"
                     emit(.fleet(info, .halted(reason)))
-                    return (.halted, reason)
+                    return (.held, reason)
                 }
             }
             if let beforeStep {
@@ -250,10 +250,10 @@ extension Interpreter {
     /// The halt policy, once every running member has finished.
     private func applyPolicy(
         _ settings: RolloutSettings, lastWave: [MemberTag], _ book: FleetBook, _ info: StepInfo, reason: String
-    ) async -> (FleetOutcome, String?) {
+    ) async -> (Outcome, String?) {
         let chosen: [MemberTag]
         switch settings.policy {
-        case .hold: return (.halted, reason + "; holding as it is")
+        case .hold: return (.held, reason + "; holding as it is")
         case .rollbackFailed: chosen = book.tags.filter { if case .failed = book.state(of: $0) { true } else { false } }
         case .rollbackWave: chosen = lastWave
         case .rollbackAll: chosen = book.tags
@@ -279,7 +279,7 @@ extension Interpreter {
         }
         let failed = failures.compactMap { $0 }.count
         let done = "\(reason); \(settings.policy.spelling): \(targets.count - failed) of \(targets.count) member\(targets.count == 1 ? "" : "s") rolled back"
-        return failed == 0 ? (.rolledBack, done) : (.halted, done + ", \(failed) could not be")
+        return failed == 0 ? (.rolledBack, done) : (.held, done + ", \(failed) could not be")
     }
 
     /// Statements that undo a member's changes, newest first: each release it upgraded or rolled

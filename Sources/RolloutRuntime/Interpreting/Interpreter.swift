@@ -152,12 +152,12 @@ public actor Interpreter {
         }
     }
 
-    enum Outcome: Sendable {
+    enum Flow: Sendable {
         case completed, recovered, quit
         case failed(StepFailure)
     }
 
-    func runList(_ statements: [Statement], asElse: Bool) async -> Outcome {
+    func runList(_ statements: [Statement], asElse: Bool) async -> Flow {
         for statement in statements {
             let outcome = await execute(statement, asElse: asElse)
             guard case .completed = outcome else { return outcome }
@@ -165,7 +165,7 @@ public actor Interpreter {
         return .completed
     }
 
-    private func execute(_ statement: Statement, asElse: Bool) async -> Outcome {
+    private func execute(_ statement: Statement, asElse: Bool) async -> Flow {
         stepNumber += 1
         var info = StepInfo(
             number: stepNumber, location: statement.location, text: ScriptPrinter.display(statement.kind),
@@ -213,7 +213,7 @@ public actor Interpreter {
         }
     }
 
-    private func runElse(_ branch: ElseBranch, after info: StepInfo, failure: StepFailure) async -> Outcome {
+    private func runElse(_ branch: ElseBranch, after info: StepInfo, failure: StepFailure) async -> Flow {
         switch await runList(branch.body, asElse: true) {
         case .completed:
             emit(.recovered(info))
