@@ -113,7 +113,8 @@ import Testing
         let killCount = Int(ProcessInfo.processInfo.environment["ROLLOUT_TEST_KILLS"] ?? "") ?? 5
         for _ in 0..<killCount {
             let before = sendingLines()
-            let more = Int.random(in: 2...9)
+            // 48 changes in all: the kills are spread over them, so that a longer run kills more often.
+            let more = Int.random(in: 1...max(2, 96 / (killCount + 1) - 1))
             let child = try rollout.start(arguments, extraEnvironment: environment)
             let start = ContinuousClock.now
             while sendingLines() < before + more, !child.status.isSet, ContinuousClock.now - start < .seconds(60) {
@@ -125,6 +126,7 @@ import Testing
             kills.append(more)
             arguments = ["--resume"] + endpoint
         }
+        print("killed after \(kills) sends, \(kills.count) kills")
         var last = try await rollout.run(["--resume"] + endpoint, extraEnvironment: environment, timeout: .seconds(120))
         if last.code == 2, last.err.contains("succeeded; there is nothing to resume") || last.err.contains("no failed or interrupted run") {
             last = RolloutProcess.Result(code: 0, out: "", err: "")
