@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customShort("c"), help: ArgumentHelp("Statements to run, e.g. 'use cluster demo; list'.", valueName: "statements"))
     var commands: String?
 
-    @Flag(help: "Teach a runbook: show each statement with the comments above it, and wait for Enter (s skips, q quits).")
+    @Flag(help: "Teach a runbook: show each statement with the comments above it, and ask first (Enter or y runs it, n skips, c runs the rest, q quits).")
     var step = false
 
     @Flag(help: "Go on with a failed or interrupted script run from the step it stopped at: FILE is the run's id or its script (the last such run when neither is given).")
