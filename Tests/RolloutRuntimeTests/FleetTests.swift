@@ -313,7 +313,7 @@ func fleetReleases(_ client: AutopilotClient, _ fleet: DemoFleet) async throws -
         let fleet = DemoFleet(clusters: 10, releasesPerCluster: 4)
         let faults = FaultSettings(errorRate: 0.3, errorStatuses: [500, 502, 503, 429], retryAfterSeconds: 0, dropRate: 0.15)
         let text = Self.upgradeAll
-            + "\nset interval 50ms\nrollout web waves 50% rest parallel 8 soak 100ms { upgrade; wait deployed; expect tag == v2; expect status == deployed }"
+            + "\nset interval 50ms\nrollout web waves 50% rest parallel 8 soak 100ms { upgrade; wait deployed; expect tag == v2; expect status == deployed; expect version == 2; expect chart == shop-web }"
         let run = try await runFleet(text, fleet: fleet, faults: faults) { store, client in
             store.setFaults(FaultSettings())
             let releases = try await fleetReleases(client, fleet)
