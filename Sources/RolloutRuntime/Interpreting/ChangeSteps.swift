@@ -190,9 +190,7 @@ extension Interpreter {
     private func readBackThrough(_ target: ResolvedRelease, _ info: StepInfo, deadline: ContinuousClock.Instant) async -> ReadBack {
         do {
             return .found(
-                try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
-                    try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
-                })
+                try await releaseNow(target, info, deadline: deadline))
         } catch {
             return error.apiError?.isNotFound == true ? .gone : .unknown
         }
@@ -213,9 +211,7 @@ extension Interpreter {
         let runsLatest = (madeEarlier + [earlier]).filter { $0.releaseKey == target.key }.compactMap(\.versionAfter).max()
         let now: Release
         do {
-            now = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
-                try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
-            }
+            now = try await releaseNow(target, info, deadline: deadline)
         } catch where error.apiError?.isNotFound == true {
             emit(.progress(info, "the \(action.rawValue) of \(target.name) made in an earlier try of this run is gone since; it is sent again"))
             return nil
@@ -321,13 +317,18 @@ extension Interpreter {
         }
     }
 
+    /// The release as it is now, read through transient errors until the deadline.
+    func releaseNow(_ target: ResolvedRelease, _ info: StepInfo, deadline: ContinuousClock.Instant) async throws(StepFailure) -> Release {
+        try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
+            try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
+        }
+    }
+
     /// The release once it is not pending, waiting (and saying so) until the deadline.
     private func settled(_ target: ResolvedRelease, _ info: StepInfo, deadline: ContinuousClock.Instant) async throws(StepFailure) -> Release {
         var said = false
         while true {
-            let release = try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in
-                try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
-            }
+            let release = try await releaseNow(target, info, deadline: deadline)
             guard release.status.isPending else { return release }
             guard ContinuousClock.now + context.interval < deadline else {
                 throw StepFailure(.timedOut, "\(target.name) is still \(release.status) after \(DurationText.format(context.timeout)); the earlier change has not finished")

@@ -86,9 +86,7 @@ extension Interpreter {
     func expect(
         _ field: ExpectField, path: String?, _ comparison: Comparison, _ expected: String, _ target: ResolvedRelease, _ info: StepInfo
     ) async throws(StepFailure) -> StepResult {
-        let release = try await readThrough(info, deadline: ContinuousClock.now + context.timeout) { () async throws(AutopilotError) in
-            try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
-        }
+        let release = try await releaseNow(target, info, deadline: ContinuousClock.now + context.timeout)
         let label = path.map { "\(field.rawValue) \($0)" } ?? field.rawValue
         if mode == .plan { return .planned("then checks \(label) \(comparison.rawValue) \(expected)") }
         var wanted = expected
