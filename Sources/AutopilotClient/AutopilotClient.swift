@@ -39,7 +39,9 @@ public final class AutopilotClient: Sendable {
         let host = configuration.network.shownHost(for: configuration.endpoint.url)
         var middlewares: [any ClientMiddleware] = [
             ErrorMiddleware(host: host, now: configuration.now),
-            RetryMiddleware(policy: configuration.retry, host: host, rate: AdaptiveRate()),
+            RetryMiddleware(
+                policy: configuration.retry, host: host, rate: AdaptiveRate(), tryLimit: configuration.requestTimeout,
+                answerLimit: configuration.answerLimit),
             AuthMiddleware(
                 credentials: credentials, endpoint: configuration.endpoint, userAgent: configuration.userAgent, now: configuration.now),
         ]

@@ -57,7 +57,7 @@ extension AutopilotClient {
         try await call("DownloadAutopilotChart") {
             let output = try await api.downloadAutopilotChart(path: .init(chartId: id))
             switch output {
-            case .ok(let ok): return try await [UInt8](collecting: ok.body.binary, upTo: 256 << 20)
+            case .ok(let ok): return try await ok.body.binary.collectAnswer(limit: configuration.answerLimit)
             case .default(let status, _): throw unexpected("DownloadAutopilotChart", status: status)
             }
         }

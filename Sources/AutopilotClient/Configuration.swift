@@ -17,9 +17,12 @@ public struct AutopilotConfiguration: Sendable {
     /// How long to wait for a connection.
     public var connectTimeout: Duration = .seconds(5)
     /// How long a read may go without a byte.
-    public var readTimeout: Duration = .seconds(60)
-    /// The deadline of one try, from send to the last byte.
-    public var requestTimeout: Duration = .seconds(120)
+    public var readTimeout: Duration = .seconds(30)
+    /// The deadline of one try, from send to the answer's last byte, however slowly it comes.
+    /// (`retry.deadline` holds for the whole call.)
+    public var requestTimeout: Duration = .seconds(60)
+    /// The longest answer read, in bytes (32 MiB); a longer one is refused as it arrives.
+    public var answerLimit: Int = 32 << 20
     /// The connections kept open to the endpoint, for calls made side by side (a fleet rollout's
     /// members); more are opened when needed and closed after use.
     public var connections: Int = 64

@@ -7,7 +7,7 @@ import NIOHTTP1
 /// outside the API's middleware: a few calls an hour, each on a short-lived connection.
 struct ServiceCall {
     /// The answer: status, headers and the whole body.
-    struct Answer {
+    struct Answer: Sendable {
         var status: Int
         var headers: HTTPHeaders
         var body: [UInt8]
@@ -34,10 +34,14 @@ struct ServiceCall {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
-            let bytes = try await response.body.collect(upTo: 1 << 20)
+            // The limit holds for the body too, however slowly it comes.
+            let answer = try await withTimeLimit(timeout) { [request] in
+                let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+                let bytes = try await response.body.collect(upTo: 1 << 20)
+                return Answer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
+            }
             try? await client.shutdown()
-            return Answer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
+            return answer
         } catch {
             try? await client.shutdown()
             var failure = TransportFailureClassifier.autopilotError(for: error, host: host)

@@ -17,7 +17,7 @@ struct AuthMiddleware: ClientMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         var bytes: [UInt8]? = nil
-        if let body { bytes = try await [UInt8](collecting: body, upTo: 256 << 20) }
+        if let body { bytes = try await [UInt8](collecting: body, upTo: .max) }
         let active = try await credentials.current()
         let (response, answer) = try await send(request, bytes, baseURL, with: active, next: next)
         guard response.status.code == 401, credentials.canRenew, let renewed = try await credentials.renew(after: active) else {

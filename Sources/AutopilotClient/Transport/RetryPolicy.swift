@@ -11,13 +11,13 @@ public struct RetryPolicy: Sendable {
     public var baseDelay: Duration
     /// The longest wait between tries.
     public var maxDelay: Duration
-    /// No try starts after this much time since the first.
+    /// The most time a call takes, all its tries and the waits between them included.
     public var deadline: Duration
 
-    /// The defaults: 4 tries, 200 ms doubling to 5 s, within 60 s.
+    /// The defaults: 4 tries, 200 ms doubling to 5 s, all within 120 s.
     public init(
         maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(5),
-        deadline: Duration = .seconds(60)
+        deadline: Duration = .seconds(120)
     ) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
@@ -57,21 +57,33 @@ public struct RetryPolicy: Sendable {
 /// Tries a call again as `RetryPolicy` allows; outside the signer, so every try is signed anew.
 /// Every try waits for its slot at the client's adaptive rate, which a crowded second of 429s
 /// slows; a 429 is tried again until the deadline (the service refused it unapplied), other
-/// statuses up to `maxAttempts`.
+/// statuses up to `maxAttempts`. Each try, from send to the answer's last byte, ends within
+/// `tryLimit`, and the call, tries and waits together, within the policy's deadline; an answer
+/// longer than `answerLimit` is refused as it arrives.
 struct RetryMiddleware: ClientMiddleware {
     let policy: RetryPolicy
     let host: String
     let rate: AdaptiveRate
+    let tryLimit: Duration
+    let answerLimit: Int
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        let isRead = request.method == .get || request.method == .head
-        var body = body
-        if let single = body, single.iterationBehavior == .single {
-            body = HTTPBody(try await [UInt8](collecting: single, upTo: 256 << 20))
+        var sent: HTTPBody?
+        if let body { sent = HTTPBody(try await body.collectAnswer(limit: answerLimit)) }
+        // The time limits run `next` in a child task; it ends before `intercept` returns.
+        return try await withoutActuallyEscaping(next) { next in
+            try await withTimeLimit(policy.deadline) { [sent] in try await tries(request, sent, baseURL, next: next) }
         }
+    }
+
+    private func tries(
+        _ request: HTTPRequest, _ body: HTTPBody?, _ baseURL: URL,
+        next: @escaping @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        let isRead = request.method == .get || request.method == .head
         let clock = ContinuousClock()
         let start = clock.now
         var attempt = 0
@@ -81,19 +93,21 @@ struct RetryMiddleware: ClientMiddleware {
             let wait: Duration
             do {
                 try await rate.acquire()
-                let (response, streamed) = try await next(request, body, baseURL)
+                // The whole body is read inside the try, so a connection that drops mid-answer is a
+                // transport failure this loop can retry (or the caller can read back), not a
+                // garbled answer, and a server that trickles is cut off at the try's limit.
+                let (response, responseBody) = try await withTimeLimit(tryLimit) { [answerLimit] () async throws -> (HTTPResponse, HTTPBody?) in
+                    let (response, streamed) = try await next(request, body, baseURL)
+                    guard let streamed else { return (response, nil) }
+                    return (response, HTTPBody(try await streamed.collectAnswer(limit: answerLimit)))
+                }
                 rate.answered(throttled: response.status.code == 429)
-                // Read the whole body here, so a connection that drops mid-answer is a transport
-                // failure this loop can retry (or the caller can read back), not a garbled answer.
-                var responseBody: HTTPBody?
-                if let streamed { responseBody = HTTPBody(try await [UInt8](collecting: streamed, upTo: 256 << 20)) }
                 guard attempt < policy.maxAttempts || (response.status.code == 429 && policy.maxAttempts > 1),
                     RetryPolicy.shouldRetry(status: response.status.code, isRead: isRead)
                 else { return (response, responseBody) }
                 let asked = RetryPolicy.retryAfter(response).map { Duration.milliseconds(Int($0 * 1000)) }
                 wait = max(asked ?? .zero, policy.backoff(after: attempt))
                 guard clock.now - start + wait < policy.deadline else { return (response, responseBody) }
-                _ = try? await [UInt8](collecting: responseBody ?? HTTPBody(), upTo: 1 << 20)
             } catch {
                 let cause = TransportFailureClassifier.unwrap(error)
                 if cause is CancellationError || Task.isCancelled { throw error }
@@ -105,5 +119,22 @@ struct RetryMiddleware: ClientMiddleware {
             }
             try await Task.sleep(for: wait)
         }
+    }
+}
+
+extension HTTPBody {
+    /// The whole body, refused with a clear error as soon as it is known to be longer than `limit`
+    /// bytes (from its length, or as its chunks arrive), so a flood never fills memory.
+    func collectAnswer(limit: Int) async throws -> [UInt8] {
+        let tooLong = AutopilotError(
+            kind: .invalidResponse,
+            message: "the answer is longer than \(limit >> 20) MiB, the most rollout reads of one answer")
+        if case .known(let length) = length, length > limit { throw tooLong }
+        var bytes: [UInt8] = []
+        for try await chunk in self {
+            guard bytes.count + chunk.count <= limit else { throw tooLong }
+            bytes.append(contentsOf: chunk)
+        }
+        return bytes
     }
 }

@@ -31,6 +31,7 @@ enum TransportFailureClassifier {
         func make(_ kind: TransportFailure.Cause) -> TransportFailure {
             TransportFailure(cause: kind, host: host, detail: detail)
         }
+        if cause is TimeLimitExceeded { return make(.deadlineExceeded) }
         if let http = cause as? HTTPClientError {
             switch http {
             case .connectTimeout, .getConnectionFromPoolTimeout: return make(.connectTimeout)

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Runs `body` and gives up on it after `limit`: the body is cancelled (the HTTP client then drops
+/// its connection) and `TimeLimitExceeded` is thrown, so no server can stretch a call by sending
+/// slowly. The HTTP client's own timeouts are per read; this one holds for headers, body, retries
+/// and waits together.
+func withTimeLimit<T: Sendable>(
+    _ limit: Duration, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    guard limit > .zero else { throw TimeLimitExceeded(limit: limit) }
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else { throw TimeLimitExceeded(limit: limit) }
+        return value
+    }
+}
+
+/// A call or try that outlasted its time limit.
+struct TimeLimitExceeded: Error, CustomStringConvertible {
+    let limit: Duration
+    var description: String { "no complete answer within \(limit.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))" }
+}

@@ -1,0 +1,90 @@
+import AutopilotTesting
+@testable import AutopilotClient
+import Foundation
+import Testing
+
+/// Runs `body` with a client of a hostile server whose every answer follows `steps`, with short
+/// limits so a test of a limit ends soon.
+private func withHostileServer<T: Sendable>(
+    tryLimit: Duration = .seconds(1), callLimit: Duration = .seconds(5), answerLimit: Int = 32 << 20,
+    _ steps: @escaping @Sendable (Int) -> [HostileServer.Step],
+    _ body: (AutopilotClient, HostileServer) async throws -> T
+) async throws -> T {
+    let server = try await HostileServer(steps)
+    var configuration = AutopilotConfiguration(
+        endpoint: Endpoint(url: server.url), credentials: .accessKey(AccessKey(id: "AK", secret: "SK", projectID: "p1")))
+    configuration.retry = RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(50), deadline: callLimit)
+    configuration.requestTimeout = tryLimit
+    configuration.answerLimit = answerLimit
+    defer { Task { await server.stop() } }
+    return try await AutopilotClient.with(configuration) { try await body($0, server) }
+}
+
+/// The error a list of releases ends with against a hostile server.
+private func listError(
+    tryLimit: Duration = .seconds(1), callLimit: Duration = .seconds(5), answerLimit: Int = 32 << 20,
+    _ steps: @escaping @Sendable (Int) -> [HostileServer.Step]
+) async throws -> AutopilotError? {
+    try await withHostileServer(tryLimit: tryLimit, callLimit: callLimit, answerLimit: answerLimit, steps) { client, _ in
+        await #expect(throws: AutopilotError.self) { try await client.releases(in: "c1") }
+    }
+}
+
+private let jsonHead = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+
+@Suite struct HostileAnswerTests {
+    @Test func aBodyThatTricklesIsCutOffAtTheTrysLimit() async throws {
+        let error = try await listError { _ in
+            [.text(jsonHead + "Content-Length: 100000\r\n\r\n["), .trickle(byte: 32, count: 100_000, every: .milliseconds(50))]
+        }
+        #expect(error?.transportFailure?.cause == .deadlineExceeded)
+    }
+
+    @Test func theCallsLimitHoldsOverEveryTryAndWait() async throws {
+        // A try could go on for a minute; the call may not.
+        let error = try await listError(tryLimit: .seconds(60), callLimit: .milliseconds(800)) { _ in
+            [.text(jsonHead + "Content-Length: 100000\r\n\r\n["), .trickle(byte: 32, count: 100_000, every: .milliseconds(50))]
+        }
+        #expect(error?.transportFailure?.cause == .deadlineExceeded)
+        #expect(error?.description.contains("deadline exceeded") == true)
+    }
+
+    @Test func aChunkedFloodIsRefusedAtTheCap() async throws {
+        let error = try await listError(answerLimit: 1 << 20) { _ in
+            [.text(jsonHead + "Transfer-Encoding: chunked\r\n\r\n"), .chunks(count: 64, size: 64 << 10)]
+        }
+        #expect(error?.kind == .invalidResponse)
+        #expect(error?.description.contains("longer than 1 MiB") == true)
+    }
+
+    @Test func aLengthOverTheCapIsRefusedBeforeReading() async throws {
+        let error = try await listError(answerLimit: 1 << 20) { _ in
+            [.text(jsonHead + "Content-Length: 1000000000\r\n\r\n["), .trickle(byte: 32, count: 100_000, every: .milliseconds(50))]
+        }
+        #expect(error?.kind == .invalidResponse)
+        #expect(error?.description.contains("longer than 1 MiB") == true)
+    }
+
+    @Test(arguments: [
+        ("<html><body>Service Unavailable</body></html>", "text/html"),
+        (#"[{"name":"r1","namespace":"n1","vers"#, "application/json"),
+        (#"{"unexpected":"shape"}"#, "application/json"),
+        (#"[]"#, "text/plain"),
+    ])
+    func aGarbledSuccessIsAnInvalidResponse(body: String, contentType: String) async throws {
+        let error = try await listError { _ in [.answer(status: 200, headers: [("Content-Type", contentType)], body: body)] }
+        #expect(error?.kind == .invalidResponse)
+        #expect(error?.description.contains("ListAutopilotReleases") == true)
+    }
+
+    @Test func aRedirectIsNotFollowed() async throws {
+        let error = try await withHostileServer({ _ in
+            [.answer(status: 302, headers: [("Location", "http://elsewhere.invalid/steal")], body: "")]
+        }) { client, server in
+            let error = await #expect(throws: AutopilotError.self) { try await client.releases(in: "c1") }
+            #expect(server.requests == 1)
+            return error
+        }
+        #expect(error?.description == "HTTP 302 invalid response: unexpected redirect to http://elsewhere.invalid/steal")
+    }
+}
