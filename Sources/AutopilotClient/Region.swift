@@ -37,10 +37,9 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
     public init(_ id: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(RegionProblem) {
         let variable = "HUAWEICLOUD_SDK_REGION_CCE_" + id.uppercased().replacingOccurrences(of: "-", with: "_")
         if let override = environment[variable]?.split(separator: ",").first.map(String.init), !override.isEmpty {
-            guard let endpoint = Endpoint(string: override.trimmingCharacters(in: .whitespaces)) else {
-                throw RegionProblem(message: "\(variable)='\(override)' is not an http(s) URL")
+            do { self.endpoint = try Endpoint(parsing: override) } catch {
+                throw RegionProblem(message: "\(variable): \(error)")
             }
-            self.endpoint = endpoint
         } else {
             guard Self.known.contains(id) else {
                 let note = Suggest.closest(to: id, in: Self.known).map { "; did you mean '\($0)'?" } ?? ""
@@ -51,20 +50,24 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
             self.endpoint = Endpoint(url: URL(string: "https://cce.\(id).\(domain)")!)
         }
         self.id = id
-        iam = Self.iam(of: id, environment: environment)
+        iam = try Self.iam(of: id, environment: environment)
     }
 
     /// A region whose CCE endpoint is given (a private endpoint); IAM as for any region.
-    public init(id: String, endpoint: Endpoint, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        id: String, endpoint: Endpoint, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(RegionProblem) {
         self.id = id
         self.endpoint = endpoint
-        iam = Self.iam(of: id, environment: environment)
+        iam = try Self.iam(of: id, environment: environment)
     }
 
     /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the region's own IAM when the SDK's table has one (the
     /// `.eu` domain for `eu-west-101`), else the global IAM.
-    private static func iam(of id: String, environment: [String: String]) -> Endpoint {
-        if let iam = environment["HUAWEICLOUD_SDK_IAM_ENDPOINT"].flatMap(Endpoint.init(string:)) { return iam }
+    private static func iam(of id: String, environment: [String: String]) throws(RegionProblem) -> Endpoint {
+        if let text = environment["HUAWEICLOUD_SDK_IAM_ENDPOINT"], !text.isEmpty {
+            do { return try Endpoint(parsing: text) } catch { throw RegionProblem(message: "HUAWEICLOUD_SDK_IAM_ENDPOINT: \(error)") }
+        }
         if id == "eu-west-101" { return Endpoint(url: URL(string: "https://iam.eu-west-101.myhuaweicloud.eu")!) }
         if regionalIAM.contains(id) { return Endpoint(url: URL(string: "https://iam.\(id).myhuaweicloud.com")!) }
         return Endpoint(url: URL(string: "https://iam.myhuaweicloud.com")!)

@@ -77,10 +77,9 @@ struct CredentialChain {
     private func fromServices() throws -> Found {
         let metadataURL: URL
         if let text = environment[Self.metadataVariable], !text.isEmpty {
-            guard let url = Endpoint(string: text)?.url else {
-                throw CLIError("\(Self.metadataVariable)='\(text)' is not an http(s) URL", exitCode: 2)
+            do { metadataURL = try Endpoint(parsing: text).url } catch {
+                throw CLIError("\(Self.metadataVariable): \(error)", exitCode: 2)
             }
-            metadataURL = url
         } else {
             metadataURL = MetadataService.standardEndpoint
         }

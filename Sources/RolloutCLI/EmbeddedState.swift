@@ -1,3 +1,4 @@
+import AutopilotClient
 import AutopilotEmulator
 import Foundation
 
@@ -67,7 +68,7 @@ final class EmbeddedState: Sendable {
             if fresh {
                 throw CLIError("another rollout (pid \(pid)) is serving the embedded emulator's state, so it cannot start again from the demo data; nothing was run")
             }
-            if lines.count >= 2, let url = URL(string: lines[1]), url.host != nil { return .shared(url, pid: pid) }
+            if lines.count >= 2, let endpoint = Endpoint(string: lines[1]) { return .shared(endpoint.url, pid: pid) }
             guard ContinuousClock.now - start < addressWait else {
                 throw CLIError(
                     "another rollout (pid \(pid)) holds the embedded emulator's state and has not said where it serves it; nothing was run, so that no change is made where the others cannot see it")

@@ -48,6 +48,8 @@ struct TargetChoice {
         let named = options.profile ?? environment["ROLLOUT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
         let profile = try Profile.load(named: named, from: Paths(environment).configFile, environment: environment)
         let endpointText = options.endpoint ?? environment["ROLLOUT_ENDPOINT"] ?? profile?.endpoint
+        let endpointSetting =
+            options.endpoint != nil ? "--endpoint" : environment["ROLLOUT_ENDPOINT"] != nil ? "ROLLOUT_ENDPOINT" : "the profile's endpoint"
         let regionID = options.region ?? environment["ROLLOUT_REGION"] ?? profile?.region
         let network = try networkSettings(options, profile: profile, environment: environment)
         var aliases = profile?.clusters ?? [:]
@@ -55,11 +57,15 @@ struct TargetChoice {
         var region: Region?
         let kind: Kind
         if let endpointText {
-            guard let endpoint = Endpoint(string: endpointText) else {
-                throw CLIError("'\(endpointText)' is not an http(s) URL for --endpoint", exitCode: 2)
-            }
+            let endpoint: Endpoint
+            do { endpoint = try Endpoint(parsing: endpointText) } catch { throw CLIError("\(endpointSetting): \(error)", exitCode: 2) }
             // A region beside an explicit endpoint is for IAM only, so any id will do.
-            region = regionID.map { id in (try? Region(id, environment: environment)) ?? Region(id: id, endpoint: endpoint, environment: environment) }
+            do {
+                region = try regionID.map { id throws(RegionProblem) in
+                    if let known = try? Region(id, environment: environment) { return known }
+                    return try Region(id: id, endpoint: endpoint, environment: environment)
+                }
+            } catch { throw CLIError(error.description, exitCode: 2) }
             kind = .remote(endpoint: endpoint, region: regionID)
         } else if let regionID {
             do { region = try Region(regionID, environment: environment) } catch { throw CLIError(error.description, exitCode: 2) }
@@ -86,8 +92,8 @@ struct TargetChoice {
             credentials = credentials.withProject(profile?.projectID)
             source = found.source
             fetcher = found.fetcher
-            if let iam = found.iamEndpoint, environment["HUAWEICLOUD_SDK_IAM_ENDPOINT"] == nil, let iamEndpoint = Endpoint(string: iam) {
-                region?.iam = iamEndpoint
+            if let iam = found.iamEndpoint, environment["HUAWEICLOUD_SDK_IAM_ENDPOINT"] == nil {
+                do { region?.iam = try Endpoint(parsing: iam) } catch { throw CLIError("iam_endpoint in \(found.source): \(error)", exitCode: 2) }
             }
         }
         if isEmulator {

@@ -10,7 +10,7 @@ import Testing
 @Suite struct CredentialSourceTests {
     /// The emulator's IAM, reached as a region's IAM would be.
     static func region(at url: URL) -> Region {
-        Region(id: "cn-north-4", endpoint: Endpoint(url: url), environment: ["HUAWEICLOUD_SDK_IAM_ENDPOINT": url.absoluteString])
+        try! Region(id: "cn-north-4", endpoint: Endpoint(url: url), environment: ["HUAWEICLOUD_SDK_IAM_ENDPOINT": url.absoluteString])
     }
 
     @Test func metadataCredentialsWithTheProjectLookedUpInIAMWork() async throws {
@@ -132,7 +132,7 @@ import Testing
             configuration.credentials = configuration.credentials.withoutProject
             let url = configuration.endpoint.url
             configuration.projectLookup = ProjectLookup(
-                region: Region(id: "ap-southeast-1", endpoint: Endpoint(url: url), environment: ["HUAWEICLOUD_SDK_IAM_ENDPOINT": url.absoluteString]))
+                region: try! Region(id: "ap-southeast-1", endpoint: Endpoint(url: url), environment: ["HUAWEICLOUD_SDK_IAM_ENDPOINT": url.absoluteString]))
         }) { client, _ in
             let error = await #expect(throws: AutopilotError.self) { try await client.releases(in: demoCluster) }
             #expect(error?.description.contains("IAM has no project named ap-southeast-1 for this key (X-IAM-Trace-Id ") == true)

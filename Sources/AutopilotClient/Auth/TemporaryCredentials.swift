@@ -89,10 +89,9 @@ public struct PodIdentity: CredentialFetcher {
             throw CredentialProblem(
                 message: "CCE pod identity needs both HC_CONTAINER_CREDENTIALS_FULL_URI and HC_CONTAINER_AUTHORIZATION_TOKEN_FILE; only \(uriText == nil ? "the token file" : "the URI") is set")
         }
-        guard let uri = Endpoint(string: uriText)?.url else {
-            throw CredentialProblem(message: "HC_CONTAINER_CREDENTIALS_FULL_URI='\(uriText)' is not an http(s) URL")
+        do { return PodIdentity(uri: try Endpoint(parsing: uriText, queryAllowed: true).url, tokenFile: file) } catch {
+            throw CredentialProblem(message: "HC_CONTAINER_CREDENTIALS_FULL_URI: \(error)")
         }
-        return PodIdentity(uri: uri, tokenFile: file)
     }
 
     /// `CCE pod identity at <uri>`.

@@ -36,6 +36,9 @@ public struct ProxyServer: Sendable, Hashable, CustomStringConvertible {
         guard (url.path.isEmpty || url.path == "/"), url.query == nil else {
             throw ProxyProblem(text: ProxyServer.masked(trimmed), reason: "a proxy URL has no path or query")
         }
+        do { _ = try Endpoint.writtenPort(in: withScheme) } catch {
+            throw ProxyProblem(text: ProxyServer.masked(trimmed), reason: error.reason)
+        }
         self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         self.port = url.port ?? 80
         self.user = url.percentEncodedUser.map { $0.removingPercentEncoding ?? $0 }

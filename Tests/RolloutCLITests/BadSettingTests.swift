@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// Settings a user can get wrong, each given as a user gives it (a flag, a variable, a profile):
+/// a clear error that names the setting and a non-zero exit, never a crash or a call elsewhere.
+@Suite struct BadSettingTests {
+    static let keys = ["HUAWEICLOUD_SDK_AK": "AKAKAKAKAKAKAKAKAKAK", "HUAWEICLOUD_SDK_SK": "SKSKSKSKSKSKSKSKSKSKSKSK"]
+
+    @Test(arguments: [
+        (["--endpoint", "http://127.0.0.1:99999", "-c", "charts"], [:],
+         "--endpoint: 'http://127.0.0.1:99999' is not a usable URL: the port 99999 is not a number from 1 to 65535"),
+        (["--endpoint", "http://localhost:104691", "-c", "charts"], [:],
+         "--endpoint: 'http://localhost:104691' is not a usable URL: the port 104691 is not a number from 1 to 65535"),
+        (["-c", "charts"], ["ROLLOUT_ENDPOINT": "http://127.0.0.1:99999"],
+         "ROLLOUT_ENDPOINT: 'http://127.0.0.1:99999' is not a usable URL: the port 99999"),
+        (["doctor"], ["ROLLOUT_ENDPOINT": "http://127.0.0.1:99999"],
+         "ROLLOUT_ENDPOINT: 'http://127.0.0.1:99999' is not a usable URL: the port 99999"),
+        (["--region", "cn-north-4", "-c", "charts"], ["HUAWEICLOUD_SDK_REGION_CCE_CN_NORTH_4": "http://127.0.0.1:70000"],
+         "HUAWEICLOUD_SDK_REGION_CCE_CN_NORTH_4: 'http://127.0.0.1:70000' is not a usable URL: the port 70000"),
+        (["--region", "cn-north-4", "-c", "charts"], ["HUAWEICLOUD_SDK_IAM_ENDPOINT": "http://127.0.0.1:70000"],
+         "HUAWEICLOUD_SDK_IAM_ENDPOINT: 'http://127.0.0.1:70000' is not a usable URL: the port 70000"),
+        (["--region", "cn-north-4", "-c", "charts"], ["ROLLOUT_METADATA_ENDPOINT": "http://127.0.0.1:70000", "HUAWEICLOUD_SDK_AK": "", "HUAWEICLOUD_SDK_SK": ""],
+         "ROLLOUT_METADATA_ENDPOINT: 'http://127.0.0.1:70000' is not a usable URL: the port 70000"),
+        (["--region", "cn-north-4", "-c", "charts"], ["HTTPS_PROXY": "http://user:hunter22@proxy:99999"],
+         "'http://user:***@proxy:99999' is not a usable proxy: the port 99999 is not a number from 1 to 65535"),
+        (["--endpoint", "http://user:hunter22@127.0.0.1:8080", "-c", "charts"], [:],
+         "--endpoint: 'http://user:***@127.0.0.1:8080' is not a usable URL: an endpoint carries no user or password"),
+    ] as [([String], [String: String], String)])
+    func aURLOutOfShapeIsRefusedByName(arguments: [String], environment: [String: String], message: String) async throws {
+        let rollout = try RolloutProcess()
+        let result = try await rollout.run(arguments, extraEnvironment: Self.keys.merging(environment) { $1 })
+        #expect(result.code != 0 && result.code < 128, "\(result.all)")
+        #expect(result.all.contains(message), "\(result.all)")
+        #expect(!result.all.contains("Fatal error") && !result.all.contains("hunter22"), "\(result.all)")
+    }
+}
