@@ -99,8 +99,11 @@ public struct AutopilotError: Error, Sendable, CustomStringConvertible {
         kind == .transport || (kind == .api && (httpStatus == 429 || httpStatus == 503))
     }
 
-    /// One line: status, code, message and request id, each where known.
-    public var description: String {
+    /// One line: status, code, message and request id, each where known; what the server sent is
+    /// shown with its control characters made visible.
+    public var description: String { line.terminalSafe }
+
+    private var line: String {
         switch kind {
         case .api:
             var line = "HTTP \(httpStatus.map(String.init) ?? "?")"
@@ -163,6 +166,6 @@ public struct TransportFailure: Sendable, Hashable, CustomStringConvertible {
         [.readTimeout, .connectionClosed, .other].contains(cause)
     }
 
-    /// `connection refused (127.0.0.1:8080): ...`.
-    public var description: String { "\(cause.rawValue) (\(host))" + (detail.isEmpty ? "" : ": \(detail)") }
+    /// `connection refused (127.0.0.1:8080): ...`, control characters made visible.
+    public var description: String { ("\(cause.rawValue) (\(host))" + (detail.isEmpty ? "" : ": \(detail)")).terminalSafe }
 }

@@ -25,8 +25,13 @@ final class Completer: Sendable {
         self.groups.withLock { $0 = groups.sorted() }
     }
 
-    /// Candidates for the word being typed.
+    /// Candidates for the word being typed; a name from the server with control characters in it
+    /// is not offered, since the line editor would print it raw.
     func complete(_ lineBeforeCursor: String, _ word: String) -> [String] {
+        candidates(lineBeforeCursor, word).filter { $0 == $0.terminalSafe }
+    }
+
+    private func candidates(_ lineBeforeCursor: String, _ word: String) -> [String] {
         let statement = lineBeforeCursor.split(separator: ";", omittingEmptySubsequences: false).last ?? ""
         let words = statement.split(separator: " ").map(String.init)
         let firstWords = Keyword.allCases.map(\.rawValue) + PromptCommand.allCases.map(\.rawValue)

@@ -57,6 +57,7 @@ struct CredentialChain {
 
     private func fromProfile(region: Region?, network: NetworkSettings) throws -> Found? {
         guard let profile, profile.hasCredentials else { return nil }
+        if let problem = profile.credentialProblem { throw CLIError(problem, exitCode: 2) }
         let source = "profile \(profile.name)"
         if let ak = profile.accessKey, let sk = profile.secretKey {
             let key = AccessKey(id: ak, secret: Secret(sk), securityToken: profile.securityToken.map { Secret($0) })
@@ -64,7 +65,7 @@ struct CredentialChain {
         }
         if let token = profile.token { return Found(credentials: .token(Secret(token), projectID: nil), source: "\(source) (token)") }
         guard let user = profile.iamUser, let domain = profile.iamDomain, let password = profile.password else {
-            throw CLIError("profile \(profile.name): iam_user needs iam_domain and password_env (or password)", exitCode: 2)
+            throw CLIError("profile \(profile.name) names no usable credentials", exitCode: 2)
         }
         guard let region else { throw CLIError("profile \(profile.name): an IAM user token needs a region", exitCode: 2) }
         var agency: IAMToken.Agency?

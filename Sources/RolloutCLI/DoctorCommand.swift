@@ -119,10 +119,13 @@ struct DoctorReport {
 
     mutating func fail(_ name: String, _ detail: String, next: String) {
         failed = true
-        line(style.red("✘"), name, "\(detail)\n    → \(next)")
+        line(style.red("✘"), name, detail)
+        Console.out("    → \(next.terminalSafe)")
     }
 
+    /// A finding; what it quotes of the services' answers and the settings is shown with its control
+    /// characters made visible.
     private func line(_ mark: String, _ name: String, _ detail: String) {
-        Console.out("\(mark) \(name.padding(toLength: 12, withPad: " ", startingAt: 0))\(detail)")
+        Console.out("\(mark) \(name.padding(toLength: 12, withPad: " ", startingAt: 0))\(detail.terminalSafe)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import AutopilotModels
 import LineEditor
 import RolloutRuntime
 import RolloutSyntax
@@ -108,14 +109,15 @@ final class FleetBoard: Sendable {
         let rowsFree = max(3, (Terminal.size()?.rows ?? 24) - lines.count - 2)
         let ranked = all.filter { state.wave == 0 || $0.wave <= state.wave }.sorted { Self.rank(state.states[$0]) < Self.rank(state.states[$1]) }
         let shown = ranked.prefix(rowsFree)
-        let width = min(48, shown.map(\.member.label.count).max() ?? 0)
+        let width = min(48, shown.map(\.member.label.terminalSafe.count).max() ?? 0)
         for tag in shown.sorted(by: { $0.index < $1.index }) {
             let memberState = state.states[tag] ?? .queued
             let time = state.startedAt[tag].map { Renderer.seconds(ContinuousClock.now - $0) } ?? ""
-            let label = tag.member.label.count > width ? String(tag.member.label.prefix(width - 1)) + "…" : tag.member.label
+            let full = tag.member.label.terminalSafe
+            let label = full.count > width ? String(full.prefix(width - 1)) + "…" : full
             var row = "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + style.status(memberState.shown)
             row += String(repeating: " ", count: max(1, 18 - memberState.shown.count)) + style.dim(memberState.isFinal ? "" : time)
-            if let reason = memberState.reason { row += style.dim(" " + String(reason.prefix(60))) }
+            if let reason = memberState.reason { row += style.dim(" " + String(reason.terminalSafe.prefix(60))) }
             lines.append(row)
         }
         if ranked.count > shown.count {

@@ -51,11 +51,39 @@ struct Profile: Equatable {
     var agency: String?
     var agencyDomain: String?
 
+    /// `_env` settings whose variable is not set, as `sk_env names PROD_SK`.
+    var unsetVariables: [String] = []
+
     /// The keys whose literal value is a secret (each also has a `_env` form).
     static let secretKeys = ["sk", "token", "security_token", "password"]
+    /// The keys that name credentials; a profile with any of them signs with its own or not at all.
+    static let credentialKeys = ["ak", "sk", "token", "security_token", "iam_user", "password"]
 
-    /// True when the profile names credentials of its own.
-    var hasCredentials: Bool { (accessKey != nil && secretKey != nil) || token != nil || iamUser != nil }
+    /// True when the profile names credentials of its own (even ones it cannot supply).
+    var hasCredentials: Bool {
+        accessKey != nil || secretKey != nil || token != nil || iamUser != nil || !unsetVariables.isEmpty
+    }
+
+    /// Why the credentials the profile names cannot be used, or nil when they can: a variable
+    /// not set, half of a key pair, an IAM user without its domain or password. An explicit choice
+    /// that cannot be honoured fails; it never falls through to another identity.
+    var credentialProblem: String? {
+        var problems = unsetVariables.map { "\($0), which is not set" }
+        if accessKey != nil, secretKey == nil, !unsetVariables.contains(where: { $0.hasPrefix("sk_env") }) {
+            problems.append("ak needs sk_env (or sk)")
+        }
+        if secretKey != nil, accessKey == nil, !unsetVariables.contains(where: { $0.hasPrefix("ak_env") }) {
+            problems.append("sk needs ak (or ak_env)")
+        }
+        if iamUser != nil {
+            if iamDomain == nil { problems.append("iam_user needs iam_domain") }
+            if password == nil, !unsetVariables.contains(where: { $0.hasPrefix("password_env") }) {
+                problems.append("iam_user needs password_env (or password)")
+            }
+        }
+        guard !problems.isEmpty else { return nil }
+        return "profile \(name): \(problems.joined(separator: "; ")); nothing was sent (a profile that names credentials signs with them or not at all)"
+    }
 
     /// Loads a profile: the named one, else the file's `default`, else none.
     static func load(named wanted: String?, from file: URL, environment: [String: String]) throws -> Profile? {
@@ -79,8 +107,15 @@ struct Profile: Equatable {
             throw CLIError("no profile '\(name)' in \(file.path) (profiles: \(known))", exitCode: 2)
         }
         func value(_ key: String) -> String? { table[key]?.string }
+        var unset: [String] = []
         func secret(_ key: String) -> String? {
-            value(key) ?? value("\(key)_env").flatMap { environment[$0] }
+            if let literal = value(key) { return literal }
+            guard let variable = value("\(key)_env") else { return nil }
+            guard let found = environment[variable], !found.isEmpty else {
+                unset.append("\(key)_env names \(variable)")
+                return nil
+            }
+            return found
         }
         var clusters: [String: String] = [:]
         if let aliases = table["clusters"]?.table {
@@ -97,12 +132,14 @@ struct Profile: Equatable {
                 fleets[key] = members
             }
         }
-        return Profile(
+        var profile = Profile(
             name: name, region: value("region"), endpoint: value("endpoint"), projectID: value("project_id"),
             cluster: value("cluster"), namespace: value("namespace"), clusters: clusters, fleets: fleets, accessKey: secret("ak"),
             secretKey: secret("sk"), token: secret("token"), securityToken: secret("security_token"), proxy: value("proxy"),
             caFile: value("ca_file"), iamUser: value("iam_user"), iamDomain: value("iam_domain"), password: secret("password"),
             agency: value("agency"), agencyDomain: value("agency_domain"))
+        profile.unsetVariables = unset
+        return profile
     }
 
     /// A file that holds a literal secret must not be readable by group or others.

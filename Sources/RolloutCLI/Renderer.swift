@@ -100,9 +100,9 @@ final class Renderer: Sendable {
         case .started, .change, .fleet, .preview:
             break
         case .progress(_, let text):
-            line(style.dim("  … \(text)"))
+            line(style.dim("  … \(text.terminalSafe)"))
         case .statusChanged(_, let release, let status, let version, let elapsed):
-            let text = "  \(release) version \(version): \(style.status(status.rawValue)) \(style.dim("(\(Self.seconds(elapsed)))"))"
+            let text = "  \(release.terminalSafe) version \(version): \(style.status(status.rawValue.terminalSafe)) \(style.dim("(\(Self.seconds(elapsed)))"))"
             if live {
                 liveLineOpen.withLock { open in
                     Console.write("\r\u{1B}[K" + text)
@@ -121,8 +121,8 @@ final class Renderer: Sendable {
             }
         case .finished(let info, .failure(let failure)):
             closeLive()
-            var text = style.red("✘ \(info.location.fileAndLine): \(info.text): \(failure.message)")
-            if failure.kind == .interrupted { text = style.yellow("⏹ \(info.location.fileAndLine): \(info.text): \(failure.message)") }
+            var text = style.red("✘ \(info.location.fileAndLine): \(info.text): \(failure.message.terminalSafe)")
+            if failure.kind == .interrupted { text = style.yellow("⏹ \(info.location.fileAndLine): \(info.text): \(failure.message.terminalSafe)") }
             Console.err(text)
         case .skipped(let info):
             line(style.dim("↷ skipped \(info.text)"))
@@ -161,11 +161,11 @@ final class Renderer: Sendable {
             }
         case .waveBegan(let wave): line("wave \(wave)")
         case .member(let tag, let state) where state.isFinal && state != .notStarted:
-            line("  wave \(tag.wave)  \(tag.member.label)  \(style.status(state.shown))" + (state.reason.map { ": \($0)" } ?? ""))
+            line("  wave \(tag.wave)  \(tag.member.label.terminalSafe)  \(style.status(state.shown))" + (state.reason.map { ": \($0.terminalSafe)" } ?? ""))
         case .soaking(let wave, let length): line(style.dim("  soaking \(DurationText.format(length)) after wave \(wave), then reading its members again"))
         case .gate(let name, let passed, let how):
-            line(passed ? style.green("gate '\(name)' passed: \(how)") : style.red("gate '\(name)' not passed: \(how)"))
-        case .halted(let reason): line(style.red(reason))
+            line(passed ? style.green("gate '\(name)' passed: \(how.terminalSafe)") : style.red("gate '\(name)' not passed: \(how.terminalSafe)"))
+        case .halted(let reason): line(style.red(reason.terminalSafe))
         case .policy(let policy, let members): line(style.yellow("\(policy.spelling): \(members) member\(members == 1 ? "" : "s")"))
         case .ended(let summary): line(Self.table(summary))
         default: break
@@ -176,11 +176,11 @@ final class Renderer: Sendable {
     /// that names the member.
     private func showMember(_ event: RunEvent, _ tag: MemberTag) {
         guard board.withLock({ $0 }) == nil else { return }
-        let prefix = "  \(tag.member.label): "
+        let prefix = "  \(tag.member.label.terminalSafe): "
         switch event {
-        case .progress(_, let text): line(style.dim(prefix + "… " + text))
+        case .progress(_, let text): line(style.dim(prefix + "… " + text.terminalSafe))
         case .finished(let info, .success(let result)): line(prefix + resultText(info, result))
-        case .finished(let info, .failure(let failure)): Console.err(style.red(prefix + "✘ \(info.text): \(failure.message)"))
+        case .finished(let info, .failure(let failure)): Console.err(style.red(prefix + "✘ \(info.text): \(failure.message.terminalSafe)"))
         default: break
         }
     }
@@ -220,8 +220,8 @@ final class Renderer: Sendable {
         let mark = style.green("✔")
         switch result {
         case .none: return "\(mark) \(info.text)"
-        case .message(let text): return info.statement.keyword == .echo ? text : "\(mark) \(text)"
-        case .expectation(let text), .planned(let text): return "\(mark) \(text)"
+        case .message(let text): return info.statement.keyword == .echo ? text.terminalSafeLines : "\(mark) \(text.terminalSafe)"
+        case .expectation(let text), .planned(let text): return "\(mark) \(text.terminalSafe)"
         case .status(let release): return statusLine(release)
         case .release(let release): return block(release)
         case .releases(let releases):
@@ -244,8 +244,8 @@ final class Renderer: Sendable {
             return table.render()
         case .chart(let chart):
             return [
-                "chart \(style.bold(chart.name)) \(chart.version)", "  id          \(chart.id)",
-                "  description \(chart.description)", "  updated     \(chart.updatedAt)",
+                "chart \(style.bold(chart.name.terminalSafe)) \(chart.version.terminalSafe)", "  id          \(chart.id.terminalSafe)",
+                "  description \(chart.description.terminalSafe)", "  updated     \(chart.updatedAt.terminalSafe)",
                 "  values", Self.indented(chart.values.redactingSecrets()),
             ].joined(separator: "\n")
         case .values(_, let values):
@@ -256,22 +256,23 @@ final class Renderer: Sendable {
             let what = releases == 0 ? "\(clusters) cluster\(clusters == 1 ? "" : "s")" : "\(releases) release\(releases == 1 ? "" : "s") on \(clusters) cluster\(clusters == 1 ? "" : "s")"
             return "\(mark) group \(name): \(what)"
         case .fleet(let summary):
-            return "\(mark) rollout \(summary.group): \(summary.tally) in \(Self.seconds(summary.elapsed))"
+            return "\(mark) rollout \(summary.group.terminalSafe): \(summary.tally) in \(Self.seconds(summary.elapsed))"
         case .diff(let preview):
             return diffText(preview)
         case .unchanged(let release):
-            return "\(style.green("=")) \(release.name) unchanged at version \(release.version) \(style.status(release.status.rawValue)): "
+            return "\(style.green("=")) \(release.name.terminalSafe) unchanged at version \(release.version) \(style.status(release.status.rawValue.terminalSafe)): "
                 + "the upgrade would change no value, so it was not sent"
         case .change(let action, let release, let dryRun):
+            let name = release.name.terminalSafe, status = release.status.rawValue.terminalSafe
             if dryRun {
-                return "\(mark) \(action.rawValue) \(release.name) (dry run, nothing changed): would make version \(release.version)"
+                return "\(mark) \(action.rawValue) \(name) (dry run, nothing changed): would make version \(release.version)"
             }
-            if action == .uninstall { return "\(mark) uninstall \(release.name): \(style.status(release.status.rawValue))" }
-            return "\(mark) \(action.rawValue) \(release.name): version \(release.version) \(style.status(release.status.rawValue))"
-                + (release.imageTag.map { " (tag \($0))" } ?? "")
+            if action == .uninstall { return "\(mark) uninstall \(name): \(style.status(status))" }
+            return "\(mark) \(action.rawValue) \(name): version \(release.version) \(style.status(status))"
+                + (release.imageTag.map { " (tag \($0.terminalSafe))" } ?? "")
         case .waited(let target, let release, let elapsed):
             guard let release else { return "\(mark) \(info.text): gone after \(Self.seconds(elapsed))" }
-            return "\(mark) \(release.name) is \(style.status(target)) (version \(release.version)) after \(Self.seconds(elapsed))"
+            return "\(mark) \(release.name.terminalSafe) is \(style.status(target)) (version \(release.version)) after \(Self.seconds(elapsed))"
         }
     }
 
@@ -287,17 +288,21 @@ final class Renderer: Sendable {
     }
 
     private func statusLine(_ release: Release) -> String {
-        "\(release.name)  version \(release.version)  \(style.status(release.status.rawValue))  \(release.chartName) \(release.chartVersion)"
-            + (release.imageTag.map { "  tag \($0)" } ?? "") + "  (\(release.namespace))"
+        let status = style.status(release.status.rawValue.terminalSafe)
+        return "\(release.name.terminalSafe)  version \(release.version)  \(status)  "
+            + "\(release.chartName.terminalSafe) \(release.chartVersion.terminalSafe)"
+            + (release.imageTag.map { "  tag \($0.terminalSafe)" } ?? "") + "  (\(release.namespace.terminalSafe))"
     }
 
     private func block(_ release: Release) -> String {
-        [
-            "\(style.bold(release.name)) in \(release.namespace) on \(release.clusterName.isEmpty ? release.clusterID : release.clusterName)",
+        let cluster = release.clusterName.isEmpty ? release.clusterID : release.clusterName
+        let description = release.statusDescription.isEmpty ? "" : " (\(release.statusDescription.terminalSafe))"
+        return [
+            "\(style.bold(release.name.terminalSafe)) in \(release.namespace.terminalSafe) on \(cluster.terminalSafe)",
             "  version     \(release.version)",
-            "  status      \(style.status(release.status.rawValue))" + (release.statusDescription.isEmpty ? "" : " (\(release.statusDescription))"),
-            "  chart       \(release.chartName) \(release.chartVersion)",
-            "  updated     \(release.updatedAt)",
+            "  status      \(style.status(release.status.rawValue.terminalSafe))" + description,
+            "  chart       \(release.chartName.terminalSafe) \(release.chartVersion.terminalSafe)",
+            "  updated     \(release.updatedAt.terminalSafe)",
             "  values", Self.indented(release.values.redactingSecrets()),
         ].joined(separator: "\n")
     }

@@ -40,7 +40,7 @@ public enum RolloutMain {
         } catch let done as CLIExit {
             exit(done.code)
         } catch let error as CLIError {
-            Console.err("rollout: \(error.description)")
+            Console.err("rollout: \(error.description.terminalSafe)")
             exit(error.exitCode)
         } catch {
             let code = RolloutCommand.exitCode(for: error)

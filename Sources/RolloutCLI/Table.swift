@@ -1,9 +1,13 @@
-/// Left-aligned columns, as `helm list` and `helm history` print them.
+import AutopilotModels
+
+/// Left-aligned columns, as `helm list` and `helm history` print them. Cells are what the server
+/// or the journal said, so their control characters are made visible.
 struct Table {
     var headers: [String]
     var rows: [[String]] = []
 
     func render() -> String {
+        let rows = rows.map { $0.map(\.terminalSafe) }
         let widths = headers.indices.map { column in
             ([headers[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
         }

@@ -6,7 +6,7 @@ import Testing
 /// Runs `body` with a client of a hostile server whose every answer follows `steps`, with short
 /// limits so a test of a limit ends soon.
 private func withHostileServer<T: Sendable>(
-    tryLimit: Duration = .seconds(1), callLimit: Duration = .seconds(5), answerLimit: Int = 32 << 20,
+    tryLimit: Duration = .seconds(10), callLimit: Duration = .seconds(20), answerLimit: Int = 32 << 20,
     _ steps: @escaping @Sendable (Int) -> [HostileServer.Step],
     _ body: (AutopilotClient, HostileServer) async throws -> T
 ) async throws -> T {
@@ -22,7 +22,7 @@ private func withHostileServer<T: Sendable>(
 
 /// The error a list of releases ends with against a hostile server.
 private func listError(
-    tryLimit: Duration = .seconds(1), callLimit: Duration = .seconds(5), answerLimit: Int = 32 << 20,
+    tryLimit: Duration = .seconds(10), callLimit: Duration = .seconds(20), answerLimit: Int = 32 << 20,
     _ steps: @escaping @Sendable (Int) -> [HostileServer.Step]
 ) async throws -> AutopilotError? {
     try await withHostileServer(tryLimit: tryLimit, callLimit: callLimit, answerLimit: answerLimit, steps) { client, _ in
@@ -34,7 +34,7 @@ private let jsonHead = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
 
 @Suite struct HostileAnswerTests {
     @Test func aBodyThatTricklesIsCutOffAtTheTrysLimit() async throws {
-        let error = try await listError { _ in
+        let error = try await listError(tryLimit: .seconds(1)) { _ in
             [.text(jsonHead + "Content-Length: 100000\r\n\r\n["), .trickle(byte: 32, count: 100_000, every: .milliseconds(50))]
         }
         #expect(error?.transportFailure?.cause == .deadlineExceeded)

@@ -105,6 +105,37 @@ import Testing
         #expect(!choice.describe(url: URL(string: "https://x")!).contains("pw-123"))
     }
 
+    @Test(arguments: [
+        ("ak = \"PRODAK00000000001\"\nsk_env = \"PROD_SK\"", [:],
+         "profile prod: sk_env names PROD_SK, which is not set; nothing was sent"),
+        ("ak_env = \"PROD_AK\"\nsk_env = \"PROD_SK\"", ["PROD_AK": "PRODAK00000000001", "PROD_SK": ""],
+         "profile prod: sk_env names PROD_SK, which is not set"),
+        ("ak = \"PRODAK00000000001\"", [:], "profile prod: ak needs sk_env (or sk)"),
+        ("token_env = \"PROD_TOKEN\"", [:], "profile prod: token_env names PROD_TOKEN, which is not set"),
+        ("iam_user = \"deployer\"\niam_domain = \"acme\"\npassword_env = \"PROD_PASSWORD\"", [:],
+         "profile prod: password_env names PROD_PASSWORD, which is not set"),
+        ("iam_user = \"deployer\"\npassword_env = \"PROD_PASSWORD\"", ["PROD_PASSWORD": "pw"], "profile prod: iam_user needs iam_domain;"),
+    ] as [(String, [String: String], String)])
+    func aProfilesCredentialsThatCannotBeHadNeverFallThroughToAnother(
+        settings: String, variables: [String: String], message: String
+    ) throws {
+        // Every other source has credentials: the environment, the file, the default profile.
+        let home = try Home(credentialsFile: Self.fileKeys, config: "default = \"prod\"\n[profiles.prod]\nregion = \"cn-north-4\"\n\(settings)\n")
+        let ambient = ["HUAWEICLOUD_SDK_AK": "ENVAKENVAKENV0001", "HUAWEICLOUD_SDK_SK": "e"]
+        for (arguments, environment) in [
+            (["--profile", "prod"], home.environment.merging(variables) { $1 }.merging(ambient) { $1 }),
+            ([], home.environment.merging(variables) { $1 }),
+        ] {
+            do {
+                let choice = try resolve(arguments, environment)
+                Issue.record("signed with \(choice.credentialSource) instead")
+            } catch let error as CLIError {
+                #expect(error.exitCode == 2)
+                #expect(error.description.contains(message), "\(error)")
+            }
+        }
+    }
+
     @Test func aKeyPairSplitAcrossFamiliesStopsBeforeAnyCall() throws {
         let home = try Home()
         let environment = home.environment.merging(["CLOUD_SDK_AK": "A", "HUAWEICLOUD_SDK_SK": "s"]) { $1 }

@@ -17,16 +17,17 @@ public struct ChangePreview: Sendable, Equatable {
     public var isEmpty: Bool { diff.isEmpty && chart == nil }
 
     /// The preview as lines: the title, then `~ path: old → new`, `+ path: new`, `- path: old`,
-    /// each line given to `paint` with its kind (the command colours them on a terminal).
+    /// each line given to `paint` with its kind (the command colours them on a terminal). Values
+    /// are the server's, so their control characters are made visible.
     public func lines(_ paint: (ValuesDiff.Change.Kind, String) -> String = { $1 }) -> [String] {
-        guard !isEmpty else { return ["\(title): no changes"] }
-        var lines = [title]
-        if let chart { lines.append(paint(.changed, "  ~ chart: \(chart)")) }
+        guard !isEmpty else { return ["\(title): no changes".terminalSafe] }
+        var lines = [title.terminalSafe]
+        if let chart { lines.append(paint(.changed, "  ~ chart: \(chart)".terminalSafe)) }
         for change in diff.changes {
             switch change.kind {
-            case .changed: lines.append(paint(.changed, "  ~ \(change.path): \(change.oldText ?? "") → \(change.newText ?? "")"))
-            case .added: lines.append(paint(.added, "  + \(change.path): \(change.newText ?? "")"))
-            case .removed: lines.append(paint(.removed, "  - \(change.path): \(change.oldText ?? "")"))
+            case .changed: lines.append(paint(.changed, "  ~ \(change.path): \(change.oldText ?? "") → \(change.newText ?? "")".terminalSafe))
+            case .added: lines.append(paint(.added, "  + \(change.path): \(change.newText ?? "")".terminalSafe))
+            case .removed: lines.append(paint(.removed, "  - \(change.path): \(change.oldText ?? "")".terminalSafe))
             }
         }
         return lines

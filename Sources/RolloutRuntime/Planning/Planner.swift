@@ -57,7 +57,8 @@ public enum Planner {
                 wouldChange = wouldChange || Self.changes(call, hypothetical)
             }
         }
-        return Plan(text: lines.joined(separator: "\n") + "\n", wouldChange: wouldChange)
+        // A live plan quotes the server's answers: shown with their control characters made visible.
+        return Plan(text: lines.joined(separator: "\n").terminalSafeLines + "\n", wouldChange: wouldChange)
     }
 
     /// True for a call that would change something: a change, not a dry run, not in an else branch.

@@ -1,3 +1,5 @@
+import AutopilotModels
+
 /// A problem found in a script before it runs: what is wrong, where (a range of the source's bytes),
 /// and a hint.
 public struct Diagnostic: Sendable, Hashable {
@@ -26,11 +28,21 @@ public struct Diagnostic: Sendable, Hashable {
         let before = line.prefix(location.column - 1)
         let lineEnd = source.lineStarts.indices.contains(location.line) ? source.lineStarts[location.line] : source.bytes.count
         let underlined = source.text(range.lowerBound..<max(range.lowerBound, min(range.upperBound, lineEnd))).prefix { $0 != "\n" }
-        let pad = before.map { $0 == "\t" ? "\t" : String(repeating: " ", count: TerminalWidth.of($0)) }.joined()
-        let width = max(1, underlined.reduce(0) { $0 + TerminalWidth.of($1) })
-        var out = "\(location): error: \(message)\n\(line)\n\(pad)^" + String(repeating: "~", count: width - 1)
-        if let note { out += "\nnote: \(note)" }
+        let pad = before.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Self.shownWidth($0)) }.joined()
+        let width = max(1, underlined.reduce(0) { $0 + Self.shownWidth($1) })
+        // The file's text is shown with its control characters made visible (tabs stay tabs, for
+        // the caret to line up), and so is any of it a message quotes.
+        let shownLine = line.split(separator: "\t", omittingEmptySubsequences: false).map { String($0).terminalSafe }
+            .joined(separator: "\t")
+        var out = "\(location): error: \(message.terminalSafe)\n\(shownLine)\n\(pad)^" + String(repeating: "~", count: width - 1)
+        if let note { out += "\nnote: \(note.terminalSafe)" }
         return out
+    }
+
+    /// The cells a character of the source takes once shown: its escape's for a control character.
+    private static func shownWidth(_ character: Character) -> Int {
+        let shown = String(character).terminalSafe
+        return shown.count > 1 ? shown.count : TerminalWidth.of(character)
     }
 
     /// Diagnostics in the order of the source.
