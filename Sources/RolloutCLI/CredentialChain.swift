@@ -48,10 +48,8 @@ struct CredentialChain {
         guard let ak = options.ak, let file = options.skFile else {
             throw CLIError("--ak and --sk-file go together (the SK is read from a file, so that it is not on the command line)", exitCode: 2)
         }
-        guard let data = FileManager.default.contents(atPath: file),
-            case let sk = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines), !sk.isEmpty
-        else { throw CLIError("--sk-file \(file): the file is missing or empty", exitCode: 2) }
-        do { try CredentialsFile.refuseIfReadable(file, holding: "the SK") } catch { throw CLIError(error.description, exitCode: 2) }
+        let sk: String
+        do { sk = try SecretFile.text(file, holding: "the SK") } catch { throw CLIError("--sk-file: \(error)", exitCode: 2) }
         return Found(credentials: .accessKey(AccessKey(id: ak, secret: Secret(sk))), source: "the command line (--ak, --sk-file \(file))")
     }
 

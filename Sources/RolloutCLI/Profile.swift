@@ -153,7 +153,7 @@ struct Profile: Equatable {
         }
         guard let first = found.first else { return }
         do {
-            try CredentialsFile.refuseIfReadable(file.path, holding: first)
+            try SecretFile.refuseIfReadable(file.path, holding: first)
         } catch {
             let key = first.split(separator: ".").last!
             let hint = key == "proxy" ? "" : ", or name the secret by environment variable (\(key)_env = \"VARIABLE\")"

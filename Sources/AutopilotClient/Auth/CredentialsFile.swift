@@ -14,7 +14,7 @@ public enum CredentialsFile {
     /// secret and can be read by group or others is refused, as rollout's own profile file is.
     public static func read(environment: [String: String]) throws(CredentialProblem) -> (Credentials.Sourced, iamEndpoint: String?)? {
         guard let path = path(environment: environment), FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: try SecretFile.read(path, holding: nil), as: UTF8.self) else {
             throw CredentialProblem(message: "cannot read \(path) as UTF-8 text")
         }
         let sections = parse(text)
@@ -25,7 +25,7 @@ public enum CredentialsFile {
         guard let ak = basic["ak"], let sk = basic["sk"], !ak.isEmpty, !sk.isEmpty else {
             throw CredentialProblem(message: "\(path) [basic] needs both ak and sk")
         }
-        try refuseIfReadable(path, holding: "sk")
+        try SecretFile.refuseIfReadable(path, holding: "sk")
         let key = AccessKey(
             id: ak, secret: Secret(sk), projectID: basic["project_id"].flatMap { $0.isEmpty ? nil : $0 },
             securityToken: basic["security_token"].flatMap { $0.isEmpty ? nil : Secret($0) })
@@ -50,14 +50,5 @@ public enum CredentialsFile {
             sections[current]![key] = line[line.index(after: mark)...].trimmingCharacters(in: .whitespaces)
         }
         return sections
-    }
-
-    /// Refuses a file holding a secret that group or others can read, with the command that fixes it.
-    public static func refuseIfReadable(_ path: String, holding what: String) throws(CredentialProblem) {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
-        guard mode & 0o077 != 0 else { return }
-        throw CredentialProblem(
-            message: "refusing \(path): it holds a secret (\(what)) and others can read it (mode \(String(mode, radix: 8))); run 'chmod 600 \(path)'")
     }
 }

@@ -100,10 +100,9 @@ public struct PodIdentity: CredentialFetcher {
     /// Posts the pod's token and reads the temporary credentials.
     public func fetch() async throws(AutopilotError) -> FetchedCredentials {
         let service = "CCE pod identity"
-        guard let data = FileManager.default.contents(atPath: tokenFile),
-            case let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty
-        else {
-            throw AutopilotError(kind: .invalidRequest, message: "\(service): the token file \(tokenFile) is missing or empty")
+        let token: String
+        do { token = try SecretFile.text(tokenFile, holding: nil) } catch {
+            throw AutopilotError(kind: .invalidRequest, message: "\(service): the token file: \(error)")
         }
         let answer = try await ServiceCall(network: NetworkSettings(), timeout: .seconds(5)).send(
             .POST, uri, headers: [("Authorization", token), ("Content-Type", "application/json")], body: Array("{}".utf8),
