@@ -36,11 +36,11 @@ public final class AutopilotClient: Sendable {
         credentials = CredentialProvider(
             credentials: configuration.credentials, fetcher: configuration.fetcher, lookup: configuration.projectLookup,
             now: configuration.now)
-        let host = configuration.network.shownHost(for: configuration.endpoint.url)
+        let path = configuration.network.path(to: configuration.endpoint.url)
         var middlewares: [any ClientMiddleware] = [
-            ErrorMiddleware(host: host, now: configuration.now),
+            ErrorMiddleware(path: path, now: configuration.now),
             RetryMiddleware(
-                policy: configuration.retry, host: host, rate: AdaptiveRate(), tryLimit: configuration.requestTimeout,
+                policy: configuration.retry, path: path, rate: AdaptiveRate(), tryLimit: configuration.requestTimeout,
                 answerLimit: configuration.answerLimit),
             AuthMiddleware(
                 credentials: credentials, endpoint: configuration.endpoint, userAgent: configuration.userAgent, now: configuration.now),
@@ -77,11 +77,11 @@ public final class AutopilotClient: Sendable {
         try await httpClient?.shutdown()
     }
 
-    /// The credentials the next call is signed with, fetched or looked up first when needed: what
-    /// `rollout doctor` shows (never their secrets).
-    public func currentCredentials() async throws(AutopilotError) -> (credentials: Credentials, expires: Date?) {
+    /// The credentials the next call is signed with, fetched or looked up first when needed, and
+    /// for fetched ones the service that gave them: what `rollout doctor` shows (never their secrets).
+    public func currentCredentials() async throws(AutopilotError) -> (credentials: Credentials, expires: Date?, source: String?) {
         let active = try await credentials.current()
-        return (active.credentials, active.expires)
+        return (active.credentials, active.expires, active.source)
     }
 
     /// Runs `body` with a new client and shuts the client down after it, even when it throws.
@@ -116,7 +116,7 @@ public final class AutopilotClient: Sendable {
                 message: "\(operation): the answer does not have the documented shape (\(Self.describe(cause)))",
                 requestID: error.response?.headerFields[.requestID])
         } catch {
-            throw TransportFailureClassifier.autopilotError(for: error, host: configuration.network.shownHost(for: configuration.endpoint.url))
+            throw TransportFailureClassifier.autopilotError(for: error, path: configuration.network.path(to: configuration.endpoint.url))
         }
     }
 

@@ -84,8 +84,9 @@ public struct TestCertificate: Sendable {
     /// The PEM private key.
     public let keyFile: String
 
-    /// Makes a new certificate and key in a temporary folder.
-    public init() throws {
+    /// Makes a new certificate and key in a temporary folder, for the names given in openssl's
+    /// `subjectAltName` form.
+    public init(names: String = "IP:127.0.0.1,DNS:localhost") throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         certificateFile = folder.appendingPathComponent("cert.pem").path
@@ -94,7 +95,7 @@ public struct TestCertificate: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = [
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-            "-subj", "/CN=rollout test", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-subj", "/CN=rollout test", "-addext", "subjectAltName=\(names)",
             "-keyout", keyFile, "-out", certificateFile,
         ]
         process.standardOutput = FileHandle.nullDevice

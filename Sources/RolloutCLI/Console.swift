@@ -25,9 +25,12 @@ enum Console {
 struct CLIError: Error, CustomStringConvertible {
     var description: String
     var exitCode: Int32
+    /// What the failure is about, as `rollout doctor` files it (`target`, `credentials`).
+    var topic = "target"
 
-    init(_ description: String, exitCode: Int32 = 1) {
+    init(_ description: String, exitCode: Int32 = 1, topic: String = "target") {
         self.description = description
         self.exitCode = exitCode
+        self.topic = topic
     }
 }

@@ -33,29 +33,29 @@ struct CredentialChain {
             if let found = try Credentials.fromEnvironment(environment) {
                 return Found(credentials: found.credentials, source: found.source)
             }
-        } catch { throw CLIError(error.description, exitCode: 2) }
+        } catch { throw CLIError(error.description, exitCode: 2, topic: "credentials") }
         if !explicitProfile, let found = try fromProfile(region: region, network: network) { return found }
         do {
             if let (found, iam) = try CredentialsFile.read(environment: environment) {
                 return Found(credentials: found.credentials, source: found.source, iamEndpoint: iam)
             }
-        } catch { throw CLIError(error.description, exitCode: 2) }
+        } catch { throw CLIError(error.description, exitCode: 2, topic: "credentials") }
         return try fromServices()
     }
 
     private func fromFlags() throws -> Found? {
         guard options.ak != nil || options.skFile != nil else { return nil }
         guard let ak = options.ak, let file = options.skFile else {
-            throw CLIError("--ak and --sk-file go together (the SK is read from a file, so that it is not on the command line)", exitCode: 2)
+            throw CLIError("--ak and --sk-file go together (the SK is read from a file, so that it is not on the command line)", exitCode: 2, topic: "credentials")
         }
         let sk: String
-        do { sk = try SecretFile.text(file, holding: "the SK") } catch { throw CLIError("--sk-file: \(error)", exitCode: 2) }
+        do { sk = try SecretFile.text(file, holding: "the SK") } catch { throw CLIError("--sk-file: \(error)", exitCode: 2, topic: "credentials") }
         return Found(credentials: .accessKey(AccessKey(id: ak, secret: Secret(sk))), source: "the command line (--ak, --sk-file \(file))")
     }
 
     private func fromProfile(region: Region?, network: NetworkSettings) throws -> Found? {
         guard let profile, profile.hasCredentials else { return nil }
-        if let problem = profile.credentialProblem { throw CLIError(problem, exitCode: 2) }
+        if let problem = profile.credentialProblem { throw CLIError(problem, exitCode: 2, topic: "credentials") }
         let source = "profile \(profile.name)"
         if let ak = profile.accessKey, let sk = profile.secretKey {
             let key = AccessKey(id: ak, secret: Secret(sk), securityToken: profile.securityToken.map { Secret($0) })
@@ -63,9 +63,9 @@ struct CredentialChain {
         }
         if let token = profile.token { return Found(credentials: .token(Secret(token), projectID: nil), source: "\(source) (token)") }
         guard let user = profile.iamUser, let domain = profile.iamDomain, let password = profile.password else {
-            throw CLIError("profile \(profile.name) names no usable credentials", exitCode: 2)
+            throw CLIError("profile \(profile.name) names no usable credentials", exitCode: 2, topic: "credentials")
         }
-        guard let region else { throw CLIError("profile \(profile.name): an IAM user token needs a region", exitCode: 2) }
+        guard let region else { throw CLIError("profile \(profile.name): an IAM user token needs a region", exitCode: 2, topic: "credentials") }
         var agency: IAMToken.Agency?
         if let name = profile.agency { agency = IAMToken.Agency(name: name, domain: profile.agencyDomain ?? domain) }
         let fetcher = IAMToken(
@@ -77,7 +77,7 @@ struct CredentialChain {
         let metadataURL: URL
         if let text = environment[Self.metadataVariable], !text.isEmpty {
             do { metadataURL = try Endpoint(parsing: text).url } catch {
-                throw CLIError("\(Self.metadataVariable): \(error)", exitCode: 2)
+                throw CLIError("\(Self.metadataVariable): \(error)", exitCode: 2, topic: "credentials")
             }
         } else {
             metadataURL = MetadataService.standardEndpoint
@@ -85,7 +85,7 @@ struct CredentialChain {
         var fetchers: [any CredentialFetcher] = [MetadataService(endpoint: metadataURL)]
         do {
             if let pod = try PodIdentity.fromEnvironment(environment) { fetchers.append(pod) }
-        } catch { throw CLIError(error.description, exitCode: 2) }
+        } catch { throw CLIError(error.description, exitCode: 2, topic: "credentials") }
         let chain = LastResort(services: FirstAnswering(fetchers))
         return Found(credentials: .none, fetcher: chain, source: chain.source)
     }

@@ -21,7 +21,8 @@ struct DoctorCommand: AsyncParsableCommand {
         do {
             choice = try TargetChoice.resolve(target, environment: environment)
         } catch {
-            report.fail("target", String(describing: error), next: "fix the setting named, then run rollout doctor again")
+            let line = (error as? CLIError)?.topic ?? "target"
+            report.fail(line, String(describing: error), next: "fix the setting named, then run rollout doctor again")
             throw CLIExit(code: 1)
         }
         let session: Session
@@ -46,9 +47,9 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         var credentialsWork = true
         do {
-            let (credentials, expires) = try await client.currentCredentials()
+            let (credentials, expires, fetchedFrom) = try await client.currentCredentials()
             let until = expires.map { ", until \($0.formatted(.iso8601))" } ?? ""
-            report.pass("credentials", "\(credentials.description) from \(choice.credentialSource)\(until)")
+            report.pass("credentials", "\(credentials.description) from \(fetchedFrom ?? choice.credentialSource)\(until)")
             if let project = credentials.projectID {
                 let how = choice.credentials.projectID != nil || choice.fetcher is IAMToken ? "given" : "looked up in IAM at \(choice.projectLookup?.region.iam.description ?? "?")"
                 report.pass("project", "\(project) (\(how))")

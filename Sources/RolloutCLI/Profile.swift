@@ -157,7 +157,7 @@ struct Profile: Equatable {
         } catch {
             let key = first.split(separator: ".").last!
             let hint = key == "proxy" ? "" : ", or name the secret by environment variable (\(key)_env = \"VARIABLE\")"
-            throw CLIError(String(describing: error) + hint, exitCode: 2)
+            throw CLIError(String(describing: error) + hint, exitCode: 2, topic: "credentials")
         }
     }
 }

@@ -22,7 +22,7 @@ import Testing
         }) { client, _ in
             let release = try await client.release("testwww", in: "monitoring", cluster: demoCluster)
             #expect(release.name == "testwww")
-            let (credentials, expires) = try await client.currentCredentials()
+            let (credentials, expires, _) = try await client.currentCredentials()
             #expect(credentials.accessKeyID?.hasPrefix("TEMP") == true)
             #expect(credentials.projectID == EmulatorCredentials.localProjectID)
             #expect(expires != nil)
@@ -105,7 +105,7 @@ import Testing
                 configuration.fetcher = IAMToken(region: Self.region(at: configuration.endpoint.url), user: user, agency: agency)
             }) { client, _ in
                 _ = try await client.releases(in: demoCluster)
-                let (credentials, expires) = try await client.currentCredentials()
+                let (credentials, expires, _) = try await client.currentCredentials()
                 guard case .token(_, let project) = credentials else {
                     Issue.record("not a token: \(credentials)")
                     return

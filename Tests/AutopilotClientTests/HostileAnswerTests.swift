@@ -88,3 +88,24 @@ private let jsonHead = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
         #expect(error?.description == "HTTP 302 invalid response: unexpected redirect to http://elsewhere.invalid/steal")
     }
 }
+
+/// IAM answers that are not IAM's: a captive portal's HTML, JSON cut short.
+@Suite struct HostileIAMTests {
+    @Test(arguments: [
+        ("<html><body>Please sign in to the hotel wifi</body></html>", "text/html", "not JSON: <html>"),
+        (#"{"projects":[{"id":"0123"#, "application/json", "not JSON: {\"projects\""),
+        (#"{"links":{}}"#, "application/json", "JSON of another shape"),
+    ])
+    func aProjectAnswerThatIsNotIAMsSaysWhatCameBack(body: String, type: String, shown: String) async throws {
+        let iam = try await HostileServer { _ in [.answer(status: 200, headers: [("Content-Type", type)], body: body)] }
+        defer { Task { await iam.stop() } }
+        let region = try Region(id: "cn-north-4", endpoint: Endpoint(url: iam.url), environment: ["HUAWEICLOUD_SDK_IAM_ENDPOINT": iam.url.absoluteString])
+        let error = await #expect(throws: AutopilotError.self) {
+            try await ProjectLookup(region: region).projectID(for: AccessKey(id: "HOSTILEIAMAK\(body.count)", secret: "SK"))
+        }
+        #expect(error?.kind == .invalidResponse)
+        #expect(error?.description.contains("the answer is not IAM's list of projects (HTTP 200, \(type))") == true, "\(String(describing: error))")
+        #expect(error?.description.contains(shown) == true, "\(String(describing: error))")
+        #expect(error?.description.contains("has no project named") == false)
+    }
+}

@@ -16,6 +16,9 @@ import Testing
         ("127.0.0.1", "127.0.0.1", 8080, true),
         ("127.0.0.1:8080", "127.0.0.1", 8443, false),
         ("[::1]", "::1", 443, true),
+        (".0.0.1", "127.0.0.1", 443, false),
+        ("0.0.1", "127.0.0.1", 443, false),
+        (".0.1", "api.0.1", 443, true),
         ("*", "anything.example", 443, true),
     ])
     func noProxyEntriesMatchAsCurlDoes(entry: String, host: String, port: Int, direct: Bool) throws {
@@ -115,9 +118,34 @@ struct ProxyAndTLSTests {
                 Issue.record("the proxy let a wrong password through")
             } catch let error as AutopilotError {
                 #expect(error.transportFailure?.cause == .proxy)
-                #expect(error.description.contains("407"))
+                #expect(error.description.contains("the proxy did not accept the user and password in its URL (407)"))
+                #expect(!error.description.contains("put them in the proxy URL"))
                 #expect(!error.description.contains("wrong-pa55"))
             }
+        }
+    }
+
+    @Test func aCertificateForAnotherHostSaysSo() async throws {
+        let certificate = try TestCertificate(names: "DNS:elsewhere.example")
+        try await withEmulator(configure: {
+            $0.tls = EmulatorTLS(certificateFile: certificate.certificateFile, keyFile: certificate.keyFile)
+        }, client: { $0.network.caFile = certificate.certificateFile }) { client, emulator in
+            let error = await #expect(throws: AutopilotError.self) { try await client.releases(in: demoCluster) }
+            #expect(error?.transportFailure?.cause == .tls)
+            #expect(error?.description.contains("the server's certificate is not for 127.0.0.1:\(emulator.url!.port!)") == true, "\(String(describing: error))")
+            #expect(error?.description.contains("<none>") == false)
+        }
+    }
+
+    @Test func aCertificateTheGivenCADidNotSignDoesNotAskForTheCAFile() async throws {
+        let served = try TestCertificate()
+        let other = try TestCertificate()
+        try await withEmulator(configure: {
+            $0.tls = EmulatorTLS(certificateFile: served.certificateFile, keyFile: served.keyFile)
+        }, client: { $0.network.caFile = other.certificateFile }) { client, _ in
+            let error = await #expect(throws: AutopilotError.self) { try await client.releases(in: demoCluster) }
+            #expect(error?.description.contains("did not verify against the CA file \(other.certificateFile)") == true, "\(String(describing: error))")
+            #expect(error?.description.contains("pass its CA bundle") == false)
         }
     }
 
@@ -130,5 +158,22 @@ struct ProxyAndTLSTests {
             _ = try await client.releases(in: demoCluster)
             #expect(proxy.tunnels().isEmpty)
         }
+    }
+}
+
+/// A proxy that refuses to open the tunnel, as a corporate proxy does for a host its rules do not allow.
+@Suite struct RefusingProxyTests {
+    @Test func aProxyThatRefusesTheTunnelSaysSo() async throws {
+        let proxy = try await HostileServer { _ in [.answer(status: 403, headers: [], body: "blocked by policy")] }
+        defer { Task { await proxy.stop() } }
+        var configuration = AutopilotConfiguration(
+            endpoint: try Endpoint(parsing: "https://cce.cn-north-4.myhuaweicloud.com"),
+            credentials: .accessKey(AccessKey(id: "AK", secret: "SK", projectID: "p1")))
+        configuration.network.proxies = try ProxyRules.from(environment: [:], explicit: proxy.url.absoluteString)
+        let error = try await AutopilotClient.with(configuration) { client in
+            await #expect(throws: AutopilotError.self) { try await client.releases(in: "c1") }
+        }
+        #expect(error?.transportFailure?.cause == .proxy)
+        #expect(error?.description.contains("the proxy refused to open a tunnel to cce.cn-north-4.myhuaweicloud.com") == true, "\(String(describing: error))")
     }
 }

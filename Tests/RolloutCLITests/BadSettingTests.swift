@@ -33,4 +33,15 @@ import Testing
         #expect(result.all.contains(message), "\(result.all)")
         #expect(!result.all.contains("Fatal error") && !result.all.contains("hunter22"), "\(result.all)")
     }
+
+    @Test func doctorFilesAProfilesMissingSecretUnderCredentials() async throws {
+        let rollout = try RolloutProcess()
+        try FileManager.default.createDirectory(at: rollout.configFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "[profiles.prod]\nendpoint = \"http://127.0.0.1:9\"\nak = \"PRODAK00000000001\"\nsk_env = \"PROD_SK\"\n"
+            .write(to: rollout.configFile, atomically: true, encoding: .utf8)
+        // Other credentials are at hand; the profile's choice still may not fall through to them.
+        let result = try await rollout.run(["doctor", "--profile", "prod"], extraEnvironment: Self.keys)
+        #expect(result.code == 1, "\(result.all)")
+        #expect(result.out.contains("✘ credentials profile prod: sk_env names PROD_SK, which is not set; nothing was sent"), "\(result.all)")
+    }
 }

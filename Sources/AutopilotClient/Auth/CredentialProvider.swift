@@ -12,6 +12,8 @@ actor CredentialProvider {
         var signer: Signer?
         var expires: Date?
         var renewAt: Date?
+        /// Where fetched credentials came from (the one service of several that gave them).
+        var source: String?
     }
 
     private let fixed: Credentials
@@ -74,8 +76,10 @@ actor CredentialProvider {
         var credentials = fixed
         var expires: Date?
         var renewAt: Date?
+        var source: String?
         if let fetcher {
             let fetched = try await fetcher.fetch()
+            source = fetched.source
             credentials = fetched.credentials.withProject(fixed.projectID)
             expires = fetched.expires
             if let expires {
@@ -88,6 +92,6 @@ actor CredentialProvider {
         }
         var signer: Signer?
         if case .accessKey(let key) = credentials { signer = Signer(accessKey: key.id, secretKey: key.secret) }
-        return Active(credentials: credentials, signer: signer, expires: expires, renewAt: renewAt)
+        return Active(credentials: credentials, signer: signer, expires: expires, renewAt: renewAt, source: source)
     }
 }

@@ -37,7 +37,10 @@ public struct ProjectLookup: Sendable {
             service: service)
         guard answer.status == 200 else { throw ServiceCall.failure(answer, service: service) }
         let trace = answer.headers.first(name: "X-IAM-Trace-Id") ?? "none"
-        let ids = ((answer.json?["projects"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
+        guard let projects = answer.json?["projects"] as? [[String: Any]] else {
+            throw ServiceCall.notTheDocumentedAnswer(answer, service: service, expected: "IAM's list of projects")
+        }
+        let ids = projects.compactMap { $0["id"] as? String }
         guard ids.count == 1, let id = ids.first else {
             let found = ids.isEmpty ? "no project" : "\(ids.count) projects (\(ids.joined(separator: ", ")))"
             throw AutopilotError(

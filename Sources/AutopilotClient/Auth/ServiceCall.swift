@@ -26,7 +26,7 @@ struct ServiceCall {
     func send(
         _ method: HTTPMethod, _ url: URL, headers: [(String, String)] = [], body: [UInt8]? = nil, service: String
     ) async throws(AutopilotError) -> Answer {
-        let host = network.shownHost(for: url)
+        let path = network.path(to: url)
         let configuration = try network.httpConfiguration(for: url, connectTimeout: min(timeout, .seconds(3)), readTimeout: timeout)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         var request = HTTPClientRequest(url: url.absoluteString)
@@ -34,8 +34,9 @@ struct ServiceCall {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
-            // The limit holds for the body too, however slowly it comes.
-            let answer = try await withTimeLimit(timeout) { [request] in
+            // The limit holds for the body too, however slowly it comes; a second over the HTTP
+            // client's own deadline, so that its more telling errors (refused, timed out) come first.
+            let answer = try await withTimeLimit(timeout + .seconds(1)) { [request] in
                 let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
                 let bytes = try await response.body.collect(upTo: 1 << 20)
                 return Answer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
@@ -44,10 +45,21 @@ struct ServiceCall {
             return answer
         } catch {
             try? await client.shutdown()
-            var failure = TransportFailureClassifier.autopilotError(for: error, host: host)
+            var failure = TransportFailureClassifier.autopilotError(for: error, path: path)
             failure.message = "\(service): \(failure.message)"
             throw failure
         }
+    }
+
+    /// The error for a success whose body is not what the service documents (HTML from a captive
+    /// portal, JSON cut short): what came back, never a guess at what it meant.
+    static func notTheDocumentedAnswer(_ answer: Answer, service: String, expected: String) -> AutopilotError {
+        let type = answer.headers.first(name: "Content-Type").map { ", \($0)" } ?? ""
+        let what = answer.body.isEmpty ? "an empty body" : "\(answer.json == nil ? "not JSON" : "JSON of another shape"): \(ErrorBody.snippet(answer.body))"
+        return AutopilotError(
+            kind: .invalidResponse, httpStatus: answer.status,
+            message: "\(service): the answer is not \(expected) (HTTP \(answer.status)\(type)): \(what)",
+            requestID: answer.headers.first(name: "X-Request-Id") ?? answer.headers.first(name: "X-IAM-Trace-Id"))
     }
 
     /// The error for an answer that is not a success, read as Huawei's error bodies are, with the

@@ -124,17 +124,20 @@ public struct FirstAnswering: CredentialFetcher {
     /// Each source, joined by "then".
     public var source: String { fetchers.map(\.source).joined(separator: ", then ") }
 
-    /// The first answer; when none answers, an error that says what each said.
+    /// The first answer; when none gives credentials, an error that says what each said (and
+    /// that none answered only when none did).
     public func fetch() async throws(AutopilotError) -> FetchedCredentials {
-        var failures: [String] = []
+        var failures: [AutopilotError] = []
         for fetcher in fetchers {
             do {
                 return try await fetcher.fetch()
             } catch {
-                failures.append(error.description)
+                failures.append(error)
             }
         }
-        throw AutopilotError(kind: .invalidRequest, message: "no credential service answered: " + failures.joined(separator: "; "))
+        let noneAnswered = failures.allSatisfy { $0.kind == .transport }
+        let lead = noneAnswered ? "no credential service answered: " : "no credential service gave credentials: "
+        throw AutopilotError(kind: .invalidRequest, message: lead + failures.map(\.description).joined(separator: "; "))
     }
 }
 

@@ -107,7 +107,7 @@ struct CallLogMiddleware: ClientMiddleware {
                     duration: clock.now - start, requestID: response.headerFields[.requestID]))
             return (response, responseBody)
         } catch {
-            let failure = TransportFailureClassifier.failure(for: error, host: baseURL.host ?? "")
+            let failure = TransportFailureClassifier.failure(for: error, path: CallPath(host: baseURL.host ?? ""))
             observe(
                 CallRecord(
                     method: request.method.rawValue, path: path, status: nil, duration: clock.now - start,

@@ -5,7 +5,7 @@ import OpenAPIRuntime
 /// The outermost middleware: an HTTP error status becomes an API `AutopilotError` read from the
 /// body in any of Huawei's shapes; a transport failure becomes one that says which.
 struct ErrorMiddleware: ClientMiddleware {
-    let host: String
+    let path: CallPath
     /// The local clock, compared with the server's `Date` when a signature is refused as expired.
     let now: @Sendable () -> Date
 
@@ -17,7 +17,7 @@ struct ErrorMiddleware: ClientMiddleware {
         do {
             (response, responseBody) = try await next(request, body, baseURL)
         } catch {
-            throw TransportFailureClassifier.autopilotError(for: error, host: host)
+            throw TransportFailureClassifier.autopilotError(for: error, path: path)
         }
         let status = response.status.code
         guard status >= 300 else { return (response, responseBody) }
@@ -25,7 +25,7 @@ struct ErrorMiddleware: ClientMiddleware {
         do {
             bytes = try await [UInt8](collecting: responseBody ?? HTTPBody(), upTo: 1 << 20)
         } catch {
-            throw TransportFailureClassifier.autopilotError(for: error, host: host)
+            throw TransportFailureClassifier.autopilotError(for: error, path: path)
         }
         let requestID = response.headerFields[.requestID]
         if status < 400 {

@@ -18,11 +18,9 @@ public struct NetworkSettings: Sendable {
     /// Direct connections, the system's certificate authorities, verification on.
     public init() {}
 
-    /// The host of `url` as failures name it: with the proxy the calls go through, since a refused
-    /// connection may be the proxy's.
-    func shownHost(for url: URL) -> String {
-        let host = Endpoint(url: url).hostHeader
-        return proxies.proxy(for: url).map { "\(host) through the proxy \($0)" } ?? host
+    /// Where calls to `url` go, as their failures describe them.
+    func path(to url: URL) -> CallPath {
+        CallPath(host: Endpoint(url: url).hostHeader, proxy: proxies.proxy(for: url), caFile: url.scheme == "https" ? caFile : nil)
     }
 
     /// The HTTP client settings for calls to `url`: its proxy (or none), TLS trust and timeouts.
@@ -57,4 +55,19 @@ public struct NetworkSettings: Sendable {
         }
         return http
     }
+}
+
+/// Where a call goes, as its failures describe it: the host, the proxy on the way and the CA file
+/// trusted, so that a refused connection, a proxy's 407 or a certificate that does not verify is
+/// put down to its real cause.
+struct CallPath: Sendable {
+    /// `host[:port]`.
+    var host: String
+    /// The proxy the call goes through, if any.
+    var proxy: ProxyServer?
+    /// The CA file trusted instead of the system's, for an https call.
+    var caFile: String?
+
+    /// The host, with the proxy the call goes through, since a refused connection may be the proxy's.
+    var shown: String { proxy.map { "\(host) through the proxy \($0)" } ?? host }
 }

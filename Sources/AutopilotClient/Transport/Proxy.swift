@@ -176,7 +176,10 @@ public struct NoProxyEntry: Sendable, Hashable {
         if let wanted = self.port, wanted != port { return false }
         switch pattern {
         case .everything: return true
-        case .domain(let domain): return host == domain || host.hasSuffix(".\(domain)")
+        case .domain(let domain):
+            // An address is not a name under a domain: `.0.0.1` does not send 127.0.0.1 direct.
+            guard IPv4.parse(host) == nil, !host.contains(":") else { return host == domain }
+            return host == domain || host.hasSuffix(".\(domain)")
         case .address(let address): return host == address
         case .block(let network, let prefix):
             guard let address = IPv4.parse(host) else { return false }

@@ -62,7 +62,7 @@ public struct RetryPolicy: Sendable {
 /// longer than `answerLimit` is refused as it arrives.
 struct RetryMiddleware: ClientMiddleware {
     let policy: RetryPolicy
-    let host: String
+    let path: CallPath
     let rate: AdaptiveRate
     let tryLimit: Duration
     let answerLimit: Int
@@ -112,7 +112,7 @@ struct RetryMiddleware: ClientMiddleware {
                 let cause = TransportFailureClassifier.unwrap(error)
                 if cause is CancellationError || Task.isCancelled { throw error }
                 if cause is AutopilotError { throw error }
-                let failure = TransportFailureClassifier.failure(for: cause, host: host)
+                let failure = TransportFailureClassifier.failure(for: cause, path: path)
                 guard attempt < policy.maxAttempts, isRead, failure.worthRetrying else { throw error }
                 wait = policy.backoff(after: attempt)
                 guard clock.now - start + wait < policy.deadline else { throw error }
