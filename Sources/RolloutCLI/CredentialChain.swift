@@ -16,6 +16,9 @@ struct CredentialChain {
         var iamEndpoint: String?
     }
 
+    /// The variables that make Huawei's SDK use federated credentials first.
+    static let federationVariables = ["HUAWEICLOUD_SDK_IDP_ID", "HUAWEICLOUD_SDK_ID_TOKEN_FILE", "HUAWEICLOUD_OIDC_PROVIDER_URN"]
+
     /// Where the test suite (or a user with a metadata proxy) points the metadata service.
     static let metadataVariable = "ROLLOUT_METADATA_ENDPOINT"
 
@@ -29,6 +32,11 @@ struct CredentialChain {
     func resolve(region: Region?, network: NetworkSettings) throws -> Found {
         if let found = try fromFlags() { return found }
         if explicitProfile, let found = try fromProfile(region: region, network: network) { return found }
+        if let federated = Self.federationVariables.first(where: { !(environment[$0] ?? "").isEmpty }) {
+            throw CLIError(
+                "\(federated) asks for federated (OIDC) credentials, which rollout does not support; Huawei's SDK would sign with them before any other source, so rollout stops rather than sign as another identity (unset it, or name credentials with --ak/--sk-file or --profile)",
+                exitCode: 2, topic: "credentials")
+        }
         do {
             if let found = try Credentials.fromEnvironment(environment) {
                 return Found(credentials: found.credentials, source: found.source)

@@ -92,7 +92,8 @@ struct TargetChoice {
             credentials = credentials.withProject(profile?.projectID)
             source = found.source
             fetcher = found.fetcher
-            if let iam = found.iamEndpoint, environment["HUAWEICLOUD_SDK_IAM_ENDPOINT"] == nil {
+            // The credentials file's iam_endpoint wins over HUAWEICLOUD_SDK_IAM_ENDPOINT, as in the SDKs.
+            if let iam = found.iamEndpoint, !iam.isEmpty {
                 do { region?.iam = try Endpoint(parsing: iam) } catch { throw CLIError("iam_endpoint in \(found.source): \(error)", exitCode: 2) }
             }
         }

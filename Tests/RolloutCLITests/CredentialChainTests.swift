@@ -136,6 +136,38 @@ import Testing
         }
     }
 
+    @Test func huaweisCredentialsFileIsReadAsTheSDKReadsIt() throws {
+        // [DEFAULT] gives every section its keys, as configparser does.
+        let inherited = try Home(credentialsFile: "[DEFAULT]\nak = DEFAULTAKDEFAULT01\nsk = d\n[basic]\nproject_id = p9\n")
+        let choice = try resolve(["--region", "cn-north-4"], inherited.environment)
+        #expect(choice.credentials.accessKeyID == "DEFAULTAKDEFAULT01" && choice.credentials.projectID == "p9")
+        // A file with no [basic], or one that names no key, is passed over for the next source.
+        for text in ["[other]\nak = OTHERAK\nsk = o\n", "[DEFAULT]\nak = DEFAULTAK\nsk = d\n", "[basic]\nproject_id = p9\n"] {
+            let home = try Home(credentialsFile: text)
+            #expect(try resolve(["--region", "cn-north-4"], home.environment).fetcher != nil, "\(text)")
+        }
+        // Its iam_endpoint wins over HUAWEICLOUD_SDK_IAM_ENDPOINT, as in the SDKs.
+        let withIAM = try Home(credentialsFile: Self.fileKeys + "iam_endpoint = https://iam.file.example\n")
+        let looked = try resolve(["--region", "cn-north-4"], withIAM.environment.merging(["HUAWEICLOUD_SDK_IAM_ENDPOINT": "https://iam.env.example"]) { $1 })
+        #expect(looked.projectLookup?.region.iam.description == "https://iam.file.example")
+    }
+
+    @Test(arguments: [
+        ("[basic]\nak = HALFAKHALFAK00001\n", [:], "[basic] has ak without sk; a key pair needs both"),
+        ("[basic]\nidp_id = idp\nid_token_file = /t\n", [:], "names federated credentials (idp_id, id_token_file), which rollout does not support"),
+        (fileKeys, ["HUAWEICLOUD_SDK_IDP_ID": "idp", "HUAWEICLOUD_SDK_ID_TOKEN_FILE": "/t"], "HUAWEICLOUD_SDK_IDP_ID asks for federated (OIDC) credentials"),
+    ] as [(String, [String: String], String)])
+    func whereTheSDKWouldSignAsAnotherIdentityRolloutStops(file: String, variables: [String: String], message: String) throws {
+        let home = try Home(credentialsFile: file)
+        do {
+            let choice = try resolve(["--region", "cn-north-4"], home.environment.merging(variables) { $1 })
+            Issue.record("signed with \(choice.credentialSource)")
+        } catch let error as CLIError {
+            #expect(error.exitCode == 2 && error.topic == "credentials")
+            #expect(error.description.contains(message), "\(error)")
+        }
+    }
+
     @Test func aKeyPairSplitAcrossFamiliesStopsBeforeAnyCall() throws {
         let home = try Home()
         let environment = home.environment.merging(["CLOUD_SDK_AK": "A", "HUAWEICLOUD_SDK_SK": "s"]) { $1 }

@@ -10,20 +10,26 @@ public enum CredentialsFile {
         return environment["HOME"].map { "\($0)/.huaweicloud/credentials" }
     }
 
-    /// The `[basic]` section's credentials; nil when the file does not exist. A file that holds a
-    /// secret and can be read by group or others is refused, as rollout's own profile file is.
+    /// The `[basic]` section's credentials, with what `[DEFAULT]` gives every section as Python's
+    /// `configparser` reads it; nil when the file does not exist or names no key at all (the SDK
+    /// then goes on to the next source). Half a key pair is an error, and so is a file that holds
+    /// a secret and can be read by group or others, as rollout's own profile file is.
     public static func read(environment: [String: String]) throws(CredentialProblem) -> (Credentials.Sourced, iamEndpoint: String?)? {
         guard let path = path(environment: environment), FileManager.default.fileExists(atPath: path) else { return nil }
         guard let text = String(validating: try SecretFile.read(path, holding: nil), as: UTF8.self) else {
             throw CredentialProblem(message: "cannot read \(path) as UTF-8 text")
         }
         let sections = parse(text)
-        guard let basic = sections["basic"] else {
-            let found = sections.keys.sorted().map { "[\($0)]" }.joined(separator: ", ")
-            throw CredentialProblem(message: "\(path) has no [basic] section (it has \(found.isEmpty ? "none" : found))")
+        guard let own = sections["basic"] else { return nil }
+        let basic = (sections["DEFAULT"] ?? [:]).merging(own) { $1 }
+        if basic["idp_id"] != nil || basic["id_token_file"] != nil {
+            throw CredentialProblem(
+                message: "\(path) [basic] names federated credentials (idp_id, id_token_file), which rollout does not support; Huawei's SDK would sign with them, so rollout stops rather than sign as another identity")
         }
-        guard let ak = basic["ak"], let sk = basic["sk"], !ak.isEmpty, !sk.isEmpty else {
-            throw CredentialProblem(message: "\(path) [basic] needs both ak and sk")
+        let ak = basic["ak"].flatMap { $0.isEmpty ? nil : $0 }, sk = basic["sk"].flatMap { $0.isEmpty ? nil : $0 }
+        guard ak != nil || sk != nil else { return nil }
+        guard let ak, let sk else {
+            throw CredentialProblem(message: "\(path) [basic] has \(ak == nil ? "sk" : "ak") without \(ak == nil ? "ak" : "sk"); a key pair needs both")
         }
         try SecretFile.refuseIfReadable(path, holding: "sk")
         let key = AccessKey(
