@@ -125,7 +125,8 @@ final class Completer: Sendable {
     }
 
     private func clusters() -> [String] {
-        Array(session.choice.clusterAliases.keys).sorted() + Array(Set(session.choice.clusterAliases.values)).sorted()
+        let names = cached("cluster names") { try await self.session.clusterNames.clusters().map(\.name) }
+        return Array(Set(session.choice.clusterAliases.keys).union(names)).sorted() + Array(Set(session.choice.clusterAliases.values)).sorted()
     }
 
     private func namespaces() -> [String] {
@@ -179,7 +180,7 @@ final class Completer: Sendable {
         let namespace = named ?? context.withLock { $0.namespace }
         guard let cluster = currentCluster() else { return [] }
         return cached("history \(cluster) \(namespace) \(release)") {
-            try await self.session.client.history(of: release, in: namespace, cluster: cluster).map { String($0.version) }
+            try await self.session.api.history(of: release, in: namespace, cluster: cluster).map { String($0.version) }
         }
     }
 
@@ -226,7 +227,7 @@ final class Completer: Sendable {
 
     private func fetchReleases() async throws -> [String] {
         guard let cluster = currentCluster() else { return [] }
-        return try await session.client.releases(in: cluster, namespace: nil, chart: nil).map { "\($0.name)\t\($0.namespace)" }
+        return try await session.api.releases(in: cluster, namespace: nil, chart: nil).map { "\($0.name)\t\($0.namespace)" }
     }
 
     /// A cached list, fetched at most every ten seconds; waits up to two seconds for a fetch.

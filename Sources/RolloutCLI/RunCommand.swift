@@ -94,7 +94,7 @@ struct RunCommand: AsyncParsableCommand {
         var point: ResumePoint?
         if let resumption {
             do {
-                point = try await resumption.point(in: script, api: runner.session.client, journal: runner.journal) { renderer.note($0) }
+                point = try await resumption.point(in: script, api: runner.session.api, journal: runner.journal) { renderer.note($0) }
             } catch {
                 await runner.close()
                 throw error

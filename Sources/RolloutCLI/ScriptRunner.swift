@@ -11,7 +11,8 @@ extension TargetChoice {
         var scope = context.checkScope(environment: environment)
         scope.fleets = fleets
         scope.gates = gates
-        scope.clusterAliases = Set(clusterAliases.keys)
+        // On the cloud a cluster may go by a name only the project's cluster list knows.
+        scope.clusterAliases = aliasesNameEveryCluster ? Set(clusterAliases.keys) : nil
         return scope
     }
 }
@@ -39,7 +40,7 @@ struct ScriptRunner {
         let journal = Journal(file: Paths().journalFile, target: choice.identity, runID: renderer.runID, attempt: attempt)
         if session.keepsState {
             do {
-                try await Settling.leftovers(journal: journal, store: store, api: session.client) { renderer.note($0) }
+                try await Settling.leftovers(journal: journal, store: store, api: session.api) { renderer.note($0) }
             } catch {
                 await session.close()
                 throw error
@@ -54,7 +55,7 @@ struct ScriptRunner {
         let (renderer, journal, session) = (renderer, journal, session)
         let events = events ?? { renderer.show($0) }
         return Interpreter(
-            api: session.client, context: context, environment: environment,
+            api: session.api, context: context, environment: environment,
             resolveCluster: { session.choice.clusterID($0) },
             journal: { record in try journal.append(record) },
             fleets: session.choice.fleets,

@@ -9,6 +9,8 @@ import RolloutSyntax
 final class Session: Sendable {
     let choice: TargetChoice
     let client: AutopilotClient
+    /// The project's clusters by name, for the cloud (the emulator's go by aliases).
+    let clusterNames: ClusterNames
     let emulator: Emulator?
     let url: URL
     /// The embedded emulator's kept state, held while the session is open.
@@ -23,10 +25,14 @@ final class Session: Sendable {
         self.sharesState = sharesState
         self.choice = choice
         self.client = client
+        clusterNames = ClusterNames(client: client)
         self.emulator = emulator
         self.url = url
         self.state = state
     }
+
+    /// What scripts run against: the client, with cluster names resolved on the way out.
+    var api: any ReleaseAPI { NamedClusters(client: client, names: clusterNames) }
 
     /// True unless it is an embedded emulator in memory, which keeps nothing and knows nothing of
     /// what earlier runs did.

@@ -20,6 +20,9 @@ struct TargetChoice {
     var projectLookup: ProjectLookup?
     var profile: Profile?
     var clusterAliases: [String: String]
+    /// True when the aliases are every name a cluster goes by (an emulator's); on the cloud,
+    /// names are read from the project's cluster list when a statement uses one.
+    var aliasesNameEveryCluster = false
     /// The named fleets: the profile's, and the emulator's generated one.
     var fleets: [String: [String]]
     /// The generated fleet of an emulator target (nil for the cloud).
@@ -109,7 +112,7 @@ struct TargetChoice {
         return TargetChoice(
             kind: kind, credentials: credentials, fetcher: fetcher, credentialSource: source,
             projectLookup: isEmulator ? nil : region.map { ProjectLookup(region: $0, network: network) }, profile: profile,
-            clusterAliases: aliases, fleets: fleets, emulatorFleet: emulatorFleet,
+            clusterAliases: aliases, aliasesNameEveryCluster: isEmulator, fleets: fleets, emulatorFleet: emulatorFleet,
             defaultCluster: environment["ROLLOUT_CLUSTER"] ?? profile?.cluster,
             defaultNamespace: environment["ROLLOUT_NAMESPACE"] ?? profile?.namespace, network: network,
             freshEmulator: options.freshEmulator)

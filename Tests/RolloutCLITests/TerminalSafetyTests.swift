@@ -1,3 +1,4 @@
+import AutopilotEmulator
 import AutopilotModels
 import AutopilotTesting
 import Foundation
@@ -57,7 +58,7 @@ import Testing
             "name": "web", "namespace": "default", "version": 1, "status": .string(Self.hostile), "chart_name": .string(Self.hostile),
             "chart_version": "1.0.0", "description": .string(Self.hostile), "values": "{}",
         ])]).jsonText
-        for script in ["use cluster c1; list", "use cluster c1; history web in default"] {
+        for script in ["use cluster \(DemoData.demoClusterID); list", "use cluster \(DemoData.demoClusterID); history web in default"] {
             let result = try await run(script, answer: .answer(status: 200, body: release))
             #expect(result.code == 0, "\(result.all)")
             expectSafe(result)

@@ -1,7 +1,8 @@
 """Huawei's official Python SDK (huaweicloudsdkcce) against the rollout emulator.
 
-Every one of the 14 Autopilot release and chart operations goes through CceClient with only the
-endpoint overridden, and each result must parse with the values the emulator holds. A client with
+Every one of the 14 Autopilot release and chart operations, and the listing of the project's
+clusters, goes through CceClient with only the endpoint overridden, and each result must parse
+with the values the emulator holds. A client with
 a wrong secret key must be refused.
 """
 import io
@@ -96,6 +97,16 @@ def test_release_reads(endpoint):
         cce.ShowAutopilotReleaseHistoryRequest(cluster_id=DEMO, namespace="monitoring", name="testwww"))
     assert [(v.version, v.status) for v in history.body] == [(1, "DEPLOYED"), (2, "FAILED"), (3, "DEPLOYED")]
     assert history.body[2].description == "Rollback to 1"
+
+
+def test_the_projects_clusters_list_by_name(endpoint):
+    client = client_for(endpoint)
+    listed = client.list_autopilot_clusters(cce.ListAutopilotClustersRequest())
+    assert listed.kind == "Cluster" and listed.api_version == "v3"
+    by_name = {c.metadata.name: c.metadata.uid for c in listed.items}
+    assert by_name["demo"] == DEMO
+    assert by_name["staging"] == "3c0d4e5f-6a7b-11ee-8c9d-0255ac100b07"
+    assert all(c.status.phase == "Available" and c.spec.version for c in listed.items)
 
 
 def test_charts_and_release_lifecycle(endpoint):

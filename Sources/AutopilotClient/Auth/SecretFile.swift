@@ -1,4 +1,6 @@
 public import Foundation
+import CoreFoundation
+import Glibc
 
 /// Files that hold a secret (an SK file, Huawei's credentials file, a profile with a literal
 /// secret, a pod's token), read and checked in one place as they are delivered in practice: through

@@ -113,6 +113,19 @@ struct EmulatorAPI: APIProtocol {
         return .ok(.init(body: .json(.init(values: .init(additionalProperties: try values.objectContainer)))))
     }
 
+    func listAutopilotClusters(_ input: Operations.ListAutopilotClusters.Input) async throws
+        -> Operations.ListAutopilotClusters.Output
+    {
+        let items = store.clusterList().map { cluster in
+            Components.Schemas.ClusterResp(
+                kind: "Cluster", apiVersion: "v3",
+                metadata: .init(name: cluster.name, uid: cluster.id, alias: cluster.name, creationTimestamp: "2026-01-01 00:00:00.000000 +0000 UTC"),
+                spec: .init(category: "Turbo", _type: "VirtualMachine", flavor: "cce.autopilot.cluster", version: "v1.31", description: ""),
+                status: .init(phase: "Available"))
+        }
+        return .ok(.init(body: .json(.init(kind: "Cluster", apiVersion: "v3", items: items))))
+    }
+
     func showAutopilotUserChartsQuotas(_ input: Operations.ShowAutopilotUserChartsQuotas.Input) async throws
         -> Operations.ShowAutopilotUserChartsQuotas.Output
     {

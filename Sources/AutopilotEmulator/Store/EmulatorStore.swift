@@ -320,6 +320,9 @@ public final class EmulatorStore: Sendable {
     /// How many charts the project has.
     func chartCount() -> Int { state.withLock { $0.charts.count } }
 
+    /// Every cluster, by name.
+    func clusterList() -> [EmulatedCluster] { state.withLock { $0.clusters.values.sorted { $0.name < $1.name } } }
+
     private func persist(_ chart: StoredChart) throws(EmulatorError) {
         guard let persistence else { return }
         do { try persistence.save(chart) } catch {

@@ -1,0 +1,25 @@
+extension AutopilotClient {
+    /// The project's clusters (ListAutopilotClusters); needs a project id in the credentials.
+    public func clusters() async throws(AutopilotError) -> [Cluster] {
+        guard let project = try await credentials.current().credentials.projectID else {
+            throw AutopilotError(
+                kind: .invalidRequest,
+                message: "listing clusters needs a project id: set a region (its project is looked up in IAM), project_id in the profile, or HUAWEICLOUD_SDK_PROJECT_ID")
+        }
+        let output = try await call("ListAutopilotClusters") {
+            try await api.listAutopilotClusters(path: .init(projectId: project))
+        }
+        switch output {
+        case .ok(let ok):
+            return try decode {
+                try (ok.body.json.items ?? []).compactMap { item -> Cluster? in
+                    guard let id = item.metadata?.uid, let name = item.metadata?.name else { return nil }
+                    return Cluster(
+                        id: id, name: name, alias: item.metadata?.alias ?? "", phase: item.status?.phase ?? "",
+                        version: item.spec?.version ?? "")
+                }
+            }
+        case .default(let status, _): throw unexpected("ListAutopilotClusters", status: status)
+        }
+    }
+}
