@@ -95,6 +95,9 @@ struct Profile: Equatable {
         do { text = try String(contentsOf: file, encoding: .utf8) } catch {
             throw CLIError("cannot read \(file.path): \(error.localizedDescription)", exitCode: 2)
         }
+        if let problem = TableHeaders.unreadable(in: text) {
+            throw CLIError("\(file.path) is not valid TOML: \(problem)", exitCode: 2)
+        }
         let root: TOMLTable
         do { root = try TOMLTable(string: text) } catch {
             throw CLIError("\(file.path) is not valid TOML: \(error)", exitCode: 2)
@@ -159,5 +162,49 @@ struct Profile: Equatable {
             let hint = key == "proxy" ? "" : ", or name the secret by environment variable (\(key)_env = \"VARIABLE\")"
             throw CLIError(String(describing: error) + hint, exitCode: 2, topic: "credentials")
         }
+    }
+}
+
+/// A table header the TOML parser cannot be given. toml++ 3.4 (inside TOMLKit 0.6) checks that a
+/// header's name starts like a key only with an assertion, which stops the process on `[ é]`,
+/// `[=]`, `[.a]` or `[[[1]]]` (fixed upstream in tomlplusplus#301), so such a header is refused
+/// here first, with the line, as the parser would refuse any other mistake.
+enum TableHeaders {
+    /// The first header that does not start like a key, as `line N: …`; nil when there is none.
+    static func unreadable(in text: String) -> String? {
+        var depth = 0  // arrays left open by earlier lines, whose lines may start with '['
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if depth == 0, trimmed.hasPrefix("[") {
+                let name = trimmed.dropFirst(trimmed.hasPrefix("[[") ? 2 : 1).drop { $0 == " " || $0 == "\t" }
+                guard let first = name.first else { return "line \(index + 1): a table header names no table" }
+                if !(first.isASCII && (first.isLetter || first.isNumber || first == "_" || first == "-")) && first != "\"" && first != "'" {
+                    return "line \(index + 1): a table name starts with a letter, a digit, '_', '-' or a quote, not '\(String(first).terminalSafe)'"
+                }
+                continue
+            }
+            depth = max(0, depth + openArrays(in: trimmed))
+        }
+        return nil
+    }
+
+    /// How many more arrays a line of a value opens than it closes, outside strings and comments.
+    private static func openArrays(in line: Substring) -> Int {
+        var count = 0
+        var quote: Character?
+        for character in line {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == "#" {
+                break
+            } else if character == "[" {
+                count += 1
+            } else if character == "]" {
+                count -= 1
+            }
+        }
+        return count
     }
 }

@@ -29,6 +29,7 @@ public struct RolloutCommand: AsyncParsableCommand {
 public enum RolloutMain {
     /// Parses the command line, runs it, and exits with its code: 2 for a bad command line.
     public static func run() async -> Never {
+        HelpWidth.keepSane()
         do {
             var command = try RolloutCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -51,6 +52,28 @@ public enum RolloutMain {
             }
             Console.err(message)
             exit(code == .validationFailure ? ExitCode.invalid.rawValue : code.rawValue)
+        }
+    }
+}
+
+/// The width the command-line parser wraps help to. It takes `COLUMNS`, or the terminal's width,
+/// as it is and stops the process when that is narrower than its indent (`COLUMNS=0 rollout -h`),
+/// so a width it cannot use is set to one it can before it reads any.
+enum HelpWidth {
+    /// The narrowest width help is wrapped to.
+    static let narrowest = 40
+
+    static func keepSane() {
+        if let text = getenv("COLUMNS").map({ String(cString: $0) }) {
+            guard let columns = Int(text), columns >= narrowest else {
+                setenv("COLUMNS", String(narrowest), 1)
+                return
+            }
+            return
+        }
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, Int(size.ws_col) < narrowest {
+            setenv("COLUMNS", String(narrowest), 1)
         }
     }
 }

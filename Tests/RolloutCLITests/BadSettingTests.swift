@@ -44,4 +44,31 @@ import Testing
         #expect(result.code == 1, "\(result.all)")
         #expect(result.out.contains("✘ credentials profile prod: sk_env names PROD_SK, which is not set; nothing was sent"), "\(result.all)")
     }
+
+    @Test(arguments: ["0", "-1", "5", "x", "99999999999999999999999"])
+    func helpWrapsAtAnyTerminalWidth(columns: String) async throws {
+        // The command-line parser stopped the process when COLUMNS was narrower than its indent.
+        let result = try await RolloutProcess().run(["-h"], extraEnvironment: ["COLUMNS": columns])
+        #expect(result.code == 0, "\(result.all)")
+        #expect(result.out.contains("USAGE: rollout"))
+    }
+
+    @Test(arguments: ["[ \u{E9}]", "[\u{202E}rofiles.ops]", "[=]", "[.a]", "[[[1]]]", "[[=", "[", "a = 1\n[ "])
+    func aTableHeaderTheTOMLParserWouldStopOnIsAnError(header: String) async throws {
+        // The TOML parser asserted on these and took the process down (found by scripts/fuzz/cli.py).
+        let rollout = try RolloutProcess()
+        try FileManager.default.createDirectory(at: rollout.configFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try (header + "\nregion = \"cn-north-4\"\n").write(to: rollout.configFile, atomically: true, encoding: .utf8)
+        let result = try await rollout.run(["-c", "echo hi"])
+        #expect(result.code == 2, "\(result.all)")
+        #expect(result.err.contains("\(rollout.configFile.path) is not valid TOML: line "), "\(result.all)")
+    }
+
+    @Test func arraysOnTheirOwnLinesAreNotTakenForHeaders() async throws {
+        let rollout = try RolloutProcess()
+        try FileManager.default.createDirectory(at: rollout.configFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "[profiles.lab.fleets]\nnested = [\n  [\"a\", \"b\"],\n  [ \"c\" ], # [=\n]\n".write(to: rollout.configFile, atomically: true, encoding: .utf8)
+        let result = try await rollout.run(["--profile", "lab", "-c", "echo hi"])
+        #expect(!result.err.contains("table name"), "\(result.all)")
+    }
 }
