@@ -301,3 +301,19 @@ func run(
         #expect(messages.last.map(SecretValues.known.mask) == "password is ******")
     }
 }
+
+/// A statement's timeout holds however slowly the server answers: a read is cut off when the
+/// statement's time is up (after one last look), not when the client's own 120 s a call are.
+@Suite struct StatementDeadlineTests {
+    @Test func aWaitEndsAtItsTimeoutWhenEveryAnswerIsSlow() async throws {
+        let (code, log) = try await run("""
+            use cluster demo
+            wait deployed for testwww in monitoring timeout 300ms
+            """, faults: FaultSettings(latencyMs: 120_000))
+        #expect(code == .timedOut, "\(code)")
+        let failure = log.all.compactMap { event -> String? in
+            if case .finished(_, .failure(let failure)) = event { return failure.message } else { return nil }
+        }.first
+        #expect(failure?.contains("no answer before the statement's timeout") == true, "\(String(describing: failure))")
+    }
+}

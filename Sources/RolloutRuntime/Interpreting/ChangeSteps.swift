@@ -306,7 +306,7 @@ extension Interpreter {
         var delay = interval
         while true {
             do {
-                return try await body()
+                return try await read(before: deadline, body)
             } catch where error.isTransient && ContinuousClock.now + delay < deadline {
                 onRetry(error)
                 do { try await Task.sleep(for: delay) } catch { throw StepFailure(.interrupted, "interrupted while trying again") }
@@ -314,6 +314,29 @@ extension Interpreter {
             } catch {
                 throw Self.failure(error)
             }
+        }
+    }
+
+    /// The least time a read gets, however little its statement has left: the one look that says
+    /// where things stand.
+    static let lastLook: Duration = .seconds(5)
+
+    /// One read within the time its statement has left (at least `lastLook`), so that a slow
+    /// server cannot stretch a statement past its timeout by the client's own 120 s a call.
+    static func read<T: Sendable>(
+        before deadline: ContinuousClock.Instant, _ body: @Sendable () async throws(AutopilotError) -> T
+    ) async throws(AutopilotError) -> T {
+        let left = max(deadline - ContinuousClock.now, lastLook)
+        do {
+            return try await withoutActuallyEscaping(body) { body in
+                try await withTimeLimit(left) { try await body() }
+            }
+        } catch let error as AutopilotError {
+            throw error
+        } catch is TimeLimitExceeded {
+            throw .transport(TransportFailure(cause: .deadlineExceeded, host: "the API", detail: "no answer before the statement's timeout"))
+        } catch {
+            throw AutopilotError(kind: .cancelled, message: "cancelled; the server may still be working on the request")
         }
     }
 

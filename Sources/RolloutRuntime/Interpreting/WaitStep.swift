@@ -22,7 +22,9 @@ extension Interpreter {
         while true {
             let release: Release
             do {
-                release = try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
+                release = try await Self.read(before: start + timeout) { () async throws(AutopilotError) in
+                    try await api.release(target.name, in: target.namespace, cluster: target.cluster, showResources: false)
+                }
             } catch {
                 if error.isNotFound {
                     if goal == .deleted { return .waited(target: goal.shown, release: nil, elapsed: clock.now - start) }
@@ -31,7 +33,12 @@ extension Interpreter {
                 if error.kind == .cancelled {
                     throw StepFailure(.interrupted, "stopped waiting for \(target.name); the server may still be working on it")
                 }
-                guard error.isTransient, clock.now - start + delay < timeout else { throw Self.failure(error) }
+                guard error.isTransient else { throw Self.failure(error) }
+                guard clock.now - start + delay < timeout else {
+                    throw StepFailure(
+                        .timedOut, "no good answer about \(target.name) within \(DurationText.format(timeout)): \(error.description)",
+                        apiError: error)
+                }
                 emit(.progress(info, "\(error.description); still waiting for \(target.name)"))
                 try await pause(for: delay, waitingFor: target)
                 delay = min(delay * 1.5, cap)
