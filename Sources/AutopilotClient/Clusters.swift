@@ -6,6 +6,11 @@ extension AutopilotClient {
                 kind: .invalidRequest,
                 message: "listing clusters needs a project id: set a region (its project is looked up in IAM), project_id in the profile, or HUAWEICLOUD_SDK_PROJECT_ID")
         }
+        return try await clusters(inProject: project)
+    }
+
+    /// The clusters of a project given by id.
+    func clusters(inProject project: String) async throws(AutopilotError) -> [Cluster] {
         let output = try await call("ListAutopilotClusters") {
             try await api.listAutopilotClusters(path: .init(projectId: project))
         }

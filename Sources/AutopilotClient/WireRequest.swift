@@ -28,6 +28,7 @@ extension AutopilotClient {
         case .charts: _ = try await charts()
         case .chart(let id): _ = try await chart(id)
         case .chartValues(let id): _ = try await chartValues(id)
+        case .clusters: _ = try await clusters(inProject: "PROJECT_ID")
         }
     }
 }

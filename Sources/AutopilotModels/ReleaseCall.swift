@@ -14,6 +14,7 @@ public enum ReleaseCall: Sendable, Hashable {
     case charts
     case chart(id: String)
     case chartValues(id: String)
+    case clusters
 
     /// True for a change sent as a dry run, which the service checks and does not apply.
     public var isDryRun: Bool {

@@ -105,4 +105,6 @@ struct NamedClusters: ReleaseAPI {
     func chart(_ id: String) async throws(AutopilotError) -> Chart { try await client.chart(id) }
 
     func chartValues(_ id: String) async throws(AutopilotError) -> JSONValue { try await client.chartValues(id) }
+
+    func clusters() async throws(AutopilotError) -> [Cluster] { try await names.clusters() }
 }

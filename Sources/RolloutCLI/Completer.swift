@@ -91,7 +91,9 @@ final class Completer: Sendable {
     /// After `group NAME = <source>`: clusters, fleets, or a query's words.
     private func groupMembers(_ words: [String]) -> [String] {
         switch GroupSource(rawValue: words[3]) {
-        case .clusters: return clusters()
+        case .clusters:
+            if words.contains(QueryWord.matching.rawValue) { return [] }
+            return (words.count == 4 ? [QueryWord.matching.rawValue] : []) + clusters()
         case .fleet: return words.count == 4 ? session.choice.fleets.keys.sorted() : []
         case .releases:
             if words.last == QueryWord.of.rawValue { return [Keyword.chart.rawValue] }

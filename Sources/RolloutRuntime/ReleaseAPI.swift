@@ -27,4 +27,6 @@ public protocol ReleaseAPI: Sendable {
     func chart(_ id: String) async throws(AutopilotError) -> Chart
     /// A chart's default values.
     func chartValues(_ id: String) async throws(AutopilotError) -> JSONValue
+    /// The project's clusters, by name and id.
+    func clusters() async throws(AutopilotError) -> [Cluster]
 }

@@ -93,6 +93,30 @@ func fleetReleases(_ client: AutopilotClient, _ fleet: DemoFleet) async throws -
         set interval 50ms
         """
 
+    @Test func aGroupOfClustersByNamePatternReadsTheProjectsClusters() async throws {
+        let fleet = DemoFleet(clusters: 12, releasesPerCluster: 1)
+        let run = try await runFleet("""
+            group edge = clusters matching "edge-00?"
+            group web = releases of chart shop-web on edge
+            set tag v2
+            rollout web { upgrade }
+            """, fleet: fleet) { _, client in
+            let releases = try await fleetReleases(client, fleet)
+            #expect(releases.filter { $0.value == "2 DEPLOYED" || $0.value.hasPrefix("2 ") }.count == 9, "\(releases)")
+        }
+        #expect(run.code == .success)
+        let groups = run.log.all.compactMap { event -> [FleetMember]? in
+            if case .finished(_, .success(.group(name: "edge", let members))) = event { return members } else { return nil }
+        }
+        #expect(groups.first?.map(\.cluster) == (1...9).map { "edge-00\($0)" })
+        let empty = try await runFleet("group none = clusters matching \"core-*\"", fleet: fleet)
+        #expect(empty.code == .stepFailed)
+        #expect(empty.log.all.contains { event in
+            if case .finished(_, .failure(let failure)) = event { return failure.message.contains("no cluster's name matches core-* (the project's clusters: demo, edge-001") }
+            return false
+        })
+    }
+
     @Test func wavesRunInOrderWithinTheirParallelism() async throws {
         let fleet = DemoFleet(clusters: 4, releasesPerCluster: 2)
         let run = try await runFleet(Self.upgradeAll + "\nrollout web waves 1 25% rest parallel 2 { upgrade; wait deployed; expect tag == v2 }") { store, client in

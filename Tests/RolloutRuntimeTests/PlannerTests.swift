@@ -63,6 +63,10 @@ final class TapAPI: ReleaseAPI {
         note(.chartValues(id: id))
         return try await api.chartValues(id)
     }
+    func clusters() async throws(AutopilotError) -> [Cluster] {
+        note(.clusters)
+        return try await api.clusters()
+    }
 }
 
 /// Calls as the wire has them, with what a plan cannot know made alike: chart ids, chart versions and

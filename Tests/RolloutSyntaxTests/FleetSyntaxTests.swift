@@ -7,6 +7,8 @@ import Testing
         ("group eu = clusters demo staging", "group eu = clusters demo staging"),
         ("group web = releases demo/shop/shop-web staging/shop/shop-web", "group web = releases demo/shop/shop-web staging/shop/shop-web"),
         ("group web = fleet edge", "group web = fleet edge"),
+        ("group edge = clusters matching \"edge-*\"", "group edge = clusters matching \"edge-*\""),
+        ("group edge = clusters matching edge-00?", "group edge = clusters matching edge-00?"),
         ("group web = releases on edge of chart shop-web", "group web = releases of chart shop-web on edge"),
         ("group web = releases matching \"web-*\" in web on a b", "group web = releases matching \"web-*\" in web on a b"),
         ("group web = releases matching web-?? on a", "group web = releases matching web-?? on a"),

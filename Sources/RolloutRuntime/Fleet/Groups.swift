@@ -9,6 +9,8 @@ extension Interpreter {
         switch members {
         case .clusters(let words):
             found = try words.map { (word) throws(StepFailure) in FleetMember(cluster: try expand(word)) }
+        case .clustersMatching(let word):
+            found = try await clusters(matching: try expand(word), for: name, info)
         case .releases(let words):
             found = try words.map { (word) throws(StepFailure) in try Self.member(try expand(word)) }
         case .fleet(let word):
@@ -31,7 +33,28 @@ extension Interpreter {
         if mode == .plan, !readsLive, case .query = members {
             return .planned("reads the releases of \(distinct.count) cluster\(distinct.count == 1 ? "" : "s") when it runs; here one stands in for each cluster's")
         }
+        if mode == .plan, !readsLive, case .clustersMatching = members {
+            return .planned("reads the project's clusters when it runs; here one stands in for those that match")
+        }
         return .group(name: name, members: distinct)
+    }
+
+    /// The project's clusters whose name matches a pattern, by name, read now; a plan that reads
+    /// nothing has one stand in for them.
+    private func clusters(matching pattern: String, for name: String, _ info: StepInfo) async throws(StepFailure) -> [FleetMember] {
+        if mode == .plan, !readsLive { return [FleetMember(cluster: "<each cluster matching \(pattern)>")] }
+        let api = api
+        let all = try await readThrough(info, deadline: ContinuousClock.now + context.timeout) { () async throws(AutopilotError) in
+            try await api.clusters()
+        }
+        let names = all.map(\.name).sorted()
+        let matching = names.filter { NamePattern.matches($0, pattern) }
+        guard !matching.isEmpty else {
+            let some = names.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", …" : "")
+            throw StepFailure(
+                .invalid, "group \(name) is empty: no cluster's name matches \(pattern)" + (names.isEmpty ? " (the project has no clusters)" : " (the project's clusters: \(some))"))
+        }
+        return matching.map { FleetMember(cluster: $0) }
     }
 
     /// A release member from `<cluster>/<namespace>/<release>`.

@@ -134,4 +134,10 @@ public final class RecordingAPI: ReleaseAPI {
         if let live { return try await live.chartValues(id) }
         return .object([:])
     }
+
+    public func clusters() async throws(AutopilotError) -> [Cluster] {
+        record(.clusters)
+        if let live { return try await live.clusters() }
+        return []
+    }
 }

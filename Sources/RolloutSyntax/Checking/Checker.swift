@@ -182,6 +182,9 @@ public struct Checker {
             kind = GroupKind(holdsReleases: false, size: words.count)
             checkDistinct(words)
             for word in words { checkCluster(word.literal, at: word.range) }
+        case .clustersMatching(let pattern):
+            kind = GroupKind(holdsReleases: false, size: nil)
+            if pattern.literal?.isEmpty == true { diagnostics.append(Diagnostic("the cluster name pattern is empty", at: pattern.range)) }
         case .releases(let words):
             kind = GroupKind(holdsReleases: true, size: words.count)
             for word in words {

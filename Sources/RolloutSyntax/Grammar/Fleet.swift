@@ -1,6 +1,7 @@
 /// How a `group` statement names its members: the word after `=`.
 public enum GroupSource: String, Sendable, CaseIterable {
-    /// `clusters <cluster> ...`: a list of clusters (ids or aliases).
+    /// `clusters <cluster> ...`: a list of clusters (ids, names or aliases); or `clusters matching
+    /// <pattern>`: the project's clusters whose name matches.
     case clusters
     /// `releases <cluster>/<namespace>/<release> ...`, or a query: `releases of chart <name>
     /// matching <pattern> in <namespace> on <clusters>`.
@@ -13,7 +14,8 @@ public enum GroupSource: String, Sendable, CaseIterable {
 public enum QueryWord: String, Sendable, CaseIterable {
     /// `of chart <name>`: releases of that chart.
     case of
-    /// `matching <pattern>`: releases whose name matches a pattern (`*` any text, `?` one character).
+    /// `matching <pattern>`: releases (or, after `clusters`, clusters) whose name matches a pattern
+    /// (`*` any text, `?` one character).
     case matching
 }
 

@@ -271,6 +271,8 @@ public enum StatementKind: Sendable, Equatable {
 public enum GroupMembers: Sendable, Equatable {
     /// `clusters <cluster> ...`.
     case clusters([Word])
+    /// `clusters matching <pattern>`: the project's clusters whose name matches, read when it runs.
+    case clustersMatching(Word)
     /// `releases <cluster>/<namespace>/<release> ...`.
     case releases([Word])
     /// `fleet <name>`: from the profile's `[fleets]` table.
@@ -282,7 +284,7 @@ public enum GroupMembers: Sendable, Equatable {
     public var words: [Word] {
         switch self {
         case .clusters(let words), .releases(let words): return words
-        case .fleet(let word): return [word]
+        case .fleet(let word), .clustersMatching(let word): return [word]
         case .query(let query): return [query.chart, query.pattern, query.namespace].compactMap { $0 } + query.clusters
         }
     }

@@ -270,6 +270,11 @@ struct ArgumentReader {
         case .fleet:
             return requiredWord("fleet name", example: "group \(name) = fleet production").flatMap { finish(.group(name: name, members: .fleet($0))) }
         case .clusters:
+            if let first = tokens.first, literal(first) == QueryWord.matching.rawValue {
+                tokens.removeFirst()
+                return requiredWord("cluster name pattern", example: "group \(name) = clusters matching \"edge-*\"")
+                    .flatMap { finish(.group(name: name, members: .clustersMatching($0))) }
+            }
             guard !tokens.isEmpty else {
                 missing("at least one cluster", example: "group \(name) = clusters demo staging")
                 return nil

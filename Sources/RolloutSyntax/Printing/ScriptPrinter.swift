@@ -127,6 +127,7 @@ extension ScriptPrinter {
     static func words(of members: GroupMembers) -> [String] {
         switch members {
         case .clusters(let words): return [GroupSource.clusters.rawValue] + words.map(\.description)
+        case .clustersMatching(let pattern): return [GroupSource.clusters.rawValue, QueryWord.matching.rawValue, pattern.description]
         case .releases(let words): return [GroupSource.releases.rawValue] + words.map(\.description)
         case .fleet(let word): return [GroupSource.fleet.rawValue, word.description]
         case .query(let query):
