@@ -64,7 +64,7 @@ final class EmbeddedState: Sendable {
         let start = ContinuousClock.now
         while true {
             let lines = ((try? String(contentsOfFile: lockPath, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-            let pid = lines.first ?? "?"
+            let pid = (lines.first ?? "?").terminalSafe
             if fresh {
                 throw CLIError("another rollout (pid \(pid)) is serving the embedded emulator's state, so it cannot start again from the demo data; nothing was run")
             }

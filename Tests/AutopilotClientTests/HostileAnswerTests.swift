@@ -89,6 +89,21 @@ private let jsonHead = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
     }
 }
 
+/// Credential services that answer without credentials are not said to be silent.
+@Suite struct CredentialServiceAnswerTests {
+    @Test func aMetadataServiceThatRefusesIsNamedAsHavingAnswered() async throws {
+        let metadata = try await HostileServer { _ in [.answer(status: 403, headers: [("Content-Type", "text/plain")], body: "resolve_deny: denied destination")] }
+        defer { Task { await metadata.stop() } }
+        let services = FirstAnswering([MetadataService(endpoint: metadata.url)])
+        let error = await #expect(throws: AutopilotError.self) { try await services.fetch() }
+        #expect(error?.message.hasPrefix("no credential service gave credentials: ") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("403") == true)
+        let silent = FirstAnswering([MetadataService(endpoint: URL(string: "http://127.0.0.1:9")!)])
+        let none = await #expect(throws: AutopilotError.self) { try await silent.fetch() }
+        #expect(none?.message.hasPrefix("no credential service answered: ") == true, "\(String(describing: none))")
+    }
+}
+
 /// IAM answers that are not IAM's: a captive portal's HTML, JSON cut short.
 @Suite struct HostileIAMTests {
     @Test(arguments: [

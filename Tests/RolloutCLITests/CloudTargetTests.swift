@@ -68,6 +68,23 @@ struct CloudTargetTests {
         }
     }
 
+    @Test func doctorNamesTheCredentialServiceThatAnswered() async throws {
+        try await withEmulator { _, emulator in
+            let rollout = try RolloutProcess()
+            let token = rollout.home.appendingPathComponent("token").path
+            try "pod-token".write(toFile: token, atomically: true, encoding: .utf8)
+            var environment = Self.region(at: emulator.url!)
+            environment["ROLLOUT_METADATA_ENDPOINT"] = emulator.url!.absoluteString
+            environment["HC_CONTAINER_CREDENTIALS_FULL_URI"] = "http://127.0.0.1:9/credentials"
+            environment["HC_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = token
+            let doctor = try await rollout.run(["doctor", "--region", "cn-north-4"], extraEnvironment: environment)
+            #expect(doctor.code == 0, "\(doctor.all)")
+            let line = doctor.out.split(separator: "\n").first { $0.hasPrefix("✔ credentials") }.map(String.init) ?? ""
+            #expect(line.contains("from the ECS metadata service at \(emulator.url!.absoluteString)"), "\(doctor.all)")
+            #expect(!line.contains("pod identity"), "\(line)")
+        }
+    }
+
     @Test func aWrongProjectIDIsRenderedWithWhatToDo() async throws {
         try await withEmulator { _, emulator in
             let rollout = try RolloutProcess()
