@@ -107,4 +107,34 @@ public struct TestCertificate: Sendable {
 
     /// openssl could not make the certificate.
     public struct OpenSSLFailed: Error {}
+
+    /// A certificate for `127.0.0.1` that expired yesterday, signed by a CA of its own: `caFile`
+    /// trusts it, and still it does not verify.
+    public static func expired() throws -> (caFile: String, certificate: TestCertificate) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-expired-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "subjectAltName=IP:127.0.0.1\n".write(toFile: "\(folder)/ext", atomically: true, encoding: .utf8)
+        let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        for arguments in [
+            ["req", "-x509"] + curve + ["-days", "2", "-subj", "/CN=rollout test CA", "-keyout", "\(folder)/ca.key", "-out", "\(folder)/ca.pem"],
+            ["req"] + curve + ["-subj", "/CN=rollout test", "-keyout", "\(folder)/key.pem", "-out", "\(folder)/server.csr"],
+            ["x509", "-req", "-in", "\(folder)/server.csr", "-CA", "\(folder)/ca.pem", "-CAkey", "\(folder)/ca.key", "-CAcreateserial",
+             "-days", "-1", "-extfile", "\(folder)/ext", "-out", "\(folder)/cert.pem"],
+        ] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw OpenSSLFailed() }
+        }
+        return ("\(folder)/ca.pem", TestCertificate(certificateFile: "\(folder)/cert.pem", keyFile: "\(folder)/key.pem"))
+    }
+
+    private init(certificateFile: String, keyFile: String) {
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+    }
 }

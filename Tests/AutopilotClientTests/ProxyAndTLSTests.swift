@@ -149,6 +149,18 @@ struct ProxyAndTLSTests {
         }
     }
 
+    @Test func anExpiredCertificateFromTheGivenCASaysItExpired() async throws {
+        let (caFile, expired) = try TestCertificate.expired()
+        try await withEmulator(configure: {
+            $0.tls = EmulatorTLS(certificateFile: expired.certificateFile, keyFile: expired.keyFile)
+        }, client: { $0.network.caFile = caFile }) { client, _ in
+            let error = await #expect(throws: AutopilotError.self) { try await client.releases(in: demoCluster) }
+            #expect(error?.transportFailure?.cause == .tls)
+            #expect(error?.description.contains("the server's certificate expired on ") == true, "\(String(describing: error))")
+            #expect(error?.description.contains("--ca-file") == false)
+        }
+    }
+
     @Test func noProxySendsTheCallDirect() async throws {
         let proxy = try LoopbackProxy()
         defer { proxy.stop() }

@@ -45,7 +45,8 @@ struct ServiceCall {
             return answer
         } catch {
             try? await client.shutdown()
-            var failure = TransportFailureClassifier.autopilotError(for: error, path: path)
+            var failure = await TransportFailureClassifier.explained(
+                TransportFailureClassifier.autopilotError(for: error, path: path), url: url, path: path)
             failure.message = "\(service): \(failure.message)"
             throw failure
         }

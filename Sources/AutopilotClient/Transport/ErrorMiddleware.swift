@@ -17,7 +17,8 @@ struct ErrorMiddleware: ClientMiddleware {
         do {
             (response, responseBody) = try await next(request, body, baseURL)
         } catch {
-            throw TransportFailureClassifier.autopilotError(for: error, path: path)
+            let failure = TransportFailureClassifier.autopilotError(for: error, path: path)
+            throw await TransportFailureClassifier.explained(failure, url: baseURL, path: path)
         }
         let status = response.status.code
         guard status >= 300 else { return (response, responseBody) }
