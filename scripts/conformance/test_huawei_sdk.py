@@ -233,3 +233,46 @@ def test_a_wrong_project_id_is_refused(endpoint):
     with pytest.raises(exceptions.ClientRequestException) as refused:
         client.list_autopilot_releases(cce.ListAutopilotReleasesRequest(cluster_id=DEMO))
     assert refused.value.status_code == 401 and refused.value.error_code == "APIGW.0301"
+
+
+CREDENTIAL_FILES = [
+    # (file, what rollout does: an AK's first and last four, "next source", or "refused")
+    ("[DEFAULT]\nak = DEFA0000000000DEF1\nsk = d\n[basic]\nproject_id = p\n", "DEFA…DEF1"),
+    ("[basic]\nak = BASI0000000000BAS1\nsk = b\n[DEFAULT]\nak = DEFA0000000000DEF1\nsk = d\n", "BASI…BAS1"),
+    ("[other]\nak = OTHE0000000000OTH1\nsk = o\n", "next source"),
+    ("[DEFAULT]\nak = DEFA0000000000DEF1\nsk = d\n", "next source"),
+    ("[basic]\nproject_id = p\n", "next source"),
+    ("[basic]\nak = HALF0000000000HAL1\n", "refused"),
+]
+
+
+@pytest.mark.parametrize("text,rollout", CREDENTIAL_FILES)
+def test_the_credentials_file_is_read_as_the_sdk_reads_it(text, rollout, tmp_path, monkeypatch):
+    """Huawei's own ProfileCredentialProvider and rollout read the same file: the same key, or
+    both go on to the next source; where rollout stops instead (half a key pair), the README's
+    table says so."""
+    from huaweicloudsdkcore.auth.provider import ProfileCredentialProvider
+    path = tmp_path / "credentials"
+    path.write_text(text)
+    path.chmod(0o600)
+    monkeypatch.setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", str(path))
+    try:
+        ak = ProfileCredentialProvider.get_basic().get_credentials().ak
+        sdk = ak[:4] + "…" + ak[-4:]
+    except Exception:
+        sdk = "next source"
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith(("CLOUD_SDK_", "HUAWEICLOUD_", "ROLLOUT_", "HC_CONTAINER_"))}
+    environment.update({"HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+                        "HUAWEICLOUD_SDK_CREDENTIALS_FILE": str(path), "ROLLOUT_METADATA_ENDPOINT": "http://127.0.0.1:9"})
+    done = subprocess.run([BINARY, "-v", "--region", "cn-north-4", "-c", "echo checked"], env=environment,
+                          capture_output=True, text=True, timeout=60)
+    if rollout == "refused":
+        assert done.returncode == 2, done.stderr
+        assert sdk == "next source"
+        return
+    assert done.returncode == 0, done.stderr
+    line = next(line for line in done.stderr.splitlines() if "credentials:" in line)
+    shown = line.split("AK ", 1)[-1].split(" ", 1)[0].rstrip(",")  # masked: the first and last four kept
+    found = "next source" if "metadata service" in line else shown[:4] + "…" + shown[-4:]
+    assert found == sdk == rollout, line
