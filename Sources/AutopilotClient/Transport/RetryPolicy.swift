@@ -71,8 +71,9 @@ struct RetryMiddleware: ClientMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
+        // The request's own body (ours, at most the gateway's 12 MB) is read once, for every try.
         var sent: HTTPBody?
-        if let body { sent = HTTPBody(try await body.collectAnswer(limit: answerLimit)) }
+        if let body { sent = HTTPBody(try await [UInt8](collecting: body, upTo: .max)) }
         // The time limits run `next` in a child task; it ends before `intercept` returns.
         return try await withoutActuallyEscaping(next) { next in
             try await withTimeLimit(policy.deadline) { [sent] in try await tries(request, sent, baseURL, next: next) }
