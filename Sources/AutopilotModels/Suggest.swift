@@ -1,10 +1,29 @@
 /// Edit distance, for did-you-mean notes.
 public enum Suggest {
-    /// The candidate closest to a word, if one is close enough to be what was meant.
+    /// The candidate closest to a word, if one is close enough to be what was meant. Among those
+    /// close enough, one the word begins, then one that holds the word's letters in order (`lst` is
+    /// `list` with a letter left out, not `let` with one changed), then the fewest edits.
     public static func closest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
-        guard let (best, score) = scored, score <= max(1, word.count / 3) else { return nil }
-        return best
+        let typed = word.lowercased()
+        let limit = max(1, typed.count / 3)
+        let scored = candidates.compactMap { candidate -> (String, Int, Int)? in
+            let score = distance(typed, candidate)
+            guard score <= limit else { return nil }
+            let lowered = candidate.lowercased()
+            let likeness = lowered.hasPrefix(typed) ? 0 : isSubsequence(typed, of: lowered) ? 1 : 2
+            return (candidate, likeness, score)
+        }
+        return scored.min { ($0.1, $0.2) < ($1.1, $1.2) }?.0
+    }
+
+    /// True when `word`'s characters appear in `text` in the same order.
+    static func isSubsequence(_ word: String, of text: String) -> Bool {
+        var rest = Substring(text)
+        for character in word {
+            guard let found = rest.firstIndex(of: character) else { return false }
+            rest = rest[rest.index(after: found)...]
+        }
+        return true
     }
 
     /// Optimal string alignment distance: edits and swaps of neighbours each cost 1.

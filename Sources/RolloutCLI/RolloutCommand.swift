@@ -10,13 +10,13 @@ public struct RolloutCommand: AsyncParsableCommand {
         commandName: "rollout",
         abstract: "Roll out Helm chart releases on Huawei Cloud CCE Autopilot.",
         discussion: """
-            rollout                      the prompt (on the embedded emulator unless a cloud is configured)
-            rollout deploy.rollout       run a script file (#!/usr/bin/env rollout works too)
-            rollout -c 'statements'      run statements
-            rollout - < deploy.rollout   run a script from stdin
-            rollout runbook.md           run the ```rollout blocks of a Markdown runbook
-            rollout doctor               check the target, credentials, proxy, TLS and clock first
-            """ + ExitCode.summary,
+            rollout                     the prompt (the embedded emulator with no cloud)
+            rollout deploy.rollout      run a script file (#!/usr/bin/env rollout works)
+            rollout -c 'statements'     run statements
+            rollout - < deploy.rollout  run a script from stdin
+            rollout runbook.md          run the ```rollout blocks of a Markdown runbook
+            rollout doctor              check target, credentials, proxy, TLS and clock
+            """ + "\n\n" + ExitCode.summary,
         version: RolloutVersion.current,
         subcommands: [RunCommand.self, CheckCommand.self, PlanCommand.self, DoctorCommand.self, EmulatorCommand.self, JournalCommand.self],
         defaultSubcommand: RunCommand.self)

@@ -5,6 +5,15 @@ import Foundation
 import Testing
 
 @Suite(.serialized) struct CommandTests {
+    @Test func helpShowsTheFormsOneALineAndTheExitCodesApart() async throws {
+        let help = try await RolloutProcess().run(["--help"], extraEnvironment: ["COLUMNS": "80"])
+        let lines = help.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let forms = lines.filter { $0.hasPrefix("rollout ") }
+        #expect(forms.count == 6, "each form on a line of its own: \(help.out)")
+        let exitCodes = try #require(lines.firstIndex { $0.hasPrefix("Exit codes:") })
+        #expect(lines[exitCodes - 1].isEmpty, "\(help.out)")
+    }
+
     @Test func successExitsZeroWithATable() async throws {
         let rollout = try RolloutProcess()
         let result = try await rollout.run(["-c", "use cluster demo; history testwww in monitoring"])

@@ -1,0 +1,19 @@
+import AutopilotModels
+import RolloutSyntax
+import Testing
+
+@Suite struct SuggestTests {
+    static let keywords = Keyword.allCases.map(\.rawValue)
+
+    @Test(arguments: [
+        ("lst", "list"), ("upgarde", "upgrade"), ("wiat", "wait"), ("rolbak", "rollback"), ("histroy", "history"),
+        ("chekc", "check"), ("statsu", "status"),
+    ])
+    func aTypoGetsTheWordItMostLikelyMeant(typed: String, meant: String) {
+        #expect(Suggest.closest(to: typed, in: Self.keywords + ["check", "plan", "doctor", "journal"]) == meant)
+    }
+
+    @Test func aWordFarFromEveryCandidateGetsNone() {
+        #expect(Suggest.closest(to: "deploy-everything", in: Self.keywords) == nil)
+    }
+}
