@@ -112,10 +112,7 @@ struct JournalCommand: AsyncParsableCommand {
 enum SourceLoader {
     /// The file's text as a source.
     static func load(_ file: String) throws -> SourceFile {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            let reason = FileManager.default.fileExists(atPath: file) ? "it is not readable UTF-8 text" : "no such file"
-            throw CLIError("cannot read \(file): \(reason)", exitCode: 2)
-        }
+        let text = try FileProblem.text(file)
         if MarkdownRunbook.isMarkdown(file) { return MarkdownRunbook.source(name: file, text: text) }
         return SourceFile(name: file, text: text)
     }

@@ -23,11 +23,7 @@ struct ExternalEditor {
         let folder = String(cString: made)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let file = folder + "/statement.rollout"
-        do {
-            try text.write(toFile: file, atomically: false, encoding: .utf8)
-        } catch {
-            throw CLIError("cannot write \(file): \(error.localizedDescription)")
-        }
+        try FileProblem.write(text, to: file, atomically: false)
         guard let editor = ForegroundProcess.start(command + " \"$1\"", arguments: [file], environment: environment) else {
             throw CLIError("cannot start the editor '\(command)'")
         }

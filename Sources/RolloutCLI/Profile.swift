@@ -91,10 +91,7 @@ struct Profile: Equatable {
             if let wanted { throw CLIError("no profile '\(wanted)': \(file.path) does not exist", exitCode: 2) }
             return nil
         }
-        let text: String
-        do { text = try String(contentsOf: file, encoding: .utf8) } catch {
-            throw CLIError("cannot read \(file.path): \(error.localizedDescription)", exitCode: 2)
-        }
+        let text = try FileProblem.text(file.path)
         if let problem = TableHeaders.unreadable(in: text) {
             throw CLIError("\(file.path) is not valid TOML: \(problem)", exitCode: 2)
         }

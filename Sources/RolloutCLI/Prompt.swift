@@ -305,12 +305,12 @@ private final class PromptSession {
         }
         let text = record.script(target: choice.describe(url: runner.session.url), dropReads: dropReads)
         do {
-            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            try FileProblem.write(text, to: file)
             try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file)
             let count = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.count
             Console.out("saved \(count) statements to \(file); run it with rollout \(file)")
         } catch {
-            Console.err("cannot write \(file): \(error.localizedDescription)")
+            Console.err(error.description)
         }
     }
 

@@ -30,6 +30,10 @@ public enum RolloutMain {
     /// Parses the command line, runs it, and exits with its code: 2 for a bad command line.
     public static func run() async -> Never {
         HelpWidth.keepSane()
+        if let typo = CommandTypo.find(in: Array(CommandLine.arguments.dropFirst())) {
+            Console.err("rollout: \(typo)")
+            exit(ExitCode.invalid.rawValue)
+        }
         do {
             var command = try RolloutCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -75,5 +79,22 @@ enum HelpWidth {
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, Int(size.ws_col) < narrowest {
             setenv("COLUMNS", String(narrowest), 1)
         }
+    }
+}
+
+/// A first word meant as a command and mistyped (`rollout chekc x.rollout`): without this it is
+/// taken for a script file and the complaint is about the words after it.
+enum CommandTypo {
+    /// The commands a first word may name.
+    static var commands: [String] {
+        RolloutCommand.configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+    }
+
+    /// What to say when the first word is no command, no file and close to a command; nil otherwise.
+    static func find(in arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-"), !commands.contains(first),
+            !FileManager.default.fileExists(atPath: first), let meant = Suggest.closest(to: first, in: commands)
+        else { return nil }
+        return "no command or script file '\(first.terminalSafe)'; did you mean 'rollout \(meant)'?"
     }
 }

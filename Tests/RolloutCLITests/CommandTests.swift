@@ -14,6 +14,26 @@ import Testing
         #expect(lines[exitCodes - 1].isEmpty, "\(help.out)")
     }
 
+    @Test func aMistypedCommandIsNamedNotTheWordsAfterIt() async throws {
+        let result = try await RolloutProcess().run(["chekc", "x.rollout"])
+        #expect(result.code == 2, "\(result.all)")
+        #expect(result.err == "rollout: no command or script file 'chekc'; did you mean 'rollout check'?\n", "\(result.all)")
+    }
+
+    @Test func aScriptThatCannotBeReadSaysWhyInASentence() async throws {
+        let rollout = try RolloutProcess()
+        let binary = rollout.home.appendingPathComponent("binary.rollout")
+        try Data([0xFF, 0xFE, 0x00]).write(to: binary)
+        for (file, reason) in [
+            (rollout.home.path, "it is a folder, not a file"), (binary.path, "it is not UTF-8 text"),
+            (rollout.home.appendingPathComponent("none.rollout").path, "No such file or directory"),
+        ] {
+            let result = try await rollout.run([file])
+            #expect(result.code == 2, "\(result.all)")
+            #expect(result.err == "rollout: cannot read \(file): \(reason)\n", "\(result.all)")
+        }
+    }
+
     @Test func successExitsZeroWithATable() async throws {
         let rollout = try RolloutProcess()
         let result = try await rollout.run(["-c", "use cluster demo; history testwww in monitoring"])
