@@ -49,6 +49,16 @@ final class Session: Sendable {
         return (started, Endpoint(url: try await started.start()))
     }
 
+    /// How long the embedded emulator's deploys take: `ROLLOUT_EMULATOR_DEPLOY_TIME`, read as
+    /// `--deploy-time` is (a duration such as 300ms or 2s), else 2 s.
+    static func deployTime(_ environment: [String: String]) throws(CLIError) -> Duration {
+        guard let text = environment["ROLLOUT_EMULATOR_DEPLOY_TIME"], !text.isEmpty else { return .seconds(2) }
+        guard let duration = DurationText.parse(text) else {
+            throw CLIError("ROLLOUT_EMULATOR_DEPLOY_TIME='\(text.terminalSafe)' is not a duration such as 300ms or 2s", exitCode: 2)
+        }
+        return duration
+    }
+
     /// Connects: starts the embedded emulator first when the target is local.
     static func open(_ choice: TargetChoice, debug: Bool, style: Style) async throws -> Session {
         var emulator: Emulator?
@@ -59,7 +69,7 @@ final class Session: Sendable {
         case .embedded:
             var configuration = EmulatorConfiguration()
             configuration.port = 0
-            let deployTime = ProcessInfo.processInfo.environment["ROLLOUT_EMULATOR_DEPLOY_TIME"].flatMap(DurationText.parse) ?? .seconds(2)
+            let deployTime = try Self.deployTime(ProcessInfo.processInfo.environment)
             // The demo fails deploys of image tags ending in -bad, so rollback drills work out of the box.
             configuration.settings = EmulatorSettings(
                 deployTime: DurationText.seconds(deployTime), faults: FaultSettings(failTags: ["*-bad"]))

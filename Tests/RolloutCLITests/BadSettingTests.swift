@@ -34,6 +34,13 @@ import Testing
         #expect(!result.all.contains("Fatal error") && !result.all.contains("hunter22"), "\(result.all)")
     }
 
+    @Test(arguments: ["0.3", "-1s", "soon"])
+    func aDeployTimeThatIsNotADurationIsRefusedAsTheFlagIs(value: String) async throws {
+        let result = try await RolloutProcess().run(["-c", "charts"], extraEnvironment: ["ROLLOUT_EMULATOR_DEPLOY_TIME": value])
+        #expect(result.code == 2, "\(result.all)")
+        #expect(result.err.contains("ROLLOUT_EMULATOR_DEPLOY_TIME='\(value)' is not a duration such as 300ms or 2s"), "\(result.all)")
+    }
+
     @Test func doctorFilesAProfilesMissingSecretUnderCredentials() async throws {
         let rollout = try RolloutProcess()
         try FileManager.default.createDirectory(at: rollout.configFile.deletingLastPathComponent(), withIntermediateDirectories: true)

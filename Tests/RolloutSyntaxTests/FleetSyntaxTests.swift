@@ -82,6 +82,10 @@ import Testing
         ("group web = clusters a\nrollout web { upgrade }", "upgrade needs a release, and none was named before it"),
         ("group web = releases a/b/c\nrollout web { echo ${TYPO} }", "undefined variable 'TYPO'"),
         ("group c = releases a/b/c\ngroup web = releases of chart x on c", "'c' is a group of releases; 'on' takes clusters"),
+        ("group edge = clusters a b\nlist on edge", "'edge' is a group; 'list on' takes one cluster"),
+        ("group edge = clusters a b\nuse cluster edge", "'edge' is a group; 'use cluster' takes one cluster"),
+        ("group a = clusters x\ngroup a = clusters y", "group 'a' is defined twice in this script"),
+        ("group w = clusters a b c\nrollout w waves 1 gate \"g\" 1 gate \"g\" rest { list }", "gate 'g' is named twice in this script"),
     ])
     func checkingFindsFleetProblems(text: String, message: String) {
         #expect(rendered(text, scope: CheckScope()).contains(message), "\(rendered(text, scope: CheckScope()))")

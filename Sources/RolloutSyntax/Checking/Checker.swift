@@ -74,6 +74,9 @@ public struct Checker {
     /// True after an `abort` with no else: the next statement can never run.
     private var aborted = false
     private var diagnostics: [Diagnostic] = []
+    /// The groups this source defines and the gates it names: each once.
+    private var groupsDefinedHere: Set<String> = []
+    private var gatesNamedHere: Set<String> = []
 
     /// Parses and checks source text: the script, and every problem sorted by place.
     public static func diagnose(_ source: SourceFile, scope: CheckScope = CheckScope()) -> (script: Script, diagnostics: [Diagnostic]) {
@@ -130,7 +133,9 @@ public struct Checker {
         let keyword = kind.keyword
         for word in kind.words { checkVariables(word) }
         switch kind {
-        case .use(.cluster, _): scope.clusterInUse = true
+        case .use(.cluster, let word):
+            scope.clusterInUse = true
+            checkNotAGroup(word, "use cluster")
         case .assign(let name, _): scope.variables.insert(name)
         case .set(.timeout(let word)), .set(.interval(let word)), .sleep(let word): checkDuration(word)
         case .set(.value(let path, _)):
@@ -148,7 +153,12 @@ public struct Checker {
             if let text = value.literal, WaitStatus(spelling: text) == nil {
                 diagnostics.append(ArgumentReader.unknownStatus(text, at: value.range))
             }
-        case .group(let name, let members): checkGroup(name, members, at: statement.keywordRange)
+        case .group(let name, let members):
+            if !groupsDefinedHere.insert(name).inserted {
+                diagnostics.append(
+                    Diagnostic("group '\(name)' is defined twice in this script", at: statement.keywordRange, note: "give the second one another name"))
+            }
+            checkGroup(name, members, at: statement.keywordRange)
         case .rollout(let group, let plan, let body):
             checkRollout(group, plan, at: statement.keywordRange)
             checkBlock(body, of: scope.groups[group])
@@ -158,6 +168,7 @@ public struct Checker {
                     note: "put a gate between waves: waves 1 gate rest"))
         default: break
         }
+        if let cluster = kind.target?.cluster { checkNotAGroup(cluster, "\(keyword.rawValue) on") }
         if keyword.takesTarget, kind.target?.cluster == nil, !scope.clusterInUse {
             diagnostics.append(
                 Diagnostic(
@@ -231,6 +242,16 @@ public struct Checker {
         scope.groups[name] = kind
     }
 
+    /// A statement's cluster must not be a group's name, which the API would take for a cluster.
+    private mutating func checkNotAGroup(_ word: Word, _ what: String) {
+        guard let text = word.literal, let group = scope.groups[text] else { return }
+        let each = group.holdsReleases == true ? "release" : "cluster"
+        diagnostics.append(
+            Diagnostic(
+                "'\(text)' is a group; '\(what)' takes one cluster", at: word.range,
+                note: "run the statement for each \(each) of the group: rollout \(text) { … }"))
+    }
+
     /// A cluster a group names must be an alias the target knows or a cluster id.
     private mutating func checkCluster(_ text: String?, at range: Range<Int>) {
         guard let text, let aliases = scope.clusterAliases, !aliases.contains(text), !ClusterID.isWellFormed(text) else { return }
@@ -258,6 +279,10 @@ public struct Checker {
             diagnostics.append(Diagnostic("no group '\(group)' is defined before this rollout", at: range, note: note))
         }
         let wavesAt = plan.wavesRange.isEmpty ? range : plan.wavesRange
+        for case .gate(let name?) in plan.waves where !gatesNamedHere.insert(name).inserted {
+            diagnostics.append(
+                Diagnostic("gate '\(name)' is named twice in this script", at: wavesAt, note: "--approve \(name) would pass both: name each gate once"))
+        }
         do throws(WaveProblem) {
             if let size = known?.size {
                 _ = try WaveStep.sizes(of: plan.waves, members: size)
