@@ -48,9 +48,16 @@ final class Renderer: Sendable {
             if let resumed {
                 Console.err(style.dim("▶ resuming run \(id)\(resumed)"))
             } else {
-                Console.err(style.dim("▶ run \(id) (should it stop, rollout --resume \(id) goes on from there)"))
+                Console.err(style.dim("▶ run \(id)"))
             }
         }
+    }
+
+    /// Where a run that stopped short can go on, said where it stopped (the human form; nothing for
+    /// a run that succeeded or ended recovered, which a resume refuses).
+    func runEnded(_ id: String, code: ExitCode) {
+        guard format == .human, ![.success, .recovered, .invalid, .wouldChange].contains(code) else { return }
+        Console.err(style.dim("↻ rollout --resume \(id) goes on from there"))
     }
 
     /// Shows one event.

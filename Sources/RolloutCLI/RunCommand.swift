@@ -116,6 +116,7 @@ struct RunCommand: AsyncParsableCommand {
         await interpreter.setGateHandler(gates.handler(renderer: renderer))
         let code = await ScriptRunner.run(script, on: interpreter, from: point)
         recorder?.finish(code)
+        if let recorder { renderer.runEnded(recorder.id, code: code) }
         await runner.close()
         return code
     }
