@@ -14,6 +14,15 @@ import Testing
         #expect(lines[exitCodes - 1].isEmpty, "\(help.out)")
     }
 
+    @Test func aBadValueFromTheCommandLineStopsTheRunBeforeAnythingRuns() async throws {
+        let result = try await RolloutProcess().run(
+            ["-c", "echo first; group edge = fleet edge; group web = releases of chart shop-web on edge; rollout web parallel ${N} { upgrade }",
+             "--", "N=0"])
+        #expect(result.code == 2, "\(result.all)")
+        #expect(!result.out.contains("first"), "nothing ran: \(result.all)")
+        #expect(result.err.contains("error: parallel needs a whole number from 1, not '0'"), "\(result.all)")
+    }
+
     @Test func aMistypedCommandIsNamedNotTheWordsAfterIt() async throws {
         let result = try await RolloutProcess().run(["chekc", "x.rollout"])
         #expect(result.code == 2, "\(result.all)")
@@ -57,7 +66,7 @@ import Testing
         #expect(result.err == "-c:1:50: error: unknown statement 'upgarde'\nuse cluster demo; upgrade testwww in monitoring; upgarde x\n                                                 ^~~~~~~\nnote: did you mean 'upgrade'?\n")
         #expect(!FileManager.default.fileExists(atPath: rollout.journal.path), "nothing ran")
         #expect(try await rollout.run(["--outptu", "json"]).code == 2)
-        #expect(try await rollout.run(["missing.rollout"]).err == "rollout: cannot read missing.rollout: no such file\n")
+        #expect(try await rollout.run(["missing.rollout"]).err == "rollout: cannot read missing.rollout: No such file or directory\n")
         #expect(try await rollout.run(["-c", "list", "--", "1X=2"]).code == 2)
     }
 

@@ -91,6 +91,22 @@ import Testing
         #expect(rendered(text, scope: CheckScope()).contains(message), "\(rendered(text, scope: CheckScope()))")
     }
 
+    @Test(arguments: [
+        ("rollout w parallel ${N} { list }", ["N": "0"], "parallel needs a whole number from 1, not '0'"),
+        ("rollout w halt after ${N} { list }", ["N": "-2"], "halt after needs a whole number of failed members from 1, not '-2'"),
+        ("rollout w soak ${S} { list }", ["S": "soon"], "'soon' is not a duration"),
+        ("rollout w halt at ${P:-150%} { list }", [:], "halt at needs a share from 1% to 100%, not '150%'"),
+    ] as [(String, [String: String], String)])
+    func valuesKnownBeforeTheRunAreCheckedBeforeItRuns(text: String, values: [String: String], message: String) {
+        var scope = CheckScope(variables: Set(values.keys))
+        scope.values = values
+        let found = rendered("group w = clusters a b\n" + text, scope: scope)
+        #expect(found.contains(message), "\(found)")
+        // A let decides the value at run time: nothing is said before.
+        let assigned = rendered("group w = clusters a b\nlet N = ${X:-1}\nlet S = ${X:-1}\nlet P = ${X:-1}\n" + text, scope: scope)
+        #expect(!assigned.contains("needs") && !assigned.contains("not a duration"), "\(assigned)")
+    }
+
     @Test func aSecretInARolloutBlockIsHiddenWhereStatementsAreShown() throws {
         let (script, _) = parse("rollout web { set value db.password = hunter2; upgrade; else { let TOKEN = s3cret; abort } }")
         let shown = ScriptPrinter.display(script.statements[0].kind)

@@ -33,9 +33,11 @@ public struct RunContext: Sendable {
 
     /// What the checker may assume where a script starts in this context, with these environment variables.
     public func checkScope(environment: [String: String]) -> CheckScope {
-        CheckScope(
+        var scope = CheckScope(
             clusterInUse: cluster != nil, releaseInUse: release != nil,
             variables: Set(variables.keys).union(environment.keys))
+        scope.values = variables
+        return scope
     }
 }
 

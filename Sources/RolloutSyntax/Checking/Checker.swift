@@ -18,6 +18,9 @@ public struct CheckScope: Sendable {
     public var clusterAliases: Set<String>?
     /// The groups defined so far, and what they hold (at a prompt, those of earlier lines).
     public var groups: [String: GroupKind] = [:]
+    /// The variables whose values are known before anything runs (the command line's), so that a
+    /// `parallel ${N}` or `timeout ${T}` is checked with its value; a `let` of one forgets it.
+    public var values: [String: String] = [:]
     /// True inside a rollout block.
     var inRollout = false
 
@@ -136,7 +139,9 @@ public struct Checker {
         case .use(.cluster, let word):
             scope.clusterInUse = true
             checkNotAGroup(word, "use cluster")
-        case .assign(let name, _): scope.variables.insert(name)
+        case .assign(let name, _):
+            scope.variables.insert(name)
+            scope.values[name] = nil
         case .set(.timeout(let word)), .set(.interval(let word)), .sleep(let word): checkDuration(word)
         case .set(.value(let path, _)):
             if let text = path.literal, !Self.isValuePath(text) {
@@ -295,17 +300,17 @@ public struct Checker {
         } catch {
             diagnostics.append(Diagnostic(error.description, at: wavesAt, note: "e.g. waves 1, 10%, rest"))
         }
-        if let word = plan.parallel, let text = word.literal, (Int(text) ?? 0) < 1 {
+        if let word = plan.parallel, let text = knownText(word), (Int(text) ?? 0) < 1 {
             diagnostics.append(Diagnostic("parallel needs a whole number from 1, not '\(text)'", at: word.range))
         }
         if let soak = plan.soak { checkDuration(soak) }
         switch plan.halt {
         case .after(let word):
-            if let text = word.literal, (Int(text) ?? 0) < 1 {
+            if let text = knownText(word), (Int(text) ?? 0) < 1 {
                 diagnostics.append(Diagnostic("halt after needs a whole number of failed members from 1, not '\(text)'", at: word.range))
             }
         case .at(let word):
-            if let text = word.literal, HaltRule.percent(text) == nil {
+            if let text = knownText(word), HaltRule.percent(text) == nil {
                 diagnostics.append(Diagnostic("halt at needs a share from 1% to 100%, not '\(text)'", at: word.range))
             }
         case nil: break
@@ -333,8 +338,28 @@ public struct Checker {
         }
     }
 
+    /// A word's text when it is known before anything runs: a literal, or one whose variables all
+    /// have known values (or defaults); nil when the run decides it.
+    private func knownText(_ word: Word) -> String? {
+        var text = ""
+        for part in word.parts {
+            switch part {
+            case .literal(let literal): text += literal
+            case .variable(let name, let fallback):
+                if let value = scope.values[name], !value.isEmpty {
+                    text += value
+                } else if let fallback, !scope.variables.contains(name) || scope.values[name] != nil {
+                    text += fallback
+                } else {
+                    return nil
+                }
+            }
+        }
+        return text
+    }
+
     private mutating func checkDuration(_ word: Word) {
-        guard let text = word.literal, DurationText.parse(text) == nil else { return }
+        guard let text = knownText(word), DurationText.parse(text) == nil else { return }
         diagnostics.append(Diagnostic("'\(text)' is not a duration", at: word.range, note: "write it like 500ms, 30s, 5m or 1h"))
     }
 
