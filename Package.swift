@@ -55,7 +55,6 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -153,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RolloutRuntimeTests",
-            dependencies: ["RolloutRuntime", "RolloutSyntax", "RolloutCLI", "AutopilotClient", "AutopilotTesting", "AutopilotEmulator"],
+            dependencies: ["RolloutRuntime", "RolloutSyntax", "AutopilotClient", "AutopilotTesting", "AutopilotEmulator"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

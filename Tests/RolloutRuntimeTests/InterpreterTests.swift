@@ -4,7 +4,6 @@ import AutopilotTesting
 import Foundation
 import RolloutRuntime
 import RolloutSyntax
-import RolloutCLI
 import Synchronization
 import Testing
 

@@ -2,7 +2,6 @@ import AutopilotClient
 import AutopilotEmulator
 import AutopilotTesting
 import Foundation
-import RolloutCLI
 import RolloutRuntime
 import RolloutSyntax
 import Synchronization

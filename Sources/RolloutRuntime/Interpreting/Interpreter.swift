@@ -1,4 +1,4 @@
-import AutopilotModels
+public import AutopilotModels
 public import RolloutSyntax
 
 /// Runs statements against a `ReleaseAPI`, one at a time, and reports what happens as `RunEvent`s;

@@ -1,7 +1,5 @@
-public import AutopilotModels
-
-/// The calls the interpreter makes. The command makes `AutopilotClient` one; anything else that
-/// implements it (a recorder, a fake) can stand in.
+/// The calls the interpreter makes: `AutopilotClient` is one, and anything else that implements
+/// it (a recorder, a fake) can stand in.
 public protocol ReleaseAPI: Sendable {
     /// The releases of a cluster.
     func releases(in cluster: String, namespace: String?, chart: String?) async throws(AutopilotError) -> [Release]
