@@ -316,3 +316,24 @@ func run(
         #expect(failure?.contains("no answer before the statement's timeout") == true, "\(String(describing: failure))")
     }
 }
+
+/// A chart goes by its id or, as a group's query takes it, by its name.
+@Suite struct ChartByNameTests {
+    @Test func aChartIsNamedByItsNameWhereTheProjectHasOneVersion() async throws {
+        let (code, log) = try await run("""
+            chart shop-web
+            values redis
+            use cluster demo
+            set chart shop-web
+            set tag v9
+            upgrade shop-web in shop
+            """)
+        #expect(code == .success, "\(log.steps)")
+        let (typo, typoLog) = try await run("chart shp-web")
+        #expect(typo == .stepFailed)
+        #expect(typoLog.all.contains { event in
+            if case .finished(_, .failure(let failure)) = event { return failure.message == "no chart 'shp-web' in the project, by id or name; did you mean 'shop-web'?" }
+            return false
+        })
+    }
+}

@@ -10,8 +10,12 @@ extension Interpreter {
         let change = takeChange()
         let deadline = ContinuousClock.now + context.timeout
         let current = try await settled(target, info, deadline: deadline)
-        var chart = change.chart ?? ""
-        if change.chart == nil { chart = try await chartID(name: current.chartName, version: current.chartVersion, of: target.name, info, deadline: deadline) }
+        var chart = ""
+        if let named = change.chart {
+            chart = try await chartID(named: named)
+        } else {
+            chart = try await chartID(name: current.chartName, version: current.chartVersion, of: target.name, info, deadline: deadline)
+        }
         let chosen = chart
         // A plan lists the calls the run makes: the chart's defaults that a reset-values diff needs
         // are read only when the run reads them too (`if changed`).
@@ -55,8 +59,12 @@ extension Interpreter {
             throw StepFailure(.api, "\(target.name) has no deployed version before version \(current.version) to roll back to")
         }
         if mode == .plan { emit(.preview(info, Self.rollbackPreview(current, to: goal))) }
-        var chart = change.chart ?? ""
-        if change.chart == nil { chart = try await chartID(name: goal.chartName, version: goal.chartVersion, of: target.name, info, deadline: deadline) }
+        var chart = ""
+        if let named = change.chart {
+            chart = try await chartID(named: named)
+        } else {
+            chart = try await chartID(name: goal.chartName, version: goal.chartVersion, of: target.name, info, deadline: deadline)
+        }
         let chosen = chart
         var parameters = change.parameters
         parameters.releaseVersion = goal.version
@@ -74,6 +82,7 @@ extension Interpreter {
     /// `install <release> from chart <id>`.
     func install(_ target: ResolvedRelease, chart id: String, _ info: StepInfo) async throws(StepFailure) -> StepResult {
         let change = takeChange()
+        let id = try await chartID(named: id)
         let chart = try await call { () async throws(AutopilotError) in try await api.chart(id) }
         return try await send(
             .install, target, before: nil, values: change.releaseValues.json, dryRun: change.flags[.dryRun] == true, info,
@@ -374,6 +383,23 @@ extension Interpreter {
         try await chartID(name: name, version: version, of: release) { () async throws(StepFailure) in
             try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in try await api.charts() }
         }
+    }
+
+    /// The id of a chart a statement names: an id as it is, or a name the project has one chart
+    /// of (as `group … of chart <name>` takes it); a name several versions share, or none has, is
+    /// an error that says what there is.
+    func chartID(named written: String) async throws(StepFailure) -> String {
+        if ClusterID.isWellFormed(written) || (mode == .plan && !readsLive) { return written }
+        let charts = try await call { () async throws(AutopilotError) in try await api.charts() }
+        chartCache = charts
+        let named = charts.filter { $0.name == written }
+        if named.count == 1 { return named[0].id }
+        guard named.isEmpty else {
+            let versions = named.map { "\($0.version) (\($0.id))" }.joined(separator: ", ")
+            throw StepFailure(.invalid, "chart '\(written)' has \(named.count) versions, \(versions): name one by its id")
+        }
+        let note = Suggest.closest(to: written, in: charts.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+        throw StepFailure(.invalid, "no chart '\(written)' in the project, by id or name\(note)")
     }
 
     /// The id of a chart by name and version, from the charts listed last, else from `listing`.

@@ -74,7 +74,8 @@ extension Interpreter {
         var chartText: String?
         var chartID = chosen
         if let set = change.chart {
-            let chart = try await call { () async throws(AutopilotError) in try await api.chart(set) }
+            let id = try await self.chartID(named: set)
+            let chart = try await call { () async throws(AutopilotError) in try await api.chart(id) }
             if chart.name != current.chartName || chart.version != current.chartVersion {
                 chartText = "\(current.chartName) \(current.chartVersion) → \(chart.name) \(chart.version)"
             }

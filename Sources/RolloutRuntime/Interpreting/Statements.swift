@@ -71,10 +71,10 @@ extension Interpreter {
             chartCache = charts
             return .charts(charts)
         case .chart(let word):
-            let id = try expand(word)
+            let id = try await chartID(named: try expand(word))
             return .chart(try await call { () async throws(AutopilotError) in try await api.chart(id) })
         case .values(let word):
-            let id = try expand(word)
+            let id = try await chartID(named: try expand(word))
             return .values(chart: id, values: try await call { () async throws(AutopilotError) in try await api.chartValues(id) })
         case .wait(let status, let release, let timeout, let target):
             let text = try expand(status)

@@ -61,7 +61,7 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .let: return "let NAME = <value>"
         case .upgrade: return "upgrade [<release>] [in <namespace>] [on <cluster>] [\(ArgumentWord.ifChanged)]"
         case .rollback: return "rollback [<release>] [to] [<version>]"
-        case .install: return "install <release> from chart <id>"
+        case .install: return "install <release> from chart <id or name>"
         case .uninstall: return "uninstall [<release>]"
         case .show: return "show [<release>]"
         case .status: return "status [<release>]"
@@ -69,8 +69,8 @@ public enum Keyword: String, CaseIterable, Sendable {
         case .history: return "history [<release>]"
         case .diff: return "diff [<release>] [from <version> [to <version>]]"
         case .charts: return "charts"
-        case .chart: return "chart <id>"
-        case .values: return "values <chart-id>"
+        case .chart: return "chart <id or name>"
+        case .values: return "values <chart id or name>"
         case .wait: return "wait <status> [for <release>] [timeout <d>]"
         case .expect:
             let fields = ExpectField.allCases.map { $0.takesPath ? "\($0.rawValue) <path>" : $0.rawValue }.joined(separator: "|")

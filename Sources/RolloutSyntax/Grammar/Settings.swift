@@ -25,7 +25,7 @@ public enum SettingName: String, Sendable, CaseIterable {
         case .tag: return ("image tag", "set tag v2")
         case .pullPolicy: return ("pull policy", "set pull-policy IfNotPresent")
         case .value: return ("value path", "set value basic.storage_size = 20G")
-        case .chart: return ("chart id", "set chart af4b699e-...")
+        case .chart: return ("chart id or name", "set chart shop-web")
         case .timeout: return ("duration", "set timeout 5m")
         case .interval: return ("duration", "set interval 2s")
         }
