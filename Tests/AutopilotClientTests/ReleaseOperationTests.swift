@@ -30,7 +30,8 @@ import Testing
     }
 
     @Test func upgradeGoesThroughPendingToDeployedAndKeepsHistory() async throws {
-        try await withEmulator { client, _ in
+        let clock = ManualClock()
+        try await withEmulator(configure: { $0.now = clock.read }) { client, _ in
             let upgraded = try await client.upgrade(
                 release: "testwww", in: "monitoring", cluster: demoCluster, chart: DemoData.magentoChartID,
                 values: ReleaseValues(imageTag: "v4", other: ["basic": ["storage_size": "20G"]]))
@@ -39,7 +40,7 @@ import Testing
             #expect(upgraded.imageTag == "v4")
             #expect(upgraded.values[path: "basic.storage_size"] == "20G")
             #expect(upgraded.values[path: "basic.mysql_user"] == "magento", "old values are kept under the new ones")
-            try await Task.sleep(for: .milliseconds(300))
+            clock.advance(by: 1)
             let settled = try await client.release("testwww", in: "monitoring", cluster: demoCluster)
             #expect(settled.status == .deployed)
             let history = try await client.history(of: "testwww", in: "monitoring", cluster: demoCluster)
@@ -49,12 +50,13 @@ import Testing
     }
 
     @Test func failedDeployThenRollbackRestoresOldValues() async throws {
-        try await withEmulator(faults: FaultSettings(failTags: ["*-bad"])) { client, _ in
+        let clock = ManualClock()
+        try await withEmulator(faults: FaultSettings(failTags: ["*-bad"]), configure: { $0.now = clock.read }) { client, _ in
             let failed = try await client.upgrade(
                 release: "shop-web", in: "shop", cluster: demoCluster, chart: DemoData.shopWebChartID,
                 values: ReleaseValues(imageTag: "2.2.0-bad"))
             #expect(failed.version == 3)
-            try await Task.sleep(for: .milliseconds(300))
+            clock.advance(by: 1)
             #expect(try await client.release("shop-web", in: "shop", cluster: demoCluster).status == .failed)
             let rolledBack = try await client.rollback(
                 release: "shop-web", in: "shop", cluster: demoCluster, chart: DemoData.shopWebChartID, to: 2)
@@ -62,7 +64,7 @@ import Testing
             #expect(rolledBack.status == .pendingRollback)
             #expect(rolledBack.description == "Rollback to 2")
             #expect(rolledBack.imageTag == "2.1.0")
-            try await Task.sleep(for: .milliseconds(300))
+            clock.advance(by: 1)
             #expect(try await client.release("shop-web", in: "shop", cluster: demoCluster).status == .deployed)
         }
     }

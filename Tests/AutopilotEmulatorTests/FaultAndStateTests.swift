@@ -6,22 +6,24 @@ import Testing
 
 @Suite struct FaultTests {
     @Test func stuckReleasesStayPending() async throws {
-        try await withEmulator(faults: FaultSettings(stuckReleases: ["redis-*"])) { client, _ in
+        let clock = ManualClock()
+        try await withEmulator(faults: FaultSettings(stuckReleases: ["redis-*"]), configure: { $0.now = clock.read }) { client, _ in
             _ = try await client.upgrade(
                 release: "redis-cache", in: "default", cluster: demoCluster, chart: DemoData.redisChartID,
                 values: ReleaseValues(imageTag: "8.0.0"))
-            try await Task.sleep(for: .milliseconds(400))
+            clock.advance(by: 600)  // far past any deploy
             let got1 = try await client.release("redis-cache", in: "default", cluster: demoCluster).status
             #expect(got1 == .pendingUpgrade)
         }
     }
 
     @Test func failingReleasesFail() async throws {
-        try await withEmulator(faults: FaultSettings(failReleases: ["shop-web"])) { client, _ in
+        let clock = ManualClock()
+        try await withEmulator(faults: FaultSettings(failReleases: ["shop-web"]), configure: { $0.now = clock.read }) { client, _ in
             _ = try await client.upgrade(
                 release: "shop-web", in: "shop", cluster: demoCluster, chart: DemoData.shopWebChartID,
                 values: ReleaseValues(imageTag: "9.9.9"))
-            try await Task.sleep(for: .milliseconds(400))
+            clock.advance(by: 1)
             let got2 = try await client.release("shop-web", in: "shop", cluster: demoCluster).status
             #expect(got2 == .failed)
         }
@@ -126,7 +128,8 @@ import Testing
     }
 
     @Test func faultsCanBeSetOverTheControlEndpoint() async throws {
-        try await withEmulator { client, emulator in
+        let clock = ManualClock()
+        try await withEmulator(configure: { $0.now = clock.read }) { client, emulator in
             let url = try #require(emulator.url)
             let put = RawRequest(method: "PUT", path: "/_emulator/faults", body: Array(#"{"failTags":["*-bad"]}"#.utf8))
             let got5 = try await put.send(to: url).status
@@ -134,7 +137,7 @@ import Testing
             _ = try await client.upgrade(
                 release: "testwww", in: "monitoring", cluster: demoCluster, chart: DemoData.magentoChartID,
                 values: ReleaseValues(imageTag: "v5-bad"))
-            try await Task.sleep(for: .milliseconds(400))
+            clock.advance(by: 1)
             let got6 = try await client.release("testwww", in: "monitoring", cluster: demoCluster).status
             #expect(got6 == .failed)
             let bad = RawRequest(method: "PUT", path: "/_emulator/faults", body: Array(#"{"errorRate":2}"#.utf8))

@@ -27,7 +27,8 @@ import Testing
     }
 
     @Test func keptAnswersFollowEveryChangeOfARelease() async throws {
-        try await withEmulator(deployTime: 1.5) { client, emulator in
+        let clock = ManualClock()
+        try await withEmulator(deployTime: 1.5, configure: { $0.now = clock.read }) { client, emulator in
             let url = try #require(emulator.url)
             var seen: [String] = []
             func expectSame(_ status: String, version: Int, _ comment: Comment) async throws {
@@ -42,11 +43,11 @@ import Testing
                 release: "testwww", in: "monitoring", cluster: demoCluster, chart: DemoData.magentoChartID,
                 values: ReleaseValues(imageTag: "v9"))
             try await expectSame("PENDING_UPGRADE", version: 4, "right after the upgrade")
-            try await Task.sleep(for: .milliseconds(1700))
+            clock.advance(by: 2)
             try await expectSame("DEPLOYED", version: 4, "once deployed")
             try await client.uninstall(release: "testwww", in: "monitoring", cluster: demoCluster)
             try await expectSame("DELETING", version: 4, "while deleting")
-            try await Task.sleep(for: .milliseconds(1700))
+            clock.advance(by: 2)
             let (gone, goneGenerated) = try await both(url)
             #expect(gone.0 == 404 && goneGenerated.0 == 404 && gone.1 == goneGenerated.1)
             _ = try await client.install(
