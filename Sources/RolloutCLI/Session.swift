@@ -59,8 +59,9 @@ final class Session: Sendable {
         return duration
     }
 
-    /// Connects: starts the embedded emulator first when the target is local.
-    static func open(_ choice: TargetChoice, debug: Bool, style: Style) async throws -> Session {
+    /// Connects: starts the embedded emulator first when the target is local, on the state kept
+    /// under `paths`.
+    static func open(_ choice: TargetChoice, debug: Bool, style: Style, paths: Paths = Paths()) async throws -> Session {
         var emulator: Emulator?
         var state: EmbeddedState?
         var shared = false
@@ -74,7 +75,7 @@ final class Session: Sendable {
             configuration.settings = EmulatorSettings(
                 deployTime: DurationText.seconds(deployTime), faults: FaultSettings(failTags: ["*-bad"]))
             configuration.fleet = choice.emulatorFleet
-            switch try await EmbeddedState.claim(Paths(), fleet: choice.emulatorFleet, fresh: choice.freshEmulator) {
+            switch try await EmbeddedState.claim(paths, fleet: choice.emulatorFleet, fresh: choice.freshEmulator) {
             case .shared(let url, let pid):
                 Console.err(style.dim("→ on the embedded emulator that rollout (pid \(pid)) serves at \(url.absoluteString)"))
                 endpoint = Endpoint(url: url)

@@ -237,7 +237,8 @@ import Testing
 
     @Test func completionOffersTheGrammarAndTheTargetsNames() async throws {
         let choice = try TargetChoice.resolve(try TargetOptions.parse([]), environment: ["XDG_CONFIG_HOME": Self.emptyFolder()])
-        let session = try await Session.open(choice, debug: false, style: Style(enabled: false))
+        // An emulator state of its own, so that no other test's session can stop its emulator under it.
+        let session = try await Session.open(choice, debug: false, style: Style(enabled: false), paths: Paths(["XDG_STATE_HOME": Self.emptyFolder()]))
         let completer = Completer(session: session, context: RunContext(cluster: "demo"))
         // libedit calls the completer on the prompt's own thread, never on the cooperative pool, and so does this.
         func complete(_ line: String) async -> [String] {
@@ -267,7 +268,8 @@ import Testing
 
     @Test func completionKnowsGroupsAndRollouts() async throws {
         let choice = try TargetChoice.resolve(try TargetOptions.parse([]), environment: ["XDG_CONFIG_HOME": Self.emptyFolder()])
-        let session = try await Session.open(choice, debug: false, style: Style(enabled: false))
+        // An emulator state of its own, so that no other test's session can stop its emulator under it.
+        let session = try await Session.open(choice, debug: false, style: Style(enabled: false), paths: Paths(["XDG_STATE_HOME": Self.emptyFolder()]))
         let completer = Completer(session: session, context: RunContext(cluster: "demo"))
         completer.update(RunContext(cluster: "demo"), groups: ["web", "edge"])
         func complete(_ line: String) async -> [String] {
