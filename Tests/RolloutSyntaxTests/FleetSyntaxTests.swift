@@ -96,6 +96,7 @@ import Testing
         ("rollout w halt after ${N} { list }", ["N": "-2"], "halt after needs a whole number of failed members from 1, not '-2'"),
         ("rollout w soak ${S} { list }", ["S": "soon"], "'soon' is not a duration"),
         ("rollout w halt at ${P:-150%} { list }", [:], "halt at needs a share from 1% to 100%, not '150%'"),
+        ("rollout w parallel ${N} { list }", ["N": ""], "parallel needs a whole number from 1, not ''"),
     ] as [(String, [String: String], String)])
     func valuesKnownBeforeTheRunAreCheckedBeforeItRuns(text: String, values: [String: String], message: String) {
         var scope = CheckScope(variables: Set(values.keys))

@@ -110,29 +110,6 @@ public struct Expander: Sendable {
     /// The word's text; throws the name of the first undefined variable. A default is used when the
     /// variable is unset or empty, as in the shell.
     public func expand(_ word: Word) throws(UndefinedVariable) -> String {
-        var out = ""
-        for part in word.parts {
-            switch part {
-            case .literal(let text): out += text
-            case .variable(let name, let fallback):
-                if let value = value(of: name), !(value.isEmpty && fallback != nil) {
-                    out += value
-                } else if let fallback {
-                    out += fallback
-                } else {
-                    throw UndefinedVariable(name: name, word: word)
-                }
-            }
-        }
-        return out
+        try word.expanded(value(of:))
     }
-
-}
-
-/// A `${NAME}` with no value and no default.
-public struct UndefinedVariable: Error, Sendable {
-    /// The name.
-    public var name: String
-    /// The word that uses it.
-    public var word: Word
 }

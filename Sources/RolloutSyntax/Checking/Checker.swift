@@ -341,21 +341,9 @@ public struct Checker {
     /// A word's text when it is known before anything runs: a literal, or one whose variables all
     /// have known values (or defaults); nil when the run decides it.
     private func knownText(_ word: Word) -> String? {
-        var text = ""
-        for part in word.parts {
-            switch part {
-            case .literal(let literal): text += literal
-            case .variable(let name, let fallback):
-                if let value = scope.values[name], !value.isEmpty {
-                    text += value
-                } else if let fallback, !scope.variables.contains(name) || scope.values[name] != nil {
-                    text += fallback
-                } else {
-                    return nil
-                }
-            }
-        }
-        return text
+        // A variable the script or the environment sets has its value only when the run comes.
+        guard word.variables.allSatisfy({ scope.values[$0] != nil || !scope.variables.contains($0) }) else { return nil }
+        return try? word.expanded { scope.values[$0] }
     }
 
     private mutating func checkDuration(_ word: Word) {

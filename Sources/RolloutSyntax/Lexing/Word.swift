@@ -44,6 +44,27 @@ public struct Word: Sendable, Hashable, CustomStringConvertible {
         parts.compactMap { if case .variable(let name, _) = $0 { return name } else { return nil } }
     }
 
+    /// The text with each variable's value (`value` is nil for one not defined), its default taken
+    /// when it is unset or empty, as in the shell; throws the first variable with neither. The
+    /// run expands words by this rule, and the checker too where values are known before it.
+    public func expanded(_ value: (String) -> String?) throws(UndefinedVariable) -> String {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .literal(let text): out += text
+            case .variable(let name, let fallback):
+                if let found = value(name), !(found.isEmpty && fallback != nil) {
+                    out += found
+                } else if let fallback {
+                    out += fallback
+                } else {
+                    throw UndefinedVariable(name: name, word: self)
+                }
+            }
+        }
+        return out
+    }
+
     /// True when it references a variable whose name says it holds a secret.
     public var holdsSecret: Bool { variables.contains { SecretKeys.isSecret($0) } }
 
@@ -57,4 +78,12 @@ public struct Word: Sendable, Hashable, CustomStringConvertible {
         hasher.combine(parts)
         hasher.combine(quoted)
     }
+}
+
+/// A `${NAME}` with no value and no default.
+public struct UndefinedVariable: Error, Sendable {
+    /// The name.
+    public var name: String
+    /// The word that uses it.
+    public var word: Word
 }
