@@ -10,13 +10,7 @@ extension Interpreter {
         let change = takeChange()
         let deadline = ContinuousClock.now + context.timeout
         let current = try await settled(target, info, deadline: deadline)
-        var chart = ""
-        if let named = change.chart {
-            chart = try await chartID(named: named)
-        } else {
-            chart = try await chartID(name: current.chartName, version: current.chartVersion, of: target.name, info, deadline: deadline)
-        }
-        let chosen = chart
+        let chosen = try await chart(of: change, else: current, target, info, deadline: deadline)
         // A plan lists the calls the run makes: the chart's defaults that a reset-values diff needs
         // are read only when the run reads them too (`if changed`).
         let reset = change.flags[.resetValues] == true
@@ -59,13 +53,7 @@ extension Interpreter {
             throw StepFailure(.api, "\(target.name) has no deployed version before version \(current.version) to roll back to")
         }
         if mode == .plan { emit(.preview(info, Self.rollbackPreview(current, to: goal))) }
-        var chart = ""
-        if let named = change.chart {
-            chart = try await chartID(named: named)
-        } else {
-            chart = try await chartID(name: goal.chartName, version: goal.chartVersion, of: target.name, info, deadline: deadline)
-        }
-        let chosen = chart
+        let chosen = try await chart(of: change, else: goal, target, info, deadline: deadline)
         var parameters = change.parameters
         parameters.releaseVersion = goal.version
         let sent = parameters
@@ -383,6 +371,15 @@ extension Interpreter {
         try await chartID(name: name, version: version, of: release) { () async throws(StepFailure) in
             try await readThrough(info, deadline: deadline) { () async throws(AutopilotError) in try await api.charts() }
         }
+    }
+
+    /// The chart a change is sent with: the one `set chart` named, else that of `release` (the
+    /// release now for an upgrade, the version gone back to for a rollback).
+    private func chart(
+        of change: PendingChange, else release: Release, _ target: ResolvedRelease, _ info: StepInfo, deadline: ContinuousClock.Instant
+    ) async throws(StepFailure) -> String {
+        if let named = change.chart { return try await chartID(named: named) }
+        return try await chartID(name: release.chartName, version: release.chartVersion, of: target.name, info, deadline: deadline)
     }
 
     /// The id of a chart a statement names: an id as it is, or a name the project has one chart
