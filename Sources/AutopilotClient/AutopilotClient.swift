@@ -84,6 +84,17 @@ public final class AutopilotClient: Sendable {
         return (active.credentials, active.expires, active.source)
     }
 
+    /// The project id of the credentials, for a call whose path names the project; `need` says
+    /// which call needs it (`chart quotas need`).
+    func projectID(for need: String) async throws(AutopilotError) -> String {
+        guard let project = try await credentials.current().credentials.projectID else {
+            throw AutopilotError(
+                kind: .invalidRequest,
+                message: "\(need) a project id: set a region (its project is looked up in IAM), project_id in the profile, or HUAWEICLOUD_SDK_PROJECT_ID")
+        }
+        return project
+    }
+
     /// Runs `body` with a new client and shuts the client down after it, even when it throws.
     public static func with<T: Sendable>(
         _ configuration: AutopilotConfiguration, _ body: (AutopilotClient) async throws -> T

@@ -75,11 +75,7 @@ extension AutopilotClient {
 
     /// The project's chart quotas; needs a project id in the credentials.
     public func chartQuotas() async throws(AutopilotError) -> [ChartQuota] {
-        guard let project = try await credentials.current().credentials.projectID else {
-            throw AutopilotError(
-                kind: .invalidRequest,
-                message: "chart quotas need a project id: set a region (its project is looked up in IAM), project_id in the profile, or HUAWEICLOUD_SDK_PROJECT_ID")
-        }
+        let project = try await projectID(for: "chart quotas need")
         let output = try await call("ShowAutopilotUserChartsQuotas") {
             try await api.showAutopilotUserChartsQuotas(path: .init(projectId: project))
         }

@@ -1,12 +1,7 @@
 extension AutopilotClient {
     /// The project's clusters (ListAutopilotClusters); needs a project id in the credentials.
     public func clusters() async throws(AutopilotError) -> [Cluster] {
-        guard let project = try await credentials.current().credentials.projectID else {
-            throw AutopilotError(
-                kind: .invalidRequest,
-                message: "listing clusters needs a project id: set a region (its project is looked up in IAM), project_id in the profile, or HUAWEICLOUD_SDK_PROJECT_ID")
-        }
-        return try await clusters(inProject: project)
+        try await clusters(inProject: try await projectID(for: "listing clusters needs"))
     }
 
     /// The clusters of a project given by id.

@@ -178,7 +178,7 @@ public struct NoProxyEntry: Sendable, Hashable {
         case .everything: return true
         case .domain(let domain):
             // An address is not a name under a domain: `.0.0.1` does not send 127.0.0.1 direct.
-            guard IPv4.parse(host) == nil, !host.contains(":") else { return host == domain }
+            guard !IPv4.isAddress(host) else { return host == domain }
             return host == domain || host.hasSuffix(".\(domain)")
         case .address(let address): return host == address
         case .block(let network, let prefix):
@@ -191,6 +191,9 @@ public struct NoProxyEntry: Sendable, Hashable {
 
 /// Dotted-quad IPv4 addresses as numbers, for `NO_PROXY` blocks.
 enum IPv4 {
+    /// True for a host that is an address (IPv4, or IPv6 without its brackets), not a name.
+    static func isAddress(_ host: String) -> Bool { parse(host) != nil || host.contains(":") }
+
     static func parse(_ text: String) -> UInt32? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }

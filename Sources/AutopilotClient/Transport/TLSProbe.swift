@@ -13,7 +13,7 @@ enum TLSProbe {
         let found = Found()
         do {
             let context = try NIOSSLContext(configuration: .makeClientConfiguration())
-            let name = IPv4.parse(host) == nil && !host.contains(":") ? host : nil
+            let name = IPv4.isAddress(host) ? nil : host
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.seconds(3))
                 .channelInitializer { channel in
