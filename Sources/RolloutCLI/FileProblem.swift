@@ -22,17 +22,17 @@ enum FileProblem {
     }
 
     /// A text file's contents; an error that names the file and says why it cannot be read.
-    static func text(_ path: String, what: String = "") throws(CLIError) -> String {
+    static func text(_ path: String) throws(CLIError) -> String {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw CLIError("cannot read \(what)\(path): it is a folder, not a file", exitCode: 2)
+            throw CLIError("cannot read \(path): it is a folder, not a file", exitCode: 2)
         }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CLIError("cannot read \(what)\(path): \(cause(of: error))", exitCode: 2)
+            throw CLIError("cannot read \(path): \(cause(of: error))", exitCode: 2)
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIError("cannot read \(what)\(path): it is not UTF-8 text", exitCode: 2)
+            throw CLIError("cannot read \(path): it is not UTF-8 text", exitCode: 2)
         }
         return text
     }

@@ -51,13 +51,17 @@ struct Profile: Equatable {
     var agency: String?
     var agencyDomain: String?
 
-    /// `_env` settings whose variable is not set, as `sk_env names PROD_SK`.
-    var unsetVariables: [String] = []
+    /// The `_env` settings whose variable is not set: the key (`sk`) and the variable (`PROD_SK`).
+    var unsetVariables: [UnsetVariable] = []
+
+    /// A `<key>_env` setting whose variable is not set.
+    struct UnsetVariable: Equatable {
+        var key: String
+        var variable: String
+    }
 
     /// The keys whose literal value is a secret (each also has a `_env` form).
     static let secretKeys = ["sk", "token", "security_token", "password"]
-    /// The keys that name credentials; a profile with any of them signs with its own or not at all.
-    static let credentialKeys = ["ak", "sk", "token", "security_token", "iam_user", "password"]
 
     /// True when the profile names credentials of its own (even ones it cannot supply).
     var hasCredentials: Bool {
@@ -68,16 +72,17 @@ struct Profile: Equatable {
     /// not set, half of a key pair, an IAM user without its domain or password. An explicit choice
     /// that cannot be honoured fails; it never falls through to another identity.
     var credentialProblem: String? {
-        var problems = unsetVariables.map { "\($0), which is not set" }
-        if accessKey != nil, secretKey == nil, !unsetVariables.contains(where: { $0.hasPrefix("sk_env") }) {
+        var problems = unsetVariables.map { "\($0.key)_env names \($0.variable), which is not set" }
+        let unset = Set(unsetVariables.map(\.key))
+        if accessKey != nil, secretKey == nil, !unset.contains("sk") {
             problems.append("ak needs sk_env (or sk)")
         }
-        if secretKey != nil, accessKey == nil, !unsetVariables.contains(where: { $0.hasPrefix("ak_env") }) {
+        if secretKey != nil, accessKey == nil, !unset.contains("ak") {
             problems.append("sk needs ak (or ak_env)")
         }
         if iamUser != nil {
             if iamDomain == nil { problems.append("iam_user needs iam_domain") }
-            if password == nil, !unsetVariables.contains(where: { $0.hasPrefix("password_env") }) {
+            if password == nil, !unset.contains("password") {
                 problems.append("iam_user needs password_env (or password)")
             }
         }
@@ -107,12 +112,12 @@ struct Profile: Equatable {
             throw CLIError("no profile '\(name)' in \(file.path) (profiles: \(known))", exitCode: 2)
         }
         func value(_ key: String) -> String? { table[key]?.string }
-        var unset: [String] = []
+        var unset: [UnsetVariable] = []
         func secret(_ key: String) -> String? {
             if let literal = value(key) { return literal }
             guard let variable = value("\(key)_env") else { return nil }
             guard let found = environment[variable], !found.isEmpty else {
-                unset.append("\(key)_env names \(variable)")
+                unset.append(UnsetVariable(key: key, variable: variable))
                 return nil
             }
             return found

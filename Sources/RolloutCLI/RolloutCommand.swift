@@ -69,10 +69,7 @@ enum HelpWidth {
 
     static func keepSane() {
         if let text = getenv("COLUMNS").map({ String(cString: $0) }) {
-            guard let columns = Int(text), columns >= narrowest else {
-                setenv("COLUMNS", String(narrowest), 1)
-                return
-            }
+            if (Int(text) ?? 0) < narrowest { setenv("COLUMNS", String(narrowest), 1) }
             return
         }
         var size = winsize()
