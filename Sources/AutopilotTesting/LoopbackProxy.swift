@@ -87,22 +87,12 @@ public struct TestCertificate: Sendable {
     /// Makes a new certificate and key in a temporary folder, for the names given in openssl's
     /// `subjectAltName` form.
     public init(names: String = "IP:127.0.0.1,DNS:localhost") throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        certificateFile = folder.appendingPathComponent("cert.pem").path
-        keyFile = folder.appendingPathComponent("key.pem").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-            "-subj", "/CN=rollout test", "-addext", "subjectAltName=\(names)",
-            "-keyout", keyFile, "-out", certificateFile,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw OpenSSLFailed() }
+        let folder = try Self.folder("tls")
+        certificateFile = "\(folder)/cert.pem"
+        keyFile = "\(folder)/key.pem"
+        try Self.openssl(
+            ["req", "-x509"] + Self.newKey + ["-days", "2", "-subj", "/CN=rollout test", "-addext", "subjectAltName=\(names)",
+             "-keyout", keyFile, "-out", certificateFile])
     }
 
     /// openssl could not make the certificate.
@@ -111,26 +101,37 @@ public struct TestCertificate: Sendable {
     /// A certificate for `127.0.0.1` that expired yesterday, signed by a CA of its own: `caFile`
     /// trusts it, and still it does not verify.
     public static func expired() throws -> (caFile: String, certificate: TestCertificate) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-expired-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try folder("tls-expired")
         try "subjectAltName=IP:127.0.0.1\n".write(toFile: "\(folder)/ext", atomically: true, encoding: .utf8)
-        let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        for arguments in [
-            ["req", "-x509"] + curve + ["-days", "2", "-subj", "/CN=rollout test CA", "-keyout", "\(folder)/ca.key", "-out", "\(folder)/ca.pem"],
-            ["req"] + curve + ["-subj", "/CN=rollout test", "-keyout", "\(folder)/key.pem", "-out", "\(folder)/server.csr"],
-            ["x509", "-req", "-in", "\(folder)/server.csr", "-CA", "\(folder)/ca.pem", "-CAkey", "\(folder)/ca.key", "-CAcreateserial",
-             "-days", "-1", "-extfile", "\(folder)/ext", "-out", "\(folder)/cert.pem"],
-        ] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw OpenSSLFailed() }
-        }
+        try openssl(["req", "-x509"] + newKey + ["-days", "2", "-subj", "/CN=rollout test CA", "-keyout", "\(folder)/ca.key", "-out", "\(folder)/ca.pem"])
+        try openssl(["req"] + newKey + ["-subj", "/CN=rollout test", "-keyout", "\(folder)/key.pem", "-out", "\(folder)/server.csr"])
+        try openssl([
+            "x509", "-req", "-in", "\(folder)/server.csr", "-CA", "\(folder)/ca.pem", "-CAkey", "\(folder)/ca.key", "-CAcreateserial",
+            "-days", "-1", "-extfile", "\(folder)/ext", "-out", "\(folder)/cert.pem",
+        ])
         return ("\(folder)/ca.pem", TestCertificate(certificateFile: "\(folder)/cert.pem", keyFile: "\(folder)/key.pem"))
+    }
+
+    /// A new P-256 key, unencrypted.
+    private static let newKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+
+    /// A new temporary folder.
+    private static func folder(_ prefix: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// Runs openssl to its end; throws when it fails.
+    private static func openssl(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw OpenSSLFailed() }
     }
 
     private init(certificateFile: String, keyFile: String) {

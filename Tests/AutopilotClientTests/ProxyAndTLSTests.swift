@@ -125,40 +125,38 @@ struct ProxyAndTLSTests {
         }
     }
 
-    @Test func aCertificateForAnotherHostSaysSo() async throws {
-        let certificate = try TestCertificate(names: "DNS:elsewhere.example")
+    /// What a list of releases ends with when the emulator serves `served` and the client trusts
+    /// `caFile`, and the emulator's address.
+    private func tlsFailure(serving served: TestCertificate, trusting caFile: String) async throws -> (AutopilotError?, URL) {
         try await withEmulator(configure: {
-            $0.tls = EmulatorTLS(certificateFile: certificate.certificateFile, keyFile: certificate.keyFile)
-        }, client: { $0.network.caFile = certificate.certificateFile }) { client, emulator in
+            $0.tls = EmulatorTLS(certificateFile: served.certificateFile, keyFile: served.keyFile)
+        }, client: { $0.network.caFile = caFile }) { client, emulator in
             let error = await #expect(throws: AutopilotError.self) { try await client.releases(in: demoCluster) }
-            #expect(error?.transportFailure?.cause == .tls)
-            #expect(error?.description.contains("the server's certificate is not for 127.0.0.1:\(emulator.url!.port!)") == true, "\(String(describing: error))")
-            #expect(error?.description.contains("<none>") == false)
+            return (error, emulator.url!)
         }
     }
 
+    @Test func aCertificateForAnotherHostSaysSo() async throws {
+        let certificate = try TestCertificate(names: "DNS:elsewhere.example")
+        let (error, url) = try await tlsFailure(serving: certificate, trusting: certificate.certificateFile)
+        #expect(error?.transportFailure?.cause == .tls)
+        #expect(error?.description.contains("the server's certificate is not for 127.0.0.1:\(url.port!)") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("<none>") == false)
+    }
+
     @Test func aCertificateTheGivenCADidNotSignDoesNotAskForTheCAFile() async throws {
-        let served = try TestCertificate()
         let other = try TestCertificate()
-        try await withEmulator(configure: {
-            $0.tls = EmulatorTLS(certificateFile: served.certificateFile, keyFile: served.keyFile)
-        }, client: { $0.network.caFile = other.certificateFile }) { client, _ in
-            let error = await #expect(throws: AutopilotError.self) { try await client.releases(in: demoCluster) }
-            #expect(error?.description.contains("did not verify against the CA file \(other.certificateFile)") == true, "\(String(describing: error))")
-            #expect(error?.description.contains("pass its CA bundle") == false)
-        }
+        let (error, _) = try await tlsFailure(serving: try TestCertificate(), trusting: other.certificateFile)
+        #expect(error?.description.contains("did not verify against the CA file \(other.certificateFile)") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("pass its CA bundle") == false)
     }
 
     @Test func anExpiredCertificateFromTheGivenCASaysItExpired() async throws {
         let (caFile, expired) = try TestCertificate.expired()
-        try await withEmulator(configure: {
-            $0.tls = EmulatorTLS(certificateFile: expired.certificateFile, keyFile: expired.keyFile)
-        }, client: { $0.network.caFile = caFile }) { client, _ in
-            let error = await #expect(throws: AutopilotError.self) { try await client.releases(in: demoCluster) }
-            #expect(error?.transportFailure?.cause == .tls)
-            #expect(error?.description.contains("the server's certificate expired on ") == true, "\(String(describing: error))")
-            #expect(error?.description.contains("--ca-file") == false)
-        }
+        let (error, _) = try await tlsFailure(serving: expired, trusting: caFile)
+        #expect(error?.transportFailure?.cause == .tls)
+        #expect(error?.description.contains("the server's certificate expired on ") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("--ca-file") == false)
     }
 
     @Test func noProxySendsTheCallDirect() async throws {
