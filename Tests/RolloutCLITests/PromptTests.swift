@@ -181,7 +181,7 @@ struct TmuxPane {
         try await pane.waitFor("rollout demo/default>")
         // The hint at the right: the form of the statement, then where the release named lives.
         try await pane.send("upgrade tes")
-        try await pane.waitFor("upgrade [<release>] [in <namespace>] [on <cluster>]")
+        try await pane.waitFor("upgrade [<release>] [if changed] [in <namespace>] [on <cluster>]")
         try await pane.send("twww ")
         // The releases are read in the background once the statement is known; the next key shows them.
         try await Task.sleep(for: .seconds(1))

@@ -95,6 +95,21 @@ func run(
         }
         #expect(failures.count == 1)
         #expect(failures.first?.hasSuffix("; testwww is in namespace monitoring: show testwww in monitoring") == true, "\(failures)")
+        // The statement to type is the one that failed, every argument kept.
+        for (statement, typed) in [
+            ("wait deployed for testwww timeout 5m", "wait deployed for testwww timeout 5m in monitoring"),
+            ("expect version == 3 for testwww", "expect version == 3 for testwww in monitoring"),
+            ("rollback testwww to 1", "rollback testwww to 1 in monitoring"),
+            ("diff testwww from 1 to 2", "diff testwww from 1 to 2 in monitoring"),
+        ] {
+            let (_, log) = try await run("use cluster demo\n\(statement)")
+            let said = log.all.compactMap { event -> String? in
+                if case .finished(_, .failure(let failure)) = event { return failure.message } else { return nil }
+            }
+            #expect(said.first?.hasSuffix("; testwww is in namespace monitoring: \(typed)") == true, "\(said)")
+            #expect(said.first?.contains("is gone") == false, "it was never in the namespace it was looked for in: \(said)")
+            #expect(Checker.diagnose(SourceFile(name: "t", text: "use cluster demo\n" + typed)).diagnostics.isEmpty, "\(typed) reads and checks")
+        }
         // A name found nowhere keeps the service's answer.
         let (_, unknown) = try await run("use cluster demo\nstatus ghost")
         let message = unknown.all.compactMap { event -> String? in

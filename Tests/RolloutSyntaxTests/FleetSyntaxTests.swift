@@ -3,7 +3,8 @@ import RolloutSyntax
 import Testing
 
 @Suite struct FleetSyntaxTests {
-    @Test(arguments: [
+    /// Every group and rollout form as written and as printed back.
+    static let roundTrips: [(String, String)] = [
         ("group eu = clusters demo staging", "group eu = clusters demo staging"),
         ("group web = releases demo/shop/shop-web staging/shop/shop-web", "group web = releases demo/shop/shop-web staging/shop/shop-web"),
         ("group web = fleet edge", "group web = fleet edge"),
@@ -18,7 +19,10 @@ import Testing
         ("rollout web recovered ok then rollback wave halt at 10% soak 5m waves 1 gate \"prod\" rest {\n upgrade\n else rollback\n}",
          "rollout web waves 1 gate \"prod\" rest soak 5m halt at 10% then rollback wave recovered ok { upgrade; else rollback }"),
         ("rollout web halt after 2 then hold { upgrade }", "rollout web halt after 2 then hold { upgrade }"),
-    ])
+        ("rollout web failures ok halt after 3 { upgrade }", "rollout web halt after 3 failures ok { upgrade }"),
+    ]
+
+    @Test(arguments: roundTrips)
     func fleetStatementsParseAndPrint(text: String, expected: String) {
         #expect(printed(text) == [expected])
     }

@@ -19,7 +19,9 @@ func rendered(_ text: String, name: String = "t.rollout", scope: CheckScope = Ch
 }
 
 @Suite struct ParserTests {
-    @Test(arguments: [
+    /// Every statement as written and as printed back; a statement or slot with no row fails
+    /// `everyStatementAndSlotHasARoundTripRow`.
+    static let roundTrips: [(String, String)] = [
         ("use cluster demo", "use cluster demo"),
         ("use namespace monitoring", "use namespace monitoring"),
         ("set tag ${TAG}", "set tag ${TAG}"),
@@ -33,15 +35,16 @@ func rendered(_ text: String, name: String = "t.rollout", scope: CheckScope = Ch
         ("upgrade in monitoring testwww", "upgrade testwww in monitoring"),
         ("rollback 1", "rollback to 1"),
         ("rollback testwww 2", "rollback testwww to 2"),
-        ("rollback testwww to 2", "rollback testwww to 2"),
+        ("rollback testwww to 2 in monitoring on demo", "rollback testwww to 2 in monitoring on demo"),
         ("rollback", "rollback"),
         ("upgrade testwww if changed in monitoring", "upgrade testwww if changed in monitoring"),
         ("upgrade if changed", "upgrade if changed"),
         ("diff", "diff"),
-        ("diff testwww from 1 to 3 in monitoring", "diff testwww from 1 to 3 in monitoring"),
+        ("diff testwww from 1 to 3 in monitoring on demo", "diff testwww from 1 to 3 in monitoring on demo"),
         ("diff from 2", "diff from 2"),
-        ("install cache from chart abc in default", "install cache from chart abc in default"),
+        ("install cache from chart abc in default on demo", "install cache from chart abc in default on demo"),
         ("wait deployed for testwww timeout 5m", "wait deployed for testwww timeout 5m"),
+        ("wait on demo failed in shop", "wait failed in shop on demo"),
         ("wait DEPLOYED", "wait DEPLOYED"),
         ("expect tag == v2", "expect tag == v2"),
         ("expect value basic.size == 20G for testwww", "expect value basic.size == 20G for testwww"),
@@ -50,9 +53,41 @@ func rendered(_ text: String, name: String = "t.rollout", scope: CheckScope = Ch
         ("abort", "abort"),
         ("charts", "charts"),
         ("list in shop", "list in shop"),
-    ])
+        ("list on demo", "list on demo"),
+        ("use release testwww", "use release testwww"),
+        ("set chart shop-web", "set chart shop-web"),
+        ("set interval 2s", "set interval 2s"),
+        ("uninstall cache in default on demo", "uninstall cache in default on demo"),
+        ("show testwww in monitoring on demo", "show testwww in monitoring on demo"),
+        ("status in monitoring testwww on demo", "status testwww in monitoring on demo"),
+        ("history testwww on demo in monitoring", "history testwww in monitoring on demo"),
+        ("chart shop-web", "chart shop-web"),
+        ("values \"shop web\"", "values \"shop web\""),
+        ("sleep 30s", "sleep 30s"),
+        ("echo", "echo"),
+        ("echo deploying to prod", "echo deploying \"to\" prod"),
+        ("expect status != failed for testwww in monitoring on demo", "expect status != failed for testwww in monitoring on demo"),
+        ("abort \"canary unhealthy\"", "abort \"canary unhealthy\""),
+    ]
+
+    @Test(arguments: roundTrips)
     func parsesAndPrintsBack(_ text: String, _ expected: String) {
         #expect(printed(text) == [expected])
+    }
+
+    @Test func everyStatementAndSlotHasARoundTripRow() {
+        let printed = (Self.roundTrips + FleetSyntaxTests.roundTrips).map(\.1)
+        for keyword in Keyword.statements {
+            let rows = printed.filter { $0.hasPrefix(keyword.rawValue + " ") || $0 == keyword.rawValue }
+            #expect(!rows.isEmpty, "no round-trip row for \(keyword.rawValue)")
+            for slot in keyword.form.slots where !slot.introducer.isEmpty {
+                let words = slot.introducer.joined(separator: " ")
+                #expect(rows.contains { $0.contains(" \(words) ") || $0.hasSuffix(" \(words)") }, "no round-trip row for \(keyword.rawValue) … \(words)")
+            }
+        }
+        for clause in RolloutClause.allCases {
+            #expect(printed.contains { $0.hasPrefix("rollout ") && $0.contains(" \(clause.rawValue) ") }, "no round-trip row for the clause \(clause.rawValue)")
+        }
     }
 
     @Test func theOneLinerParses() {
@@ -85,10 +120,10 @@ func rendered(_ text: String, name: String = "t.rollout", scope: CheckScope = Ch
         ("sleep 5x", "t.rollout:1:7: error: '5x' is not a duration\nsleep 5x\n      ^~\nnote: write it like 500ms, 30s, 5m or 1h"),
         ("upgrade Test_www", "t.rollout:1:9: error: release name 'Test_www' would be refused by the API: it must start with a lowercase letter\nupgrade Test_www\n        ^~~~~~~~"),
         ("set tag ${NOPE}", "t.rollout:1:9: error: undefined variable 'NOPE'\nset tag ${NOPE}\n        ^~~~~~~\nnote: define it with 'let NOPE = ...', pass NOPE=value after --, set it in the environment, or write ${NOPE:-default}"),
-        ("show testwww extra", "t.rollout:1:14: error: unexpected 'extra' after show\nshow testwww extra\n             ^~~~~\nnote: usage: show [<release>]"),
+        ("show testwww extra", "t.rollout:1:14: error: unexpected 'extra' after show\nshow testwww extra\n             ^~~~~\nnote: usage: show [<release>] [in <namespace>] [on <cluster>]"),
         ("use cluster", "t.rollout:1:1: error: use needs a cluster name\nuse cluster\n^~~\nnote: e.g. use cluster demo"),
         ("abort\nshow x", "t.rollout:2:1: error: this statement can never run\nshow x\n^~~~\nnote: the abort before it always stops the script"),
-        ("wait deployed", "t.rollout:1:1: error: wait needs a release, and none was named before it\nwait deployed\n^~~~\nnote: name it ('wait testwww') or add 'use release <name>'"),
+        ("wait deployed", "t.rollout:1:1: error: wait needs a release, and none was named before it\nwait deployed\n^~~~\nnote: name it ('wait deployed for testwww') or add 'use release <name>'"),
         ("set value basic..size = 1", "t.rollout:1:11: error: 'basic..size' is not a value path\nset value basic..size = 1\n          ^~~~~~~~~~~\nnote: paths are keys joined by dots, e.g. basic.storage_size"),
         ("set value .size = 1", "t.rollout:1:11: error: '.size' is not a value path\nset value .size = 1\n          ^~~~~\nnote: paths are keys joined by dots, e.g. basic.storage_size"),
         ("set value basic. = 1", "t.rollout:1:11: error: 'basic.' is not a value path\nset value basic. = 1\n          ^~~~~~\nnote: paths are keys joined by dots, e.g. basic.storage_size"),

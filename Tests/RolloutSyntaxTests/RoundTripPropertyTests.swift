@@ -32,11 +32,36 @@ struct ProgramBuilder {
 
     private mutating func plain(_ pool: [String]) -> Word { Word(pool[next(pool.count)]) }
 
-    private mutating func target() -> Target {
-        Target(namespace: next(2) == 0 ? nil : word(), cluster: next(2) == 0 ? nil : word())
+    /// A word for a slot, of its kind.
+    private mutating func value(for slot: Slot) -> Word {
+        switch slot.kind {
+        case .release: return word(["testwww", "shop-web", "a b", "on", "x;y"])
+        case .version: return plain(["1", "2", "10"])
+        case .status: return plain(WaitStatus.allCases.map(\.rawValue))
+        case .duration: return plain(["5m", "30s", "500ms"])
+        case .field: return plain(ExpectField.allCases.map(\.rawValue))
+        case .path: return plain(["basic.size", "a.b.c"])
+        case .comparison: return plain(Comparison.allCases.map(\.rawValue))
+        case .flag: return Word(slot.introducer.joined(separator: " "))
+        case .namespace, .cluster, .chart, .text: return word()
+        }
     }
 
-    private mutating func release() -> Word? { next(3) == 0 ? nil : word(["testwww", "shop-web", "a b", "on", "x;y"]) }
+    /// A statement read by its slots, generated from its form: each slot given as its presence allows.
+    private mutating func call(_ keyword: Keyword) -> Call {
+        var call = Call(keyword)
+        for slot in keyword.form.slots {
+            if let needed = slot.needs, !call.has(needed) { continue }
+            switch slot.presence {
+            case .required: call[slot.name] = value(for: slot)
+            case .optional: if next(2) == 1 { call[slot.name] = value(for: slot) }
+            case .rest: call.arguments[slot.name] = (0..<next(4)).map { _ in word() }
+            case .requiredWhen(let other, let test): if call[other]?.literal.map(test) == true { call[slot.name] = value(for: slot) }
+            }
+            if call.arguments[slot.name] == [] { call.arguments[slot.name] = nil }
+        }
+        return call
+    }
 
     private mutating func groupMembers() -> GroupMembers {
         switch next(4) {
@@ -60,37 +85,22 @@ struct ProgramBuilder {
             policy: next(2) == 0 ? nil : HaltPolicy.allCases[next(HaltPolicy.allCases.count)], recoveredOK: next(2) == 0)
     }
 
+    static let calls = Keyword.allCases.filter(\.form.readsBySlots)
+
     mutating func statementKind(inBlock: Bool = false) -> StatementKind {
-        let kinds = inBlock ? 20 : 22
-        switch next(kinds) {
-        case 20: return .group(name: ["web", "edge-1", "a_b"][next(3)], members: groupMembers())
-        case 21:
-            let body = (0...next(2)).map { _ in Statement(kind: statementKind(inBlock: true), location: here) }
-            return .rollout(group: ["web", "edge-1"][next(2)], plan: rolloutPlan(), body: body)
+        let kinds = inBlock ? 6 : 8
+        switch next(kinds + 8) {
         case 0: return .use([UseKind.cluster, .namespace, .release][next(3)], word())
         case 1: return .set(.tag(word()))
         case 2: return .set(.value(path: plain(["basic.size", "a.b.c", "x"]), value: word()))
         case 3: return .set(.flag(ParameterFlag.allCases[next(ParameterFlag.allCases.count)], plain(["on", "off"])))
         case 4: return .set(.timeout(plain(["5m", "1m30s", "250ms"])))
         case 5: return .assign(name: ["TAG", "X_1", "a"][next(3)], value: word())
-        case 6: return .upgrade(release: release(), target: target())
-        case 7: return .rollback(release: release(), version: next(2) == 0 ? nil : plain(["1", "2", "10"]), target: target())
-        case 8: return .install(release: word(["cache", "a b"]), chart: word(), target: target())
-        case 9: return .uninstall(release: release(), target: target())
-        case 10: return .show(release: release(), target: target())
-        case 11: return .history(release: release(), target: target())
-        case 12: return .list(target: target())
-        case 13: return .charts
-        case 14: return .values(word())
-        case 15: return .wait(status: plain(WaitStatus.allCases.map(\.rawValue)), release: release(), timeout: next(2) == 0 ? nil : plain(["5m", "30s"]), target: target())
-        case 16:
-            let field = ExpectField.allCases[next(ExpectField.allCases.count)]
-            return .expect(
-                field: field, path: field.takesPath ? plain(["basic.size"]) : nil,
-                comparison: Comparison.allCases[next(Comparison.allCases.count)], value: word(), release: release(), target: target())
-        case 17: return .echo((0..<next(4)).map { _ in word() })
-        case 18: return .pause(next(2) == 0 ? nil : word())
-        default: return .sleep(plain(["1s", "500ms"]))
+        case 6 where !inBlock: return .group(name: ["web", "edge-1", "a_b"][next(3)], members: groupMembers())
+        case 7 where !inBlock:
+            let body = (0...next(2)).map { _ in Statement(kind: statementKind(inBlock: true), location: here) }
+            return .rollout(group: ["web", "edge-1"][next(2)], plan: rolloutPlan(), body: body)
+        default: return .call(call(Self.calls[next(Self.calls.count)]))
         }
     }
 
@@ -101,7 +111,7 @@ struct ProgramBuilder {
             if next(4) == 0 {
                 let body = (0..<(1 + next(2))).map { _ in Statement(kind: statementKind(), location: here) }
                 statement.elseBranch = ElseBranch(body: body, braced: body.count > 1 || next(2) == 0)
-                if next(3) == 0 { statement.elseBranch!.next = ElseBranch(body: [Statement(kind: .abort(nil), location: here)], braced: false) }
+                if next(3) == 0 { statement.elseBranch!.next = ElseBranch(body: [Statement(kind: .call(Call(.abort)), location: here)], braced: false) }
             }
             statements.append(statement)
         }
@@ -137,6 +147,10 @@ struct ProgramBuilder {
             body = " block(" + statements.map(shape).joined(separator: ";") + ")"
         }
         var out = "\(kind)" + body
+        if let call = kind.call {
+            // A dictionary prints in no fixed order.
+            out = "\(call.keyword)(" + call.arguments.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+        }
         out = out.replacingOccurrences(of: "quoted: true", with: "quoted: _").replacingOccurrences(of: "quoted: false", with: "quoted: _")
         out = out.replacingOccurrences(of: #"range: Range\(\d+\.\.<\d+\)|range: \d+\.\.<\d+"#, with: "range: _", options: .regularExpression)
         for branch in statement.elseBranch?.chain ?? [] {

@@ -298,17 +298,20 @@ extension Interpreter {
         var statements: [Statement] = []
         for key in order.reversed() {
             let record = firsts[key]!
-            let target = Target(namespace: Word(record.namespace), cluster: Word(record.cluster))
-            let release = Word(record.release)
+            let place: [SlotName: [Word]] = [
+                .release: [Word(record.release)], .namespace: [Word(record.namespace)], .cluster: [Word(record.cluster)],
+            ]
+            func statement(_ keyword: Keyword, _ more: [SlotName: [Word]] = [:]) -> Statement {
+                Statement(kind: .call(Call(keyword, place.merging(more) { $1 })), location: location)
+            }
             switch (record.action, record.versionBefore) {
             case (.install, _):
-                statements.append(Statement(kind: .uninstall(release: release, target: target), location: location))
+                statements.append(statement(.uninstall))
             case (.uninstall, _), (_, nil):
                 continue
             case (_, let before?):
-                statements.append(Statement(kind: .rollback(release: release, version: Word(String(before)), target: target), location: location))
-                statements.append(
-                    Statement(kind: .wait(status: Word(WaitStatus.deployed.rawValue), release: release, timeout: nil, target: target), location: location))
+                statements.append(statement(.rollback, [.version: [Word(String(before))]]))
+                statements.append(statement(.wait, [.status: [Word(WaitStatus.deployed.rawValue)]]))
             }
         }
         return statements

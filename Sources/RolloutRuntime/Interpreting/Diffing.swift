@@ -104,17 +104,18 @@ extension Interpreter {
     func preview(of kind: StatementKind) async -> ChangePreview? {
         let saved = (context, releaseTarget)
         defer { (context, releaseTarget) = saved }
+        guard let statement = kind.call else { return nil }
         do throws(StepFailure) {
-            switch kind {
-            case .upgrade(let release, let target, _):
-                let resolved = try resolve(release, target)
+            switch statement.keyword {
+            case .upgrade:
+                let resolved = try resolve(statement)
                 let current = try await call { () async throws(AutopilotError) in
                     try await api.release(resolved.name, in: resolved.namespace, cluster: resolved.cluster, showResources: false)
                 }
                 return try await upgradePreview(resolved, current: current, change: context.change, chart: nil)
-            case .rollback(let release, let version, let target):
-                let resolved = try resolve(release, target)
-                let number = try version.map { (word) throws(StepFailure) -> Int in try self.version(word) }
+            case .rollback:
+                let resolved = try resolve(statement)
+                let number = try statement[.version].map { (word) throws(StepFailure) -> Int in try self.version(word) }
                 let versions = try await call { () async throws(AutopilotError) in
                     try await api.history(of: resolved.name, in: resolved.namespace, cluster: resolved.cluster)
                 }
@@ -122,9 +123,9 @@ extension Interpreter {
                     let goal = Self.rollbackGoal(number, in: versions, current: current)
                 else { return nil }
                 return Self.rollbackPreview(current, to: goal)
-            case .install(let release, let chart, let target):
-                let resolved = try resolve(release, target)
-                let id = try expand(chart)
+            case .install:
+                let resolved = try resolve(statement)
+                let id = try expand(statement[.chart])
                 let defaults = try await call { () async throws(AutopilotError) in try await api.chartValues(id) }
                 let after = JSONValue.installed(chartDefaults: defaults, change: context.change.releaseValues.json)
                 return ChangePreview(

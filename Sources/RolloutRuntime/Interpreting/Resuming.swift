@@ -52,10 +52,8 @@ extension Interpreter {
             switch kind {
             case .use, .set, .assign, .group:
                 _ = try await perform(kind, info)
-            case .upgrade, .rollback, .install, .uninstall:
-                context.change = PendingChange()
-                fallthrough
             default:
+                if kind.keyword.changesRelease { context.change = PendingChange() }
                 if let release = kind.release, let target = kind.target { _ = try resolve(release, target) }
             }
         } catch {

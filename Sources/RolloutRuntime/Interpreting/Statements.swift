@@ -34,75 +34,83 @@ extension Interpreter {
             if SecretKeys.isSecret(name) { SecretValues.known.insert(text) }
             context.variables[name] = text
             return .message("\(name) set")
-        case .upgrade(let release, let target, let onlyIfChanged):
-            return try await upgrade(try resolve(release, target), onlyIfChanged: onlyIfChanged, info)
-        case .rollback(let release, let version, let target):
-            let version = try version.map { (word) throws(StepFailure) -> Int in try self.version(word) }
-            return try await rollback(try resolve(release, target), to: version, info)
-        case .install(let release, let chart, let target):
-            return try await install(try resolve(release, target), chart: try expand(chart), info)
-        case .uninstall(let release, let target):
-            return try await uninstall(try resolve(release, target), info)
-        case .show(let release, let target):
-            let resolved = try resolve(release, target)
-            return .release(try await call { () async throws(AutopilotError) in
-                try await api.release(resolved.name, in: resolved.namespace, cluster: resolved.cluster, showResources: false)
-            })
-        case .status(let release, let target):
-            let resolved = try resolve(release, target)
-            return .status(try await call { () async throws(AutopilotError) in
-                try await api.release(resolved.name, in: resolved.namespace, cluster: resolved.cluster, showResources: false)
-            })
-        case .list(let target):
-            let cluster = try clusterID(target.cluster)
-            let namespace = try target.namespace.map { (word) throws(StepFailure) -> String in try expand(word) }
-                ?? (context.namespaceChosen ? context.namespace : nil)
-            return .releases(try await call { () async throws(AutopilotError) in try await api.releases(in: cluster, namespace: namespace, chart: nil) })
-        case .history(let release, let target):
-            let resolved = try resolve(release, target)
-            let versions = try await call { () async throws(AutopilotError) in
-                try await api.history(of: resolved.name, in: resolved.namespace, cluster: resolved.cluster)
-            }
-            return .history(release: resolved.name, versions: versions.sorted { $0.version < $1.version })
-        case .diff(let release, let from, let to, let target):
-            return try await diff(try resolve(release, target), from: from, to: to)
-        case .charts:
-            let charts = try await call { () async throws(AutopilotError) in try await api.charts() }
-            chartCache = charts
-            return .charts(charts)
-        case .chart(let word):
-            let id = try await chartID(named: try expand(word))
-            return .chart(try await call { () async throws(AutopilotError) in try await api.chart(id) })
-        case .values(let word):
-            let id = try await chartID(named: try expand(word))
-            return .values(chart: id, values: try await call { () async throws(AutopilotError) in try await api.chartValues(id) })
-        case .wait(let status, let release, let timeout, let target):
-            let text = try expand(status)
-            guard let goal = WaitStatus(spelling: text) else { throw StepFailure(.invalid, "unknown status '\(text)'") }
-            let limit = try timeout.map { (word) throws(StepFailure) -> Duration in try duration(word) } ?? context.timeout
-            return try await wait(for: goal, try resolve(release, target), timeout: limit, info)
-        case .expect(let field, let path, let comparison, let value, let release, let target):
-            let path = try path.map { (word) throws(StepFailure) -> String in try expand(word) }
-            return try await expect(field, path: path, comparison, try expand(value), try resolve(release, target), info)
-        case .sleep(let word):
-            let length = try duration(word)
-            if mode == .plan { return .planned("no call: sleeps \(DurationText.format(length))") }
-            do { try await Task.sleep(for: length) } catch { throw StepFailure(.interrupted, "interrupted while sleeping") }
-            return .message("slept \(DurationText.format(length))")
-        case .echo(let words):
-            // Only the secret part of what is echoed is masked, on its way out.
-            return .message(try words.map { (word) throws(StepFailure) -> String in try expand(word) }.joined(separator: " "))
-        case .pause(let question):
-            let text = try question.map { (word) throws(StepFailure) -> String in try expand(word) } ?? "Press Enter to go on"
-            if mode == .plan { return .planned("no call: waits for Enter") }
-            guard await onPause(text) else { throw StepFailure(.aborted, "stopped at the pause") }
-            return .none
+        case .call(let statement):
+            return try await perform(statement, info)
         case .group(let name, let members):
             return try await defineGroup(name, members, info)
         case .rollout(let group, let plan, let body):
             return try await rollout(group, plan, body, info)
-        case .abort(let message):
-            throw StepFailure(.aborted, try message.map { (word) throws(StepFailure) -> String in try expand(word) } ?? "aborted")
+        }
+    }
+
+    /// Runs a statement read by its form's slots.
+    private func perform(_ statement: Call, _ info: StepInfo) async throws(StepFailure) -> StepResult {
+        switch statement.keyword {
+        case .upgrade:
+            return try await upgrade(try resolve(statement), onlyIfChanged: statement.has(.ifChanged), info)
+        case .rollback:
+            let version = try statement[.version].map { (word) throws(StepFailure) -> Int in try self.version(word) }
+            return try await rollback(try resolve(statement), to: version, info)
+        case .install:
+            return try await install(try resolve(statement), chart: try expand(statement[.chart]), info)
+        case .uninstall:
+            return try await uninstall(try resolve(statement), info)
+        case .show, .status:
+            let resolved = try resolve(statement)
+            let release = try await call { () async throws(AutopilotError) in
+                try await api.release(resolved.name, in: resolved.namespace, cluster: resolved.cluster, showResources: false)
+            }
+            return statement.keyword == .show ? .release(release) : .status(release)
+        case .list:
+            let cluster = try clusterID(statement[.cluster])
+            let namespace = try statement[.namespace].map { (word) throws(StepFailure) -> String in try expand(word) }
+                ?? (context.namespaceChosen ? context.namespace : nil)
+            return .releases(try await call { () async throws(AutopilotError) in try await api.releases(in: cluster, namespace: namespace, chart: nil) })
+        case .history:
+            let resolved = try resolve(statement)
+            let versions = try await call { () async throws(AutopilotError) in
+                try await api.history(of: resolved.name, in: resolved.namespace, cluster: resolved.cluster)
+            }
+            return .history(release: resolved.name, versions: versions.sorted { $0.version < $1.version })
+        case .diff:
+            return try await diff(try resolve(statement), from: statement[.from], to: statement[.to])
+        case .charts:
+            let charts = try await call { () async throws(AutopilotError) in try await api.charts() }
+            chartCache = charts
+            return .charts(charts)
+        case .chart:
+            let id = try await chartID(named: try expand(statement[.chart]))
+            return .chart(try await call { () async throws(AutopilotError) in try await api.chart(id) })
+        case .values:
+            let id = try await chartID(named: try expand(statement[.chart]))
+            return .values(chart: id, values: try await call { () async throws(AutopilotError) in try await api.chartValues(id) })
+        case .wait:
+            let text = try expand(statement[.status])
+            guard let goal = WaitStatus(spelling: text) else { throw StepFailure(.invalid, "unknown status '\(text)'") }
+            let limit = try statement[.timeout].map { (word) throws(StepFailure) -> Duration in try duration(word) } ?? context.timeout
+            return try await wait(for: goal, try resolve(statement), timeout: limit, info)
+        case .expect:
+            guard let field = ExpectField(rawValue: try expand(statement[.field])), let comparison = Comparison(rawValue: try expand(statement[.comparison]))
+            else { throw StepFailure(.invalid, "expect needs a field and a comparison") }
+            let path = try statement[.path].map { (word) throws(StepFailure) -> String in try expand(word) }
+            return try await expect(field, path: path, comparison, try expand(statement[.value]), try resolve(statement), info)
+        case .sleep:
+            let length = try duration(statement[.duration])
+            if mode == .plan { return .planned("no call: sleeps \(DurationText.format(length))") }
+            do { try await Task.sleep(for: length) } catch { throw StepFailure(.interrupted, "interrupted while sleeping") }
+            return .message("slept \(DurationText.format(length))")
+        case .echo:
+            // Only the secret part of what is echoed is masked, on its way out.
+            return .message(try statement.all(.words).map { (word) throws(StepFailure) -> String in try expand(word) }.joined(separator: " "))
+        case .pause:
+            let text = try statement[.message].map { (word) throws(StepFailure) -> String in try expand(word) } ?? "Press Enter to go on"
+            if mode == .plan { return .planned("no call: waits for Enter") }
+            guard await onPause(text) else { throw StepFailure(.aborted, "stopped at the pause") }
+            return .none
+        case .abort:
+            throw StepFailure(.aborted, try statement[.message].map { (word) throws(StepFailure) -> String in try expand(word) } ?? "aborted")
+        case .use, .set, .let, .else, .group, .rollout:
+            throw StepFailure(.invalid, "\(statement.keyword.rawValue) is not read by slots")
         }
     }
 
@@ -143,6 +151,12 @@ extension Interpreter {
 
     // MARK: Helpers
 
+    /// A required slot's word, expanded (the reader made sure it is there).
+    func expand(_ word: Word?) throws(StepFailure) -> String {
+        guard let word else { throw StepFailure(.invalid, "a required argument is missing") }
+        return try expand(word)
+    }
+
     func expand(_ word: Word) throws(StepFailure) -> String {
         do {
             return try Expander(variables: context.variables, environment: environment, hidingSecrets: mode == .plan).expand(word)
@@ -151,7 +165,7 @@ extension Interpreter {
         }
     }
 
-    func duration(_ word: Word) throws(StepFailure) -> Duration {
+    func duration(_ word: Word?) throws(StepFailure) -> Duration {
         let text = try expand(word)
         guard let duration = DurationText.parse(text) else { throw StepFailure(.invalid, "'\(text)' is not a duration") }
         return duration
@@ -163,6 +177,11 @@ extension Interpreter {
             throw StepFailure(.invalid, "no cluster in use: add 'use cluster <id or alias>' or 'on <cluster>'")
         }
         return resolveCluster(written)
+    }
+
+    /// The release a call means.
+    func resolve(_ call: Call) throws(StepFailure) -> ResolvedRelease {
+        try resolve(call[.release], call.target ?? Target())
     }
 
     /// The release a statement means: the one it names, or the one last named (where it was).

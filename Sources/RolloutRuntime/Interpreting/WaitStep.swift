@@ -28,7 +28,10 @@ extension Interpreter {
             } catch {
                 if error.isNotFound {
                     if goal == .deleted { return .waited(target: goal.shown, release: nil, elapsed: clock.now - start) }
-                    throw StepFailure(.waitFailed, "\(target.name) is gone (not found in \(target.namespace))", apiError: error)
+                    // Gone only if it was there: seen by this wait, or changed by this run.
+                    let wasThere = last != nil || expected != nil
+                    let message = wasThere ? "\(target.name) is gone (not found in \(target.namespace))" : "no release \(target.name) in namespace \(target.namespace)"
+                    throw StepFailure(.waitFailed, message, apiError: error)
                 }
                 if error.kind == .cancelled {
                     throw StepFailure(.interrupted, "stopped waiting for \(target.name); the server may still be working on it")

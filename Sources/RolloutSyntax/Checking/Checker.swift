@@ -105,7 +105,7 @@ public struct Checker {
             aborted = false
         }
         checkArguments(of: statement)
-        if case .abort = statement.kind, statement.elseBranch == nil { aborted = true }
+        if statement.kind.keyword.form.effect == .stops, statement.elseBranch == nil { aborted = true }
         for branch in statement.elseBranch?.chain ?? [] {
             var inner = Checker(scope: scope)
             inner.check(branch.body)
@@ -125,12 +125,6 @@ public struct Checker {
         diagnostics += checker.diagnostics
     }
 
-    private mutating func checkVersion(_ version: Word) {
-        if let text = version.literal, Int(text).map({ $0 < 1 }) ?? true {
-            diagnostics.append(Diagnostic("'\(text)' is not a version", at: version.range, note: "versions are whole numbers from 1"))
-        }
-    }
-
     private mutating func checkArguments(of statement: Statement) {
         let kind = statement.kind
         let keyword = kind.keyword
@@ -139,24 +133,18 @@ public struct Checker {
         case .use(.cluster, let word):
             scope.clusterInUse = true
             checkNotAGroup(word, "use cluster")
+        case .use(.release, let word): check(word, as: .release)
         case .assign(let name, _):
             scope.variables.insert(name)
             scope.values[name] = nil
-        case .set(.timeout(let word)), .set(.interval(let word)), .sleep(let word): checkDuration(word)
-        case .set(.value(let path, _)):
-            if let text = path.literal, !Self.isValuePath(text) {
-                diagnostics.append(Diagnostic("'\(text)' is not a value path", at: path.range, note: "paths are keys joined by dots, e.g. basic.storage_size"))
-            }
-        case .wait(_, _, let timeout?, _): checkDuration(timeout)
-        case .rollback(_, let version?, _): checkVersion(version)
-        case .diff(_, let from, let to, _): [from, to].compactMap { $0 }.forEach { checkVersion($0) }
-        case .expect(.version, _, let comparison, let value, _, _):
-            if let text = value.literal, Int(text) == nil {
-                diagnostics.append(Diagnostic("version \(comparison.rawValue) needs a whole number, not '\(text)'", at: value.range))
-            }
-        case .expect(.status, _, _, let value, _, _):
-            if let text = value.literal, WaitStatus(spelling: text) == nil {
-                diagnostics.append(ArgumentReader.unknownStatus(text, at: value.range))
+        case .set(.timeout(let word)), .set(.interval(let word)): check(word, as: .duration)
+        case .set(.value(let path, _)): check(path, as: .path)
+        case .call(let call):
+            checkSlots(of: call)
+            if call.keyword.form.effect == .asks && scope.inRollout {
+                diagnostics.append(
+                    Diagnostic("\(keyword.rawValue) cannot run inside a rollout block, where members run side by side", at: statement.keywordRange,
+                        note: "put a gate between waves: waves 1 gate rest"))
             }
         case .group(let name, let members):
             if !groupsDefinedHere.insert(name).inserted {
@@ -167,10 +155,6 @@ public struct Checker {
         case .rollout(let group, let plan, let body):
             checkRollout(group, plan, at: statement.keywordRange)
             checkBlock(body, of: scope.groups[group])
-        case .pause where scope.inRollout:
-            diagnostics.append(
-                Diagnostic("pause cannot run inside a rollout block, where members run side by side", at: statement.keywordRange,
-                    note: "put a gate between waves: waves 1 gate rest"))
         default: break
         }
         if let cluster = kind.target?.cluster { checkNotAGroup(cluster, "\(keyword.rawValue) on") }
@@ -180,15 +164,30 @@ public struct Checker {
                     "\(keyword.rawValue) needs a cluster, and none is in use", at: statement.keywordRange,
                     note: "add 'use cluster <id or alias>' before it, or 'on <cluster>'"))
         }
-        if let named = kind.release {
-            checkReleaseName(named)
+        if kind.release != nil {
             scope.releaseInUse = true
-        } else if keyword.needsRelease && !scope.releaseInUse {
+        } else if keyword.needsRelease && !scope.releaseInUse, var named = kind.call {
+            named[.release] = Word("testwww")
             diagnostics.append(
                 Diagnostic(
                     "\(keyword.rawValue) needs a release, and none was named before it", at: statement.keywordRange,
-                    note: "name it ('\(keyword.rawValue) testwww') or add 'use release <name>'"))
+                    note: "name it ('\(ScriptPrinter.print(.call(named)))') or add 'use release <name>'"))
         }
+    }
+
+    /// Each word given for a slot, as its kind asks (expect's value as its field says).
+    private mutating func checkSlots(of call: Call) {
+        for (slot, words) in call.given {
+            var kind = slot.kind
+            if slot.name == .value, let field = call[.field]?.literal.flatMap(ExpectField.init(rawValue:)) { kind = field.valueKind }
+            for word in words { check(word, as: kind) }
+        }
+    }
+
+    /// A word known before the run, as its kind asks.
+    private mutating func check(_ word: Word, as kind: SlotKind) {
+        guard let text = knownText(word), let problem = kind.problem(text) else { return }
+        diagnostics.append(Diagnostic(problem.message, at: word.range, note: problem.note))
     }
 
     private mutating func checkGroup(_ name: String, _ members: GroupMembers, at range: Range<Int>) {
@@ -210,7 +209,7 @@ public struct Checker {
                     continue
                 }
                 checkCluster(parts.cluster, at: word.range)
-                checkReleaseName(parts.release, at: word.range)
+                if let problem = SlotKind.release.problem(parts.release) { diagnostics.append(Diagnostic(problem.message, at: word.range)) }
             }
             checkDistinct(words)
         case .fleet(let word):
@@ -303,7 +302,7 @@ public struct Checker {
         if let word = plan.parallel, let text = knownText(word), (Int(text) ?? 0) < 1 {
             diagnostics.append(Diagnostic("parallel needs a whole number from 1, not '\(text)'", at: word.range))
         }
-        if let soak = plan.soak { checkDuration(soak) }
+        if let soak = plan.soak { check(soak, as: .duration) }
         switch plan.halt {
         case .after(let word):
             if let text = knownText(word), (Int(text) ?? 0) < 1 {
@@ -323,11 +322,6 @@ public struct Checker {
         }
     }
 
-    /// Keys joined by single dots: not empty, no dot at either end, no two dots together.
-    static func isValuePath(_ text: String) -> Bool {
-        !text.isEmpty && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty }
-    }
-
     private mutating func checkVariables(_ word: Word) {
         for part in word.parts {
             guard case .variable(let name, nil) = part, !scope.variables.contains(name) else { continue }
@@ -344,19 +338,5 @@ public struct Checker {
         // A variable the script or the environment sets has its value only when the run comes.
         guard word.variables.allSatisfy({ scope.values[$0] != nil || !scope.variables.contains($0) }) else { return nil }
         return try? word.expanded { scope.values[$0] }
-    }
-
-    private mutating func checkDuration(_ word: Word) {
-        guard let text = knownText(word), DurationText.parse(text) == nil else { return }
-        diagnostics.append(Diagnostic("'\(text)' is not a duration", at: word.range, note: "write it like 500ms, 30s, 5m or 1h"))
-    }
-
-    private mutating func checkReleaseName(_ word: Word) {
-        if let name = word.literal { checkReleaseName(name, at: word.range) }
-    }
-
-    private mutating func checkReleaseName(_ name: String, at range: Range<Int>) {
-        guard let problem = ReleaseName.problem(name) else { return }
-        diagnostics.append(Diagnostic("release name '\(name)' would be refused by the API: \(problem)", at: range))
     }
 }

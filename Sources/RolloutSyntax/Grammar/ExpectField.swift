@@ -4,6 +4,15 @@ public enum ExpectField: String, Sendable, CaseIterable {
 
     /// True for `value`, which is followed by a value path.
     public var takesPath: Bool { self == .value }
+
+    /// The kind of value it is compared with.
+    public var valueKind: SlotKind {
+        switch self {
+        case .status: return .status
+        case .version: return .version
+        default: return .text
+        }
+    }
 }
 
 /// A comparison of `expect`, and the comparison it performs.

@@ -107,8 +107,6 @@ public struct Target: Sendable, Equatable {
         self.cluster = cluster
     }
 
-    /// Its words.
-    var words: [Word] { [namespace, cluster].compactMap { $0 } }
 }
 
 /// What `set` sets.
@@ -150,31 +148,14 @@ public enum Setting: Sendable, Equatable {
     }
 }
 
-/// Every statement of the language.
+/// Every statement of the language: those read by their form's slots are calls; the rest have
+/// shapes of their own.
 public enum StatementKind: Sendable, Equatable {
     case use(UseKind, Word)
     case set(Setting)
     case assign(name: String, value: Word)
-    /// `upgrade`; with `if changed`, only when its values would change.
-    case upgrade(release: Word?, target: Target, onlyIfChanged: Bool = false)
-    case rollback(release: Word?, version: Word?, target: Target)
-    case install(release: Word, chart: Word, target: Target)
-    case uninstall(release: Word?, target: Target)
-    case show(release: Word?, target: Target)
-    case status(release: Word?, target: Target)
-    case list(target: Target)
-    case history(release: Word?, target: Target)
-    /// `diff`: the pending change against the release, or version `from` against `to` (the current one when nil).
-    case diff(release: Word?, from: Word?, to: Word?, target: Target)
-    case charts
-    case chart(Word)
-    case values(Word)
-    case wait(status: Word, release: Word?, timeout: Word?, target: Target)
-    case expect(field: ExpectField, path: Word?, comparison: Comparison, value: Word, release: Word?, target: Target)
-    case sleep(Word)
-    case echo([Word])
-    case pause(Word?)
-    case abort(Word?)
+    /// A statement read by its form's slots (upgrade, wait, echo…).
+    case call(Call)
     case group(name: String, members: GroupMembers)
     case rollout(group: String, plan: RolloutPlan, body: [Statement])
 
@@ -198,72 +179,40 @@ public enum StatementKind: Sendable, Equatable {
         case .use: return .use
         case .set: return .set
         case .assign: return .let
-        case .upgrade: return .upgrade
-        case .rollback: return .rollback
-        case .install: return .install
-        case .uninstall: return .uninstall
-        case .show: return .show
-        case .status: return .status
-        case .list: return .list
-        case .history: return .history
-        case .diff: return .diff
-        case .charts: return .charts
-        case .chart: return .chart
-        case .values: return .values
-        case .wait: return .wait
-        case .expect: return .expect
-        case .sleep: return .sleep
-        case .echo: return .echo
-        case .pause: return .pause
-        case .abort: return .abort
+        case .call(let call): return call.keyword
         case .group: return .group
         case .rollout: return .rollout
         }
     }
 
+    /// The call, for a statement read by its slots.
+    public var call: Call? {
+        if case .call(let call) = self { return call }
+        return nil
+    }
+
     /// The release it names, if any.
     public var release: Word? {
         switch self {
-        case .upgrade(let release, _, _), .uninstall(let release, _), .show(let release, _), .status(let release, _),
-            .history(let release, _), .diff(let release, _, _, _), .rollback(let release, _, _), .wait(_, let release, _, _),
-            .expect(_, _, _, _, let release, _):
-            return release
-        case .install(let release, _, _), .use(.release, let release): return release
+        case .call(let call): return call[.release]
+        case .use(.release, let release): return release
         default: return nil
         }
     }
 
     /// Its `in` and `on`, if it takes them.
-    public var target: Target? {
-        switch self {
-        case .upgrade(_, let target, _), .uninstall(_, let target), .show(_, let target), .status(_, let target),
-            .history(_, let target), .diff(_, _, _, let target), .rollback(_, _, let target), .install(_, _, let target), .list(let target),
-            .wait(_, _, _, let target), .expect(_, _, _, _, _, let target):
-            return target
-        default: return nil
-        }
-    }
+    public var target: Target? { call?.target }
 
     /// Every word it holds, in order.
     public var words: [Word] {
-        let own: [Word?]
         switch self {
-        case .use(_, let w), .chart(let w), .values(let w), .sleep(let w): own = [w]
-        case .set(let setting): own = setting.words
-        case .assign(_, let value): own = [value]
-        case .upgrade(let r, _, _), .uninstall(let r, _), .show(let r, _), .status(let r, _), .history(let r, _): own = [r]
-        case .diff(let r, let from, let to, _): own = [r, from, to]
-        case .rollback(let r, let v, _): own = [r, v]
-        case .install(let r, let c, _): own = [r, c]
-        case .list, .charts: own = []
-        case .wait(let s, let r, let timeout, _): own = [s, r, timeout]
-        case .expect(_, let path, _, let value, let r, _): own = [path, value, r]
-        case .echo(let words): own = words
-        case .pause(let w), .abort(let w): own = [w]
-        case .group(_, let members): own = members.words
-        case .rollout(_, let plan, _): own = plan.words
+        case .use(_, let w): return [w]
+        case .set(let setting): return setting.words
+        case .assign(_, let value): return [value]
+        case .call(let call): return call.words
+        case .group(_, let members): return members.words
+        case .rollout(_, let plan, _): return plan.words
         }
-        return own.compactMap { $0 } + (target?.words ?? [])
     }
 }
 
@@ -315,7 +264,11 @@ public struct RolloutPlan: Sendable, Equatable {
     /// The `waves` list; empty for one wave of every member.
     public var waves: [WaveStep]
     /// Where the `waves` clause is, for diagnostics.
-    public var wavesRange: Range<Int>
+    public var wavesRange: Range<Int> {
+        get { wavesSpan.range }
+        set { wavesSpan.range = newValue }
+    }
+    private var wavesSpan: SourceSpan
     /// `parallel <n>`.
     public var parallel: Word?
     /// `soak <d>`.
@@ -335,7 +288,7 @@ public struct RolloutPlan: Sendable, Equatable {
         policy: HaltPolicy? = nil, recoveredOK: Bool = false, failedOK: Bool = false
     ) {
         self.waves = waves
-        self.wavesRange = wavesRange
+        self.wavesSpan = SourceSpan(range: wavesRange)
         self.parallel = parallel
         self.soak = soak
         self.halt = halt
@@ -365,9 +318,12 @@ public struct RolloutPlan: Sendable, Equatable {
 
     /// The name of an unnamed gate before a wave.
     public static func gateName(beforeWave wave: Int) -> String { "wave-\(wave)" }
+}
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.waves == rhs.waves && lhs.parallel == rhs.parallel && lhs.soak == rhs.soak && lhs.halt == rhs.halt
-            && lhs.policy == rhs.policy && lhs.recoveredOK == rhs.recoveredOK && lhs.failedOK == rhs.failedOK
-    }
+/// Where something stands in the source. Two are always equal, so that types holding one compare
+/// by what they say and not where they were written.
+struct SourceSpan: Sendable, Equatable {
+    var range: Range<Int>
+
+    static func == (lhs: Self, rhs: Self) -> Bool { true }
 }

@@ -66,10 +66,9 @@ public enum ScriptPrinter {
         return text
     }
 
-    /// One statement without its else.    /// One statement without its else.
+    /// One statement without its else.
     public static func print(_ kind: StatementKind) -> String {
         var parts: [String] = [kind.keyword.rawValue]
-        func add(_ key: ArgumentWord, _ word: Word?) { if let word { parts += [key.rawValue, word.description] } }
         switch kind {
         case .use(let what, let word): parts += [what.rawValue, word.description]
         case .set(let setting):
@@ -80,40 +79,24 @@ public enum ScriptPrinter {
             default: parts += setting.words.map(\.description)
             }
         case .assign(let name, let value): parts += [name, "=", value.description]
-        case .upgrade(let release, _, let onlyIfChanged):
-            parts += [release?.description].compactMap { $0 }
-            if onlyIfChanged { parts.append(ArgumentWord.ifChanged) }
-        case .uninstall(let release, _), .show(let release, _), .status(let release, _), .history(let release, _):
-            parts += [release?.description].compactMap { $0 }
-        case .diff(let release, let from, let to, _):
-            parts += [release?.description].compactMap { $0 }
-            add(.from, from)
-            add(.to, to)
-        case .rollback(let release, let version, _):
-            parts += [release?.description].compactMap { $0 }
-            add(.to, version)
-        case .install(let release, let chart, _):
-            parts += [release.description, ArgumentWord.from.rawValue, Keyword.chart.rawValue, chart.description]
-        case .list, .charts: break
-        case .chart(let w), .values(let w), .sleep(let w): parts.append(w.description)
-        case .wait(let status, let release, let timeout, _):
-            parts.append(status.description)
-            add(.for, release)
-            add(.timeout, timeout)
-        case .expect(let field, let path, let comparison, let value, let release, _):
-            parts += [field.rawValue, path?.description, comparison.rawValue, value.description].compactMap { $0 }
-            add(.for, release)
-        case .echo(let words): parts += words.map(\.description)
-        case .pause(let w), .abort(let w): parts += [w?.description].compactMap { $0 }
+        case .call(let call): parts += words(of: call)
         case .group(let name, let members): parts += [name, "="] + words(of: members)
         case .rollout(let group, let plan, let body):
             return rollout(group, plan, body.map { print($0) })
         }
-        if let target = kind.target {
-            add(.in, target.namespace)
-            add(.on, target.cluster)
-        }
         return parts.joined(separator: " ")
+    }
+
+    /// A call's arguments as its form orders them: a slot's words, then its value; a comparison
+    /// and a flag as they are spelled.
+    static func words(of call: Call) -> [String] {
+        call.given.flatMap { slot, words -> [String] in
+            switch slot.kind {
+            case .flag: return slot.introducer
+            case .comparison: return words.compactMap(\.literal)
+            default: return slot.introducer + words.map(\.description)
+            }
+        }
     }
 }
 
@@ -166,7 +149,7 @@ extension ScriptPrinter {
 /// Writes a word back: bare when it can be, else quoted with escapes.
 enum WordPrinter {
     /// Words that mean something in a statement's arguments: a value spelled like one is quoted.
-    static let reserved = Set(ArgumentWord.allCases.map(\.rawValue) + [Keyword.else.rawValue])
+    static let reserved = Set(Keyword.allCases.flatMap { $0.form.slots.flatMap(\.introducer) } + [Keyword.else.rawValue])
 
     static func print(_ word: Word) -> String {
         var body = ""
