@@ -36,19 +36,17 @@ final class Completer: Sendable {
         let words = statement.split(separator: " ").map(String.init)
         let firstWords = Keyword.allCases.map(\.rawValue) + PromptCommand.allCases.map(\.rawValue)
         guard let first = words.first else { return firstWords }
-        switch ArgumentWord(rawValue: words.last ?? "") {
-        case .in: return namespaces()
-        case .on: return clusters() + (words.first == Keyword.group.rawValue ? groups.withLock { $0 } : [])
-        case .for: return releases()
-        case .to: return words.count >= 3 ? versions(of: words[1], in: namespace(named: words)) : []
-        default: break
+        if words.first == Keyword.group.rawValue, let last = words.last.flatMap(ArgumentWord.init(rawValue:)), last == .on || last == .in {
+            return last == .in ? namespaces() : clusters() + groups.withLock { $0 }
         }
         guard let keyword = Keyword(rawValue: first) else {
             if PromptCommand(rawValue: first) == .help, words.count == 1 { return Keyword.allCases.map(\.rawValue) }
             return words.count == 1 ? firstWords : []
         }
-        let statuses = WaitStatus.allCases.map(\.rawValue)
-        let targetWords = keyword.takesTarget ? [ArgumentWord.in, .on].map(\.rawValue) : []
+        if keyword.form.readsBySlots {
+            let next = NextInForm(keyword, after: Array(words.dropFirst()))
+            return next.sources.flatMap { values(from: $0, next) } + next.words
+        }
         switch (keyword, words.count) {
         case (.use, 1): return UseKind.allCases.map(\.rawValue)
         case (.use, 2):
@@ -65,26 +63,27 @@ final class Completer: Sendable {
             case .pullPolicy: return PullPolicy.allCases.map(\.rawValue)
             default: return []
             }
-        case (.wait, 1): return statuses
-        case (.wait, _): return [ArgumentWord.for, .timeout].map(\.rawValue) + targetWords
-        case (.expect, 1): return ExpectField.allCases.map(\.rawValue)
-        case (.expect, 2): return Comparison.allCases.map(\.rawValue)
-        case (.expect, 3) where words[1] == ExpectField.status.rawValue: return statuses
-        case (.rollback, 1): return releases()
-        case (.rollback, 2): return [ArgumentWord.to.rawValue] + versions(of: words[1], in: namespace(named: words))
-        case (.diff, 2...): return diffWords(words)
-        case (.upgrade, 2): return [ArgumentWord.ifChanged] + targetWords
-        case (.install, 2): return [ArgumentWord.from.rawValue]
-        case (.install, 3): return [Keyword.chart.rawValue]
-        case (.install, 4): return charts()
-        case (.chart, 1), (.values, 1): return charts()
         case (.group, 2): return ["="]
         case (.group, 3): return GroupSource.allCases.map(\.rawValue)
         case (.group, _): return groupMembers(words)
         case (.rollout, 1): return groups.withLock { $0 }
         case (.rollout, _): return rolloutClauses(words)
-        case (_, 1) where keyword.needsRelease: return releasesWithTheirNamespace()
-        default: return targetWords
+        default: return []
+        }
+    }
+
+    /// The values a slot's source holds on the target.
+    private func values(from source: CompletionSource, _ next: NextInForm) -> [String] {
+        switch source {
+        case .releases: return next.namespace == nil ? releasesWithTheirNamespace() : releases()
+        case .namespaces: return namespaces()
+        case .clusters: return clusters()
+        case .charts: return chartNames() + charts()
+        case .versions:
+            guard let release = next.release ?? context.withLock({ $0.release }) else { return [] }
+            return versions(of: release, in: next.namespace)
+        case .words(let words): return words
+        case .nothing: return []
         }
     }
 
@@ -151,31 +150,6 @@ final class Completer: Sendable {
         let here = Set(pairs.filter { $0.namespace == current }.map(\.name))
         let elsewhere = pairs.filter { !here.contains($0.name) }.map { "\($0.name) \(ArgumentWord.in.rawValue) \($0.namespace)" }
         return (Array(here) + elsewhere).sorted()
-    }
-
-    /// The namespace a statement names with `in`, if it does.
-    private func namespace(named words: [String]) -> String? {
-        guard let at = words.firstIndex(of: ArgumentWord.in.rawValue), at + 1 < words.count else { return nil }
-        return words[at + 1]
-    }
-
-    /// After `diff <release>`, wherever its `in` and `on` stand: `from`, a version, `to`, a version.
-    private func diffWords(_ words: [String]) -> [String] {
-        let targets = [ArgumentWord.in, .on].map(\.rawValue)
-        var rest: [String] = []
-        var index = 0
-        while index < words.count {
-            if index > 0, targets.contains(words[index]) { index += 2; continue }
-            rest.append(words[index])
-            index += 1
-        }
-        let unused = targets.filter { !words.contains($0) }
-        switch rest.last {
-        case ArgumentWord.from.rawValue?, ArgumentWord.to.rawValue?: return versions(of: words[1], in: namespace(named: words))
-        case _ where rest.count == 2: return [ArgumentWord.from.rawValue] + unused
-        case _ where rest.count == 4: return [ArgumentWord.to.rawValue] + unused
-        default: return unused
-        }
     }
 
     private func versions(of release: String, in named: String?) -> [String] {

@@ -32,13 +32,11 @@ extension Completer {
         return keyword.syntax
     }
 
-    /// The release a statement names, once its name is typed in full (a space after it): the word
-    /// after a statement that acts on a release, after `for`, or after `use release`.
+    /// The release a statement names, once its name is typed in full (a space after it).
     private func releaseNamed(_ words: [String], keyword: Keyword, finished: Bool) -> String? {
-        let settled = finished ? words : Array(words.dropLast())
-        if let at = settled.lastIndex(of: ArgumentWord.for.rawValue), at + 1 < settled.count { return settled[at + 1] }
-        if keyword == .use, settled.count >= 3, settled[1] == UseKind.release.rawValue { return settled[2] }
-        guard keyword.needsRelease, keyword != .wait, keyword != .expect, settled.count >= 2 else { return nil }
-        return ArgumentWord(rawValue: settled[1]) == nil ? settled[1] : nil
+        let settled = Array((finished ? words : Array(words.dropLast())).dropFirst())
+        if keyword == .use, settled.count >= 2, settled[0] == UseKind.release.rawValue { return settled[1] }
+        guard keyword.form.readsBySlots else { return nil }
+        return NextInForm(keyword, after: settled).release
     }
 }
