@@ -75,21 +75,19 @@ extension Interpreter {
             waves.append((next..<next + size).map { MemberTag(member: members[$0], wave: index + 1, index: $0) })
             next += size
         }
-        let parallel = try plan.parallel.map { (word) throws(StepFailure) -> Int in
+        func read(_ word: Word, by rule: (String) throws(ClauseProblem) -> Int) throws(StepFailure) -> Int {
             let text = try expand(word)
-            guard let n = Int(text), n >= 1 else { throw StepFailure(.invalid, "parallel needs a whole number from 1, not '\(text)'") }
-            return n
-        } ?? 1
+            do { return try rule(text) } catch { throw StepFailure(.invalid, error.message) }
+        }
+        let parallel = try plan.parallel.map { (word) throws(StepFailure) in try read(word, by: ClauseRules.parallel) } ?? 1
         let soak = try plan.soak.map { (word) throws(StepFailure) in try duration(word) }
         let halt: HaltLimit
         switch plan.halt {
         case .after(let word):
-            let text = try expand(word)
-            guard let n = Int(text), n >= 1 else { throw StepFailure(.invalid, "halt after needs a whole number from 1, not '\(text)'") }
+            let n = try read(word, by: ClauseRules.haltAfter)
             halt = HaltLimit(text: "halt after \(n)", failures: n)
         case .at(let word):
-            let text = try expand(word)
-            guard let p = HaltRule.percent(text) else { throw StepFailure(.invalid, "halt at needs a share from 1% to 100%, not '\(text)'") }
+            let p = try read(word, by: ClauseRules.haltAt)
             halt = HaltLimit(text: "halt at \(p)%", failures: max(1, (members.count * p + 99) / 100))
         case nil:
             halt = HaltLimit(text: "the first failure halts", failures: 1)

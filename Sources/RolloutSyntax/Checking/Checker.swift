@@ -184,6 +184,12 @@ public struct Checker {
         }
     }
 
+    /// A rollout clause's word known before the run, by the rule the run reads it with.
+    private mutating func check(_ word: Word, by rule: (String) throws(ClauseProblem) -> Int) {
+        guard let text = knownText(word) else { return }
+        do { _ = try rule(text) } catch { diagnostics.append(Diagnostic(error.message, at: word.range)) }
+    }
+
     /// A word known before the run, as its kind asks.
     private mutating func check(_ word: Word, as kind: SlotKind) {
         guard let text = knownText(word), let problem = kind.problem(text) else { return }
@@ -299,19 +305,11 @@ public struct Checker {
         } catch {
             diagnostics.append(Diagnostic(error.description, at: wavesAt, note: "e.g. waves 1, 10%, rest"))
         }
-        if let word = plan.parallel, let text = knownText(word), (Int(text) ?? 0) < 1 {
-            diagnostics.append(Diagnostic("parallel needs a whole number from 1, not '\(text)'", at: word.range))
-        }
+        if let word = plan.parallel { check(word, by: ClauseRules.parallel) }
         if let soak = plan.soak { check(soak, as: .duration) }
         switch plan.halt {
-        case .after(let word):
-            if let text = knownText(word), (Int(text) ?? 0) < 1 {
-                diagnostics.append(Diagnostic("halt after needs a whole number of failed members from 1, not '\(text)'", at: word.range))
-            }
-        case .at(let word):
-            if let text = knownText(word), HaltRule.percent(text) == nil {
-                diagnostics.append(Diagnostic("halt at needs a share from 1% to 100%, not '\(text)'", at: word.range))
-            }
+        case .after(let word): check(word, by: ClauseRules.haltAfter)
+        case .at(let word): check(word, by: ClauseRules.haltAt)
         case nil: break
         }
         for gate in plan.gateNames where !scope.gates.answers(gate) {

@@ -259,3 +259,33 @@ public enum ClusterID {
         return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
     }
 }
+
+/// What is wrong with a rollout clause's value.
+public struct ClauseProblem: Error, Sendable {
+    /// The sentence that says it.
+    public let message: String
+}
+
+/// The rules of the rollout clauses' values, for the checker (with what is known before the run)
+/// and for the run (with the values expanded): one rule, one message.
+public enum ClauseRules {
+    /// `parallel <n>`: a whole number from 1.
+    public static func parallel(_ text: String) throws(ClauseProblem) -> Int {
+        guard let n = Int(text), n >= 1 else { throw ClauseProblem(message: "parallel needs a whole number from 1, not '\(text)'") }
+        return n
+    }
+
+    /// `halt after <n>`: a whole number of failed members from 1.
+    public static func haltAfter(_ text: String) throws(ClauseProblem) -> Int {
+        guard let n = Int(text), n >= 1 else {
+            throw ClauseProblem(message: "halt after needs a whole number of failed members from 1, not '\(text)'")
+        }
+        return n
+    }
+
+    /// `halt at <p>%`: a share from 1% to 100%.
+    public static func haltAt(_ text: String) throws(ClauseProblem) -> Int {
+        guard let p = HaltRule.percent(text) else { throw ClauseProblem(message: "halt at needs a share from 1% to 100%, not '\(text)'") }
+        return p
+    }
+}
