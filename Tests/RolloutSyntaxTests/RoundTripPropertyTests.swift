@@ -33,8 +33,8 @@ struct ProgramBuilder {
     private mutating func plain(_ pool: [String]) -> Word { Word(pool[next(pool.count)]) }
 
     /// A word for a slot, of its kind.
-    private mutating func value(for slot: Slot) -> Word {
-        switch slot.kind {
+    private mutating func value(for slot: Slot, kind: SlotKind? = nil) -> Word {
+        switch kind ?? slot.kind {
         case .release: return word(["testwww", "shop-web", "a b", "on", "x;y"])
         case .version: return plain(["1", "2", "10"])
         case .status: return plain(WaitStatus.allCases.map(\.rawValue))
@@ -53,6 +53,9 @@ struct ProgramBuilder {
         for slot in keyword.form.slots {
             if let needed = slot.needs, !call.has(needed) { continue }
             switch slot.presence {
+            // Expect's value is of its field's kind, so that a generated script checks.
+            case .required where slot.name == .value:
+                call[slot.name] = value(for: slot, kind: call[.field]?.literal.flatMap(ExpectField.init(rawValue:))?.valueKind)
             case .required: call[slot.name] = value(for: slot)
             case .optional: if next(2) == 1 { call[slot.name] = value(for: slot) }
             case .rest: call.arguments[slot.name] = (0..<next(4)).map { _ in word() }
