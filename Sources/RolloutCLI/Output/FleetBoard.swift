@@ -93,7 +93,7 @@ final class FleetBoard: Sendable {
     /// the rest of the current wave) as fit the terminal, and a line for those left out.
     private func render(_ state: State, members: Bool) -> [String] {
         let overview = state.overview
-        let elapsed = Renderer.seconds(ContinuousClock.now - start)
+        let elapsed = ResultText.seconds(ContinuousClock.now - start)
         var lines = [
             style.bold("rollout \(overview.group)") + "  wave \(max(state.wave, 1)) of \(overview.waves.count)  ·  \(overview.parallel) at a time  ·  \(elapsed)"
         ]
@@ -112,7 +112,7 @@ final class FleetBoard: Sendable {
         let width = min(48, shown.map(\.member.label.terminalSafe.count).max() ?? 0)
         for tag in shown.sorted(by: { $0.index < $1.index }) {
             let memberState = state.states[tag] ?? .queued
-            let time = state.startedAt[tag].map { Renderer.seconds(ContinuousClock.now - $0) } ?? ""
+            let time = state.startedAt[tag].map { ResultText.seconds(ContinuousClock.now - $0) } ?? ""
             let full = tag.member.label.terminalSafe
             let label = full.count > width ? String(full.prefix(width - 1)) + "…" : full
             var row = "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + style.status(memberState.shown)
