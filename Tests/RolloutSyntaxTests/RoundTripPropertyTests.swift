@@ -53,10 +53,8 @@ struct ProgramBuilder {
         for slot in keyword.form.slots {
             if let needed = slot.needs, !call.has(needed) { continue }
             switch slot.presence {
-            // Expect's value is of its field's kind, so that a generated script checks.
-            case .required where slot.name == .value:
-                call[slot.name] = value(for: slot, kind: call[.field]?.literal.flatMap(ExpectField.init(rawValue:))?.valueKind)
-            case .required: call[slot.name] = value(for: slot)
+            // Of the kind the slot takes given the others (expect's value, its field's), so that a generated script checks.
+            case .required: call[slot.name] = value(for: slot, kind: slot.kind(given: { call[$0]?.literal }))
             case .optional: if next(2) == 1 { call[slot.name] = value(for: slot) }
             case .rest: call.arguments[slot.name] = (0..<next(4)).map { _ in word() }
             case .requiredWhen(let other, let test): if call[other]?.literal.map(test) == true { call[slot.name] = value(for: slot) }

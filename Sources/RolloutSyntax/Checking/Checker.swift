@@ -178,8 +178,7 @@ public struct Checker {
     /// Each word given for a slot, as its kind asks (expect's value as its field says).
     private mutating func checkSlots(of call: Call) {
         for (slot, words) in call.given {
-            var kind = slot.kind
-            if slot.name == .value, let field = call[.field]?.literal.flatMap(ExpectField.init(rawValue:)) { kind = field.valueKind }
+            let kind = slot.kind(given: { call[$0]?.literal })
             for word in words { check(word, as: kind) }
         }
     }

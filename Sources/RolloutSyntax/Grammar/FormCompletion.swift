@@ -25,11 +25,11 @@ public struct NextInForm: Sendable, Equatable {
             while position < positional.count {
                 let slot = positional[position]
                 position += 1
-                if given[slot.name] != nil || !Self.present(slot, given) { continue }
-                let later = positional[position...].filter { given[$0.name] == nil }
-                if case .optional = slot.presence, !slot.kind.prefers(word), later.contains(where: { $0.kind.prefers(word) }) { continue }
+                let need = slot.need(given: { given[$0] })
+                if given[slot.name] != nil || need == .absent { continue }
+                if slot.yields(word, to: positional[position...].filter { given[$0.name] == nil }) { continue }
                 given[slot.name] = word
-                if case .rest = slot.presence { position -= 1 }
+                if need == .rest { position -= 1 }
                 return
             }
         }
@@ -72,30 +72,20 @@ public struct NextInForm: Sendable, Equatable {
             self.words = [next]
             return
         }
-        if let slot = positional.dropFirst(position).first(where: { given[$0.name] == nil && Self.present($0, given) }) {
+        if let slot = positional.dropFirst(position).first(where: { slot in given[slot.name] == nil && slot.need(given: { given[$0] }) != .absent }) {
             sources = [Self.kind(of: slot, given).completion]
             // A value that must come next is all there is to offer.
-            switch slot.presence {
-            case .required, .requiredWhen: return
-            case .optional, .rest: break
-            }
+            if slot.need(given: { given[$0] }) == .required { return }
         }
         self.words = form.slots.filter { slot in
             slot.introducer.count > 0 && given[slot.name] == nil && slot.needs.map { given[$0] != nil } ?? true
         }.map { $0.introducer.joined(separator: " ") }
     }
 
-    /// The kind of value a slot takes given what is typed: expect's value is of its field's kind; a
-    /// release a statement must name is a new one (install's), which no list holds.
+    /// The kind of value a slot takes given what is typed; a release a statement must name is a new
+    /// one (install's), which no list holds.
     private static func kind(of slot: Slot, _ given: [SlotName: String]) -> SlotKind {
         if slot.kind == .release, case .required = slot.presence { return .text }
-        if slot.name == .value, let field = given[.field].flatMap(ExpectField.init(rawValue:)) { return field.valueKind }
-        return slot.kind
-    }
-
-    /// False for a slot that only some values of another bring (expect's path).
-    private static func present(_ slot: Slot, _ given: [SlotName: String]) -> Bool {
-        guard case .requiredWhen(let other, let test) = slot.presence else { return true }
-        return given[other].map(test) ?? false
+        return slot.kind(given: { given[$0] })
     }
 }

@@ -217,3 +217,33 @@ extension Slot.Presence {
         return false
     }
 }
+
+extension Slot {
+    /// Whether a slot is wanted, given the literals of the slots given so far.
+    public enum Need: Sendable, Equatable { case required, optional, absent, rest }
+
+    /// Whether it is wanted, given the literals of the slots given so far (expect's path comes
+    /// only with the field `value`). The reader and completion both ask here.
+    public func need(given: (SlotName) -> String?) -> Need {
+        switch presence {
+        case .required: return .required
+        case .optional: return .optional
+        case .rest: return .rest
+        case .requiredWhen(let other, let test): return given(other).map(test) == true ? .required : .absent
+        }
+    }
+
+    /// The kind of value it takes, given the literals of the slots given so far: expect's value is
+    /// of its field's kind.
+    public func kind(given: (SlotName) -> String?) -> SlotKind {
+        if name == .value, let field = given(.field).flatMap(ExpectField.init(rawValue:)) { return field.valueKind }
+        return kind
+    }
+
+    /// True when this slot, being optional, leaves a literal to a later slot whose kind fits it
+    /// better (`rollback 1`: the version, not a release named 1).
+    func yields(_ literal: String, to later: some Sequence<Slot>) -> Bool {
+        guard case .optional = presence, !kind.prefers(literal) else { return false }
+        return later.contains { $0.kind.prefers(literal) }
+    }
+}

@@ -65,13 +65,13 @@ extension ArgumentReader {
                 let slot = slots[next]
                 next += 1
                 if call.has(slot.name) { continue }
-                switch presence(of: slot, in: call) {
+                switch slot.need(given: { call[$0]?.literal }) {
                 case .absent: continue
                 case .rest:
                     call.arguments[slot.name] = ([token] + tokens).map { $0.kind.word ?? Word(Self.text(of: $0.kind), range: $0.range) }
                     tokens.removeAll()
                     return true
-                case .optional where passes(token, over: slot, to: slots[next...].filter { !call.has($0.name) }):
+                case .optional where literal(token).map({ slot.yields($0, to: slots[next...].filter { !call.has($0.name) }) }) == true:
                     continue
                 case .optional, .required:
                     guard let word = value(of: token, for: slot, in: call) else { return false }
@@ -84,29 +84,11 @@ extension ArgumentReader {
                 return false
             }
         }
-        for slot in slots where !call.has(slot.name) && presence(of: slot, in: call) == .required {
+        for slot in slots where !call.has(slot.name) && slot.need(given: { call[$0]?.literal }) == .required {
             missing(slot.kind.noun, example: keyword.example)
             return false
         }
         return true
-    }
-
-    private enum Need { case required, optional, absent, rest }
-
-    private func presence(of slot: Slot, in call: Call) -> Need {
-        switch slot.presence {
-        case .required: return .required
-        case .optional: return .optional
-        case .rest: return .rest
-        case .requiredWhen(let other, let test):
-            return call[other]?.literal.map(test) == true ? .required : .absent
-        }
-    }
-
-    /// True when an optional slot should leave a word to a later slot whose kind prefers it.
-    private func passes(_ token: Token, over slot: Slot, to later: [Slot]) -> Bool {
-        guard let text = literal(token), !slot.kind.prefers(text) else { return false }
-        return later.contains { $0.kind.prefers(text) }
     }
 
     /// The word a token gives a slot, or nil after a diagnostic: a comparison slot takes only a
