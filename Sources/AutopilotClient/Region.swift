@@ -42,7 +42,7 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
             }
         } else {
             guard Self.known.contains(id) else {
-                let note = Suggest.closest(to: id, in: Self.known).map { "; did you mean '\($0)'?" } ?? ""
+                let note = Suggest.closest(to: id, in: Self.known).map { "; " + Suggest.didYouMean($0) } ?? ""
                 throw RegionProblem(
                     message: "unknown region '\(id)'\(note) (CCE is in \(Self.known.count) regions, which the README lists; \(variable) names the endpoint of another)")
             }

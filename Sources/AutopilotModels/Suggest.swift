@@ -1,5 +1,8 @@
 /// Edit distance, for did-you-mean notes.
 public enum Suggest {
+    /// How a note offers the word that was likely meant; the checker's tests read it back.
+    public static func didYouMean(_ meant: String) -> String { "did you mean '\(meant)'?" }
+
     /// The candidate closest to a word, if one is close enough to be what was meant. Among those
     /// close enough, one the word begins, then one that holds the word's letters in order (`lst` is
     /// `list` with a letter left out, not `let` with one changed), then the fewest edits.

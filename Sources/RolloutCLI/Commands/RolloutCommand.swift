@@ -92,6 +92,6 @@ enum CommandTypo {
         guard let first = arguments.first, !first.hasPrefix("-"), !commands.contains(first),
             !FileManager.default.fileExists(atPath: first), let meant = Suggest.closest(to: first, in: commands)
         else { return nil }
-        return "no command or script file '\(first.terminalSafe)'; did you mean 'rollout \(meant)'?"
+        return "no command or script file '\(first.terminalSafe)'; \(Suggest.didYouMean("rollout \(meant)"))"
     }
 }

@@ -96,7 +96,7 @@ extension PromptSession {
                     return Console.out("\(style.bold(command.syntax))\n  \(command.summary)")
                 }
                 let names = Keyword.allCases.map(\.rawValue) + PromptCommand.allCases.map(\.rawValue)
-                let note = Suggest.closest(to: words[1], in: names).map { "; did you mean '\($0)'?" } ?? ""
+                let note = Suggest.closest(to: words[1], in: names).map { "; " + Suggest.didYouMean($0) } ?? ""
                 return Console.err("no statement '\(words[1])'\(note)")
             }
             Console.out("\(style.bold(keyword.syntax))\n  \(keyword.summary)\n  e.g. \(keyword.example)")

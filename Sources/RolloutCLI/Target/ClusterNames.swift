@@ -54,7 +54,7 @@ final class ClusterNames: Sendable {
                 kind: .invalidRequest, message: "cluster '\(written)' is ambiguous: \(found.count) clusters go by it (\(ids)); name one by its id")
         }
         let names = clusters.map(\.name)
-        let note = Suggest.closest(to: written, in: names).map { "; did you mean '\($0)'?" }
+        let note = Suggest.closest(to: written, in: names).map { "; " + Suggest.didYouMean($0) }
             ?? (names.isEmpty ? "; the project has no clusters" : " (the project's clusters: \(names.sorted().prefix(10).joined(separator: ", ")))")
         throw AutopilotError(kind: .invalidRequest, message: "no cluster '\(written)' in the project\(note)")
     }

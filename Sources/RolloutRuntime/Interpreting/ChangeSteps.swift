@@ -395,7 +395,7 @@ extension Interpreter {
             let versions = named.map { "\($0.version) (\($0.id))" }.joined(separator: ", ")
             throw StepFailure(.invalid, "chart '\(written)' has \(named.count) versions, \(versions): name one by its id")
         }
-        let note = Suggest.closest(to: written, in: charts.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+        let note = Suggest.closest(to: written, in: charts.map(\.name)).map { "; " + Suggest.didYouMean($0) } ?? ""
         throw StepFailure(.invalid, "no chart '\(written)' in the project, by id or name\(note)")
     }
 

@@ -230,7 +230,7 @@ public struct Checker {
                 }
             } else {
                 let known = scope.fleets.keys.sorted()
-                let note = Suggest.closest(to: fleet, in: known).map { "did you mean '\($0)'?" }
+                let note = Suggest.closest(to: fleet, in: known).map(Suggest.didYouMean)
                     ?? (known.isEmpty ? "the profile has no [fleets] table" : "fleets: \(known.joined(separator: ", "))")
                 diagnostics.append(Diagnostic("no fleet '\(fleet)' in the profile", at: word.range, note: note))
             }
@@ -264,7 +264,7 @@ public struct Checker {
     /// A cluster a group names must be an alias the target knows or a cluster id.
     private mutating func checkCluster(_ text: String?, at range: Range<Int>) {
         guard let text, let aliases = scope.clusterAliases, !aliases.contains(text), !ClusterID.isWellFormed(text) else { return }
-        let note = Suggest.closest(to: text, in: Array(aliases)).map { "did you mean '\($0)'?" }
+        let note = Suggest.closest(to: text, in: Array(aliases)).map(Suggest.didYouMean)
             ?? "name a cluster by its id, or give it an alias in the profile's [clusters] table"
         diagnostics.append(Diagnostic("unknown cluster '\(text)': not an alias the target knows, nor a cluster id", at: range, note: note))
     }
@@ -283,7 +283,7 @@ public struct Checker {
         }
         let known = scope.groups[group]
         if known == nil {
-            let note = Suggest.closest(to: group, in: Array(scope.groups.keys)).map { "did you mean '\($0)'?" }
+            let note = Suggest.closest(to: group, in: Array(scope.groups.keys)).map(Suggest.didYouMean)
                 ?? "define it first: \(Keyword.group.example)"
             diagnostics.append(Diagnostic("no group '\(group)' is defined before this rollout", at: range, note: note))
         }

@@ -122,7 +122,7 @@ public enum SlotKind: Sendable, Equatable {
     /// `unknown status 'deploid'`, with a did-you-mean or the list.
     func unknown(_ literal: String) -> (message: String, note: String?) {
         let names = choices ?? []
-        let note = Suggest.closest(to: literal, in: names).map { "did you mean '\($0)'?" } ?? "\(plural): \(names.joined(separator: ", "))"
+        let note = Suggest.closest(to: literal, in: names).map(Suggest.didYouMean) ?? "\(plural): \(names.joined(separator: ", "))"
         return ("unknown \(noun) '\(literal)'", note)
     }
 

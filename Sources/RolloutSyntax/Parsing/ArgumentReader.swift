@@ -35,7 +35,7 @@ struct ArgumentReader {
         }
         guard let kind = UseKind(rawValue: kindText) else {
             let names = UseKind.allCases.map(\.rawValue)
-            let note = Suggest.closest(to: kindText, in: names).map { "did you mean '\($0)'?" }
+            let note = Suggest.closest(to: kindText, in: names).map(Suggest.didYouMean)
                 ?? names.map { "use \($0)" }.joined(separator: ", ")
             diagnostics.append(Diagnostic("unknown 'use \(kindText)'", at: kindToken.range, note: note))
             return nil
@@ -59,7 +59,7 @@ struct ArgumentReader {
             return finish(.set(.flag(flag, word)))
         }
         guard let setting = SettingName(rawValue: name) else {
-            let note = Suggest.closest(to: name, in: SettingName.allWords).map { "did you mean '\($0)'?" }
+            let note = Suggest.closest(to: name, in: SettingName.allWords).map(Suggest.didYouMean)
                 ?? "settings: \(SettingName.allWords.joined(separator: ", "))"
             diagnostics.append(Diagnostic("unknown setting '\(name)'", at: nameToken.range, note: note))
             return nil
@@ -112,7 +112,7 @@ struct ArgumentReader {
         let sources = GroupSource.allCases.map(\.rawValue)
         guard let sourceToken = tokens.first, let text = literal(sourceToken), let source = GroupSource(rawValue: text) else {
             let text = tokens.first.map { Self.text(of: $0.kind) }
-            let note = text.flatMap { Suggest.closest(to: $0, in: sources) }.map { "did you mean '\($0)'?" } ?? "e.g. \(Keyword.group.example)"
+            let note = text.flatMap { Suggest.closest(to: $0, in: sources) }.map(Suggest.didYouMean) ?? "e.g. \(Keyword.group.example)"
             diagnostics.append(
                 Diagnostic(
                     "expected \(sources.joined(separator: ", ")) after 'group \(name) ='", at: tokens.first?.range ?? nameToken.range,
@@ -189,7 +189,7 @@ struct ArgumentReader {
         while let token = tokens.first {
             guard let text = literal(token), let clause = RolloutClause(rawValue: text) else {
                 let text = Self.text(of: token.kind)
-                let note = Suggest.closest(to: text, in: clauseWords).map { "did you mean '\($0)'?" }
+                let note = Suggest.closest(to: text, in: clauseWords).map(Suggest.didYouMean)
                     ?? "clauses: \(clauseWords.joined(separator: ", ")); the block follows in { }"
                 diagnostics.append(Diagnostic("unexpected '\(text)' in the rollout header", at: token.range, note: note))
                 return nil

@@ -112,7 +112,7 @@ public struct Parser {
         }
         guard case .word(let word) = first.kind, let text = word.literal, let keyword = Keyword(rawValue: text), keyword != .else else {
             if case .word(let word) = first.kind, let text = word.literal {
-                let note = Suggest.closest(to: text, in: Keyword.allCases.map(\.rawValue)).map { "did you mean '\($0)'?" }
+                let note = Suggest.closest(to: text, in: Keyword.allCases.map(\.rawValue)).map(Suggest.didYouMean)
                 diagnostics.append(Diagnostic("unknown statement '\(text)'", at: first.range, note: note))
             } else {
                 diagnostics.append(
