@@ -90,6 +90,12 @@ func rendered(_ text: String, name: String = "t.rollout", scope: CheckScope = Ch
         }
     }
 
+    @Test func aVersionIsComparedWithAnyWholeNumber() {
+        #expect(rendered("expect version > 0 for testwww") == "")
+        #expect(rendered("expect version == v3 for testwww").contains("error: 'v3' is not a whole number"))
+        #expect(rendered("rollback testwww to 0").contains("error: '0' is not a version"))
+    }
+
     @Test func theOneLinerParses() {
         let line = "use cluster X; set tag v2; upgrade testwww in monitoring; wait deployed; else rollback 1"
         #expect(printed(line) == [

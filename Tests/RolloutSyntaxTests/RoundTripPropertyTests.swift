@@ -36,7 +36,7 @@ struct ProgramBuilder {
     private mutating func value(for slot: Slot, kind: SlotKind? = nil) -> Word {
         switch kind ?? slot.kind {
         case .release: return word(["testwww", "shop-web", "a b", "on", "x;y"])
-        case .version: return plain(["1", "2", "10"])
+        case .version, .versionBound: return plain(["1", "2", "10"])
         case .status: return plain(WaitStatus.allCases.map(\.rawValue))
         case .duration: return plain(["5m", "30s", "500ms"])
         case .field: return plain(ExpectField.allCases.map(\.rawValue))

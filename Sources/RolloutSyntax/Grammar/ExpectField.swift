@@ -9,7 +9,7 @@ public enum ExpectField: String, Sendable, CaseIterable {
     public var valueKind: SlotKind {
         switch self {
         case .status: return .status
-        case .version: return .version
+        case .version: return .versionBound
         default: return .text
         }
     }

@@ -28,12 +28,15 @@ public enum SlotName: String, Sendable, Hashable, CaseIterable {
 /// is limited to, where completion finds candidates, and what the checker asks of a literal.
 public enum SlotKind: Sendable, Equatable {
     case release, namespace, cluster, version, chart, status, duration, field, path, comparison, text, flag
+    /// A number a version is compared with: any whole number (`expect version > 0` holds for any release).
+    case versionBound
 
     /// How help writes it: `<release>`.
     public var placeholder: String {
         switch self {
         case .chart: return "<id or name>"
         case .duration: return "<d>"
+        case .versionBound: return "<n>"
         case .comparison: return "<op>"
         case .text: return "<value>"
         case .release: return "<release>"
@@ -49,6 +52,7 @@ public enum SlotKind: Sendable, Equatable {
         case .namespace: return "namespace"
         case .cluster: return "cluster"
         case .version: return "version"
+        case .versionBound: return "whole number"
         case .chart: return "chart id or name"
         case .status: return "status"
         case .duration: return "duration"
@@ -96,7 +100,7 @@ public enum SlotKind: Sendable, Equatable {
         case .release: return .releases
         case .namespace: return .namespaces
         case .cluster: return .clusters
-        case .version: return .versions
+        case .version, .versionBound: return .versions
         case .chart: return .charts
         case .status, .field, .comparison: return .words(choices ?? [])
         case .duration, .path, .text, .flag: return .nothing
@@ -106,6 +110,8 @@ public enum SlotKind: Sendable, Equatable {
     /// What a literal of this kind is wrong with, or nil when it is fine or only the run can tell.
     public func problem(_ literal: String) -> (message: String, note: String?)? {
         switch self {
+        case .versionBound where Int(literal) == nil:
+            return ("'\(literal)' is not a whole number", "a version is compared with a whole number")
         case .version where Int(literal).map({ $0 < 1 }) ?? true:
             return ("'\(literal)' is not a version", "versions are whole numbers from 1")
         case .duration where DurationText.parse(literal) == nil:
