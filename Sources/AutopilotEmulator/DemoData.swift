@@ -20,6 +20,9 @@ public enum DemoData {
         EmulatedCluster(id: stagingClusterID, name: "staging", namespaces: ["default", "shop"]),
     ]
 
+    /// The cluster a run on the embedded emulator starts in, so a newcomer's first `list` shows releases.
+    public static let startCluster = "demo"
+
     /// Cluster aliases a client may use for the emulator: name → id.
     public static let clusterAliases = Dictionary(uniqueKeysWithValues: clusters.map { ($0.name, $0.id) })
 

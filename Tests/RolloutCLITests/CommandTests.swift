@@ -51,6 +51,21 @@ import Testing
         #expect(result.out.contains("Rollback to 1"))
     }
 
+    @Test func everyRunOnTheEmbeddedEmulatorStartsInTheDemoClusterWithNoNamespaceChosen() async throws {
+        let rollout = try RolloutProcess()
+        // As the prompt starts: `list` shows every namespace of demo, for -c, stdin and check alike.
+        for result in [try await rollout.run(["-c", "list"]), try await rollout.run(["-"], stdin: "list\n")] {
+            #expect(result.code == 0, "\(result.all)")
+            for release in ["redis-cache  default", "testwww      monitoring", "shop-web     shop"] { #expect(result.out.contains(release), "\(result.out)") }
+        }
+        let script = rollout.home.appendingPathComponent("list.rollout")
+        try "list\n".write(to: script, atomically: true, encoding: .utf8)
+        #expect(try await rollout.run(["check", script.path]).code == 0)
+        // A cloud target has no such default: the cluster is named.
+        let cloud = try await rollout.run(["check", script.path, "--endpoint", "http://127.0.0.1:9"])
+        #expect(cloud.code == 2 && cloud.all.contains("list needs a cluster, and none is in use"), "\(cloud.all)")
+    }
+
     @Test func aFailedStepExitsOneAndNamesTheStep() async throws {
         let rollout = try RolloutProcess()
         let result = try await rollout.run(["-c", "use cluster demo\nshow ghost in monitoring\necho unreachable"])

@@ -115,7 +115,7 @@ import Testing
         let otherTarget = try await rollout.run(["--resume", id, "--endpoint", "http://127.0.0.1:9", "--", "DB_PASSWORD=hunter2"])
         #expect(otherTarget.err.contains("was against the embedded emulator, and this is http://127.0.0.1:9"), "\(otherTarget.all)")
         let otherCluster = try await rollout.run(["--resume", id, "--", "DB_PASSWORD=hunter2"], extraEnvironment: ["ROLLOUT_CLUSTER": "staging"])
-        #expect(otherCluster.err.contains("began with cluster none in use, and this would begin with staging"), "\(otherCluster.all)")
+        #expect(otherCluster.err.contains("began with cluster demo in use, and this would begin with staging"), "\(otherCluster.all)")
 
         try "let NOTE = ${DB_PASSWORD}\necho changed\nabort \"stop here\"\n".write(to: file, atomically: true, encoding: .utf8)
         let changed = try await rollout.run(["--resume", id, "--", "DB_PASSWORD=hunter2"])

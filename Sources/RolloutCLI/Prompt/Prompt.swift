@@ -17,9 +17,7 @@ struct Prompt {
 
     func run(environment: [String: String], variables: [String: String]) async throws {
         let runner = try await ScriptRunner.open(choice, renderer: renderer, debug: options.debug, environment: environment)
-        let start = RunContext(
-            cluster: choice.defaultCluster ?? (choice.isEmbedded ? "demo" : nil),
-            namespace: choice.defaultNamespace ?? (choice.isEmbedded ? "default" : nil), variables: variables)
+        let start = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: variables)
         let session = PromptSession(prompt: self, runner: runner, start: start, environment: environment)
         await session.prepare()
         Console.out("rollout \(RolloutVersion.current) on \(choice.describe(url: runner.session.url))")

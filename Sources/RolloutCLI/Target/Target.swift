@@ -27,7 +27,10 @@ struct TargetChoice {
     var fleets: [String: [String]]
     /// The generated fleet of an emulator target (nil for the cloud).
     var emulatorFleet: DemoFleet?
+    /// The cluster in use when a run starts (the prompt, a script, `-c`, `check` and `plan` alike):
+    /// `ROLLOUT_CLUSTER`, the profile's, or on the embedded emulator its demo cluster.
     var defaultCluster: String?
+    /// The namespace in use when a run starts; with none, `list` shows every namespace.
     var defaultNamespace: String?
     /// Proxies and TLS trust for the cloud.
     var network: NetworkSettings
@@ -113,7 +116,7 @@ struct TargetChoice {
             kind: kind, credentials: credentials, fetcher: fetcher, credentialSource: source,
             projectLookup: isEmulator ? nil : region.map { ProjectLookup(region: $0, network: network) }, profile: profile,
             clusterAliases: aliases, aliasesNameEveryCluster: isEmulator, fleets: fleets, emulatorFleet: emulatorFleet,
-            defaultCluster: environment["ROLLOUT_CLUSTER"] ?? profile?.cluster,
+            defaultCluster: environment["ROLLOUT_CLUSTER"] ?? profile?.cluster ?? (kind == .embedded ? DemoData.startCluster : nil),
             defaultNamespace: environment["ROLLOUT_NAMESPACE"] ?? profile?.namespace, network: network,
             freshEmulator: options.freshEmulator)
     }
