@@ -3,16 +3,17 @@ public enum Suggest {
     /// How a note offers the word that was likely meant; the checker's tests read it back.
     public static func didYouMean(_ meant: String) -> String { "did you mean '\(meant)'?" }
 
-    /// The candidate closest to a word, if one is close enough to be what was meant. Among those
-    /// close enough, one the word begins, then one that holds the word's letters in order (`lst` is
-    /// `list` with a letter left out, not `let` with one changed), then the fewest edits.
+    /// The candidate closest to a word, if one is close enough to be what was meant: a few edits
+    /// away, or begun by a word of three letters or more (`lang` for `language`). Among those, one
+    /// the word begins, then one that holds the word's letters in order (`lst` is `list` with a
+    /// letter left out, not `let` with one changed), then the fewest edits.
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let typed = word.lowercased()
         let limit = max(1, typed.count / 3)
         let scored = candidates.compactMap { candidate -> (String, Int, Int)? in
             let score = distance(typed, candidate)
-            guard score <= limit else { return nil }
             let lowered = candidate.lowercased()
+            guard score <= limit || (typed.count >= 3 && lowered.hasPrefix(typed)) else { return nil }
             let likeness = lowered.hasPrefix(typed) ? 0 : isSubsequence(typed, of: lowered) ? 1 : 2
             return (candidate, likeness, score)
         }

@@ -13,6 +13,14 @@ import Testing
         #expect(Suggest.closest(to: typed, in: Self.keywords + ["check", "plan", "doctor", "journal"]) == meant)
     }
 
+    @Test func theBeginningOfALongWordGetsIt() {
+        let topics = ["command", "language", "targets", "fleets", "architecture"]
+        #expect(Suggest.closest(to: "lang", in: topics) == "language")
+        #expect(Suggest.closest(to: "arch", in: topics) == "architecture")
+        // Two letters begin too many words to mean one.
+        #expect(Suggest.closest(to: "ar", in: topics) == nil)
+    }
+
     @Test func aWordFarFromEveryCandidateGetsNone() {
         #expect(Suggest.closest(to: "deploy-everything", in: Self.keywords) == nil)
     }
