@@ -11,6 +11,11 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The articles of `Sources/RolloutCLI/RolloutCLI.docc` that `rollout help` shows.
+enum HelpArticles {
+    static let names = ["Command", "Language", "Targets", "Fleets", "Runbooks", "Resume", "Emulation", "Architecture", "Testing"]
+}
+
 let package = Package(
     name: "rollout",
     platforms: [.macOS(.v15)],
@@ -30,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `swift package generate-documentation` builds the DocC catalogs into a site.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -108,6 +115,8 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // The reference articles, compiled in for `rollout help <topic>` (HelpTopic.swift names each).
+            resources: HelpArticles.names.map { .embedInCode("RolloutCLI.docc/\($0).md") },
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -4,7 +4,7 @@ import AutopilotTesting
 import Foundation
 import Testing
 
-// snippet: upgrade (the same text as the README's; a test below checks that they agree)
+// snippet: upgrade (the same text as the client's article's; a test below checks that they agree)
 /// Upgrades testwww to image tag v2 with a bigger volume, and returns the new version.
 func upgradeToV2(endpoint: Endpoint, credentials: Credentials, cluster: String, chart: String) async throws -> Release {
     let configuration = AutopilotConfiguration(endpoint: endpoint, credentials: credentials)
@@ -16,8 +16,8 @@ func upgradeToV2(endpoint: Endpoint, credentials: Credentials, cluster: String, 
 }
 // end snippet
 
-@Suite struct ReadmeSnippetTests {
-    @Test func readmeSnippetUpgradesARelease() async throws {
+@Suite struct ClientArticleSnippetTests {
+    @Test func theArticlesSnippetUpgradesARelease() async throws {
         try await withEmulator { _, emulator in
             let configuration = try #require(emulator.clientConfiguration)
             let release = try await upgradeToV2(
@@ -29,10 +29,11 @@ func upgradeToV2(endpoint: Endpoint, credentials: Credentials, cluster: String, 
         }
     }
 
-    @Test func readmeShowsTheSameSnippet() throws {
+    @Test func theArticleShowsTheSameSnippet() throws {
         let here = URL(fileURLWithPath: #filePath)
         let root = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(
+            contentsOf: root.appendingPathComponent("Sources/AutopilotClient/AutopilotClient.docc/UsingTheClient.md"), encoding: .utf8)
         let source = try String(contentsOf: here, encoding: .utf8)
         let inSource = source.components(separatedBy: "// end snippet")[0]
             .components(separatedBy: "agree)\n")[1]

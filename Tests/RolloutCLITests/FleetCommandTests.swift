@@ -44,8 +44,8 @@ import Testing
             #expect(result.out.contains("MEMBER") && result.out.contains("edge-001/web/web-01"), "the final table: \(result.out)")
         }
         let help = try await rollout.run(["run", "--help"])
-        let readme = try String(contentsOf: RolloutProcess.root.appendingPathComponent("README.md"), encoding: .utf8)
-        for code in ExitCode.allCases { #expect(readme.contains("\n| \(code.rawValue) | "), "the README's table has exit code \(code.rawValue)") }
+        let article = try String(contentsOf: RolloutProcess.root.appendingPathComponent("Sources/RolloutCLI/RolloutCLI.docc/Command.md"), encoding: .utf8)
+        for code in ExitCode.allCases { #expect(article.contains("\n| \(code.rawValue) | "), "the command's article has exit code \(code.rawValue)") }
         let words = help.out.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for code in ExitCode.allCases { #expect(words.contains("\(code.rawValue) \(code.meaning)"), "\(words)") }
     }

@@ -110,6 +110,9 @@ struct TmuxPane {
             try await pane.waitFor("testwww in monitoring on demo")
             try await pane.send("status zeta-only", "Enter")
             try await pane.waitFor("zeta-only  version 1")
+            // A guide of the reference, as `rollout help runbooks` shows it.
+            try await pane.send("help runbooks", "Enter")
+            try await pane.waitFor("A runbook that is a page to read and a script to run.")
             try await pane.send("C-d")
             try await pane.waitForCommand("sleep")
         }

@@ -16,7 +16,7 @@ public struct RolloutCommand: AsyncParsableCommand {
             rollout - < deploy.rollout  run a script from stdin
             rollout runbook.md          run the ```rollout blocks of a Markdown runbook
             rollout doctor              check target, credentials, proxy, TLS and clock
-            """ + "\n\n" + ExitCode.summary,
+            """ + "\n\nGuides: rollout help <topic>, where the topic is " + HelpTopic.names + ".\n\n" + ExitCode.summary,
         version: RolloutVersion.current,
         subcommands: [RunCommand.self, CheckCommand.self, PlanCommand.self, DoctorCommand.self, EmulatorCommand.self, JournalCommand.self],
         defaultSubcommand: RunCommand.self)
@@ -30,6 +30,7 @@ public enum RolloutMain {
     /// Parses the command line, runs it, and exits with its code: 2 for a bad command line.
     public static func run() async -> Never {
         HelpWidth.keepSane()
+        HelpTopic.showIfAsked(Array(CommandLine.arguments.dropFirst()))
         if let typo = CommandTypo.find(in: Array(CommandLine.arguments.dropFirst())) {
             Console.err("rollout: \(typo)")
             exit(ExitCode.invalid.rawValue)

@@ -35,6 +35,16 @@ final class Renderer: Sendable {
         self.boardAllowed = board && self.live && style.enabled
     }
 
+    /// Shows a text, through the pager when it is longer than the terminal.
+    func showPaged(_ text: String) {
+        if let pager, pager.pages(text) {
+            closeLive()
+            pager.show(text)
+        } else {
+            line(text)
+        }
+    }
+
     /// A line about the run itself (a resume's read-backs), on stderr in the human form.
     func note(_ text: String) {
         if format == .human { Console.err(style.dim("  \(text)")) }
@@ -122,13 +132,7 @@ final class Renderer: Sendable {
                 line(text)
             }
         case .finished(let info, .success(let result)):
-            let text = self.text.result(info, result)
-            if let pager, pager.pages(text) {
-                closeLive()
-                pager.show(text)
-            } else {
-                line(text)
-            }
+            showPaged(self.text.result(info, result))
         case .finished(let info, .failure(let failure)):
             closeLive()
             var text = style.red("✘ \(info.location.fileAndLine): \(info.text): \(failure.message.terminalSafe)")

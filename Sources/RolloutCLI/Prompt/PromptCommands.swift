@@ -95,7 +95,8 @@ extension PromptSession {
                 if let command = PromptCommand(rawValue: words[1]) {
                     return Console.out("\(style.bold(command.syntax))\n  \(command.summary)")
                 }
-                let names = Keyword.allCases.map(\.rawValue) + PromptCommand.allCases.map(\.rawValue)
+                if let topic = HelpTopic(rawValue: words[1]) { return runner.renderer.showPaged(topic.text) }
+                let names = Keyword.allCases.map(\.rawValue) + PromptCommand.allCases.map(\.rawValue) + HelpTopic.allCases.map(\.rawValue)
                 let note = Suggest.closest(to: words[1], in: names).map { "; " + Suggest.didYouMean($0) } ?? ""
                 return Console.err("no statement '\(words[1])'\(note)")
             }
@@ -113,6 +114,7 @@ extension PromptSession {
             commands.rows = PromptCommand.allCases.filter { $0 != .quit }.map { [$0.syntax, $0.summary] }
             Console.out(commands.render())
             Console.out(style.dim("Statements end at ; or a newline; Tab completes; the hint at the right shows what a statement takes."))
+            Console.out(style.dim("Guides: help <topic>, where the topic is \(HelpTopic.names)."))
         case .context:
             var lines = [
                 "cluster    \(context.cluster.map { "\($0) (\(choice.clusterID($0)))" } ?? "none")",
