@@ -8,19 +8,20 @@ import Testing
 @Suite struct AdaptiveRateTests {
     @Test func aCrowdedSecondOfThrottlesPacesTheClientAndAnOddOneDoesNot() async throws {
         let rate = AdaptiveRate()
-        for index in 0..<100 {
-            try await rate.acquire()
-            rate.answered(throttled: index % 50 == 0)
+        // On a clock of the test's own: a hundred answers in half a second, then a look a second later.
+        var now = ContinuousClock.now
+        func answerAHundred(throttled: (Int) -> Bool) {
+            for index in 0..<100 {
+                now += .milliseconds(5)
+                now += rate.reserve(at: now)
+                rate.answered(throttled: throttled(index), at: now)
+            }
+            now += .milliseconds(1100)
+            now += rate.reserve(at: now)
         }
-        try await Task.sleep(for: .milliseconds(1100))
-        try await rate.acquire()
+        answerAHundred { $0 % 50 == 0 }
         #expect(rate.currentRate == nil, "two 429s in a hundred answers leave it unlimited")
-        for index in 0..<100 {
-            try await rate.acquire()
-            rate.answered(throttled: index % 2 == 0)
-        }
-        try await Task.sleep(for: .milliseconds(1100))
-        try await rate.acquire()
+        answerAHundred { $0 % 2 == 0 }
         let paced = try #require(rate.currentRate, "half the answers throttled: it paces itself")
         #expect(paced < 51, "at most what the service accepted in that second: \(paced)")
     }

@@ -236,10 +236,11 @@ let releaseJSON = #"{"name":"r1","namespace":"n1","version":2,"status":"DEPLOYED
     }
 
     @Test func cancellationStopsACallPromptly() async throws {
-        try await withScriptedServer([.init(status: 200, body: releaseJSON, delay: .seconds(20))]) { client, _ in
+        try await withScriptedServer([.init(status: 200, body: releaseJSON, delay: .seconds(20))]) { client, server in
             let start = ContinuousClock.now
             let task = Task { try await client.release("r1", in: "n1", cluster: "c1") }
-            try await Task.sleep(for: .milliseconds(200))
+            // Cancelled while the server holds the answer back.
+            while server.count("GET") == 0, ContinuousClock.now - start < .seconds(5) { try await Task.sleep(for: .milliseconds(10)) }
             task.cancel()
             let result = await task.result
             #expect(ContinuousClock.now - start < .seconds(5))

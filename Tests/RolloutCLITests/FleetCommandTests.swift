@@ -153,10 +153,13 @@ import Testing
         let pane = TmuxPane()
         defer { pane.killSoon() }
         try await pane.start(paneCommand(rollout, "--step \(file.path)", deployTime: "200ms"))
-        for _ in 0..<3 {
-            try await pane.waitFor("run? [y]es")
+        // Each of the three statements asks once; the next question is the next one shown.
+        for asked in 1...3 {
+            let start = ContinuousClock.now
+            while try await pane.screen().components(separatedBy: "run? [y]es").count - 1 < asked, ContinuousClock.now - start < .seconds(20) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             try await pane.send("Enter")
-            try await Task.sleep(for: .milliseconds(200))
         }
         try await pane.waitFor("wave 1 of 2: edge-001/web/web-01")
         try await pane.send("Enter")

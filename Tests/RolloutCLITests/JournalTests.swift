@@ -44,14 +44,9 @@ import Testing
         let child = try rollout.start([
             "--endpoint", emulator.url.absoluteString, "-c", "use cluster demo; set tag v9; upgrade testwww in monitoring",
         ])
-        // Half a second after the change was put on record, its PUT is on its way.
-        let start = ContinuousClock.now
-        while (try? String(contentsOf: rollout.journal, encoding: .utf8))?.contains(#""outcome":"sending""#) != true,
-            ContinuousClock.now - start < .seconds(20)
-        {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        try await Task.sleep(for: .milliseconds(500))
+        // The upgrade reads the release and the charts, then sends its PUT: once the emulator has admitted a
+        // third request, the PUT is in its latency, sent and not yet answered.
+        try await emulator.waitForAdmittedRequests(3)
         child.signal(SIGINT)
         #expect(await child.exit() == 130)
         let (_, err) = await child.output()
@@ -60,13 +55,11 @@ import Testing
         try await client.shutdown()
         let lines = try String(contentsOf: rollout.journal, encoding: .utf8).split(separator: "\n")
         let result = try JSONValue.parse(String(lines.last!))
-        if now.version == 4 {
-            #expect(result["outcome"] == "applied (confirmed by reading back)", "\(err)")
-            #expect(result["version_after"] == 4)
-            #expect(err.contains("reading back shows version 4: the upgrade was applied"), "\(err)")
-        } else {
-            #expect(result["outcome"] == "failed", "\(err)")
-            #expect(err.contains("reading back shows the upgrade was not applied"), "\(err)")
-        }
+        // The server finishes what it admitted though the client went away, and the read-back, slowed by
+        // the same latency, comes after: the change was applied, and the journal says so.
+        #expect(now.version == 4)
+        #expect(result["outcome"] == "applied (confirmed by reading back)", "\(err)")
+        #expect(result["version_after"] == 4)
+        #expect(err.contains("reading back shows version 4: the upgrade was applied"), "\(err)")
     }
 }

@@ -186,9 +186,13 @@ struct TmuxPane {
         try await pane.send("upgrade tes")
         try await pane.waitFor("upgrade [<release>] [if changed] [in <namespace>] [on <cluster>]")
         try await pane.send("twww ")
-        // The releases are read in the background once the statement is known; the next key shows them.
-        try await Task.sleep(for: .seconds(1))
+        // The releases are read in the background once the statement is known; a key after they came shows them.
         try await pane.send("i")
+        var tries = 0
+        while tries < 100, !(try await pane.screen()).contains("testwww is in namespace monitoring") {
+            try await pane.send("BSpace", "i")
+            tries += 1
+        }
         try await pane.waitFor("testwww is in namespace monitoring")
         try await pane.send("C-u", "set value basic.admin_password = s3cret; set tag v9", "Enter")
         try await pane.waitFor("✔ tag v9 for the next change")
@@ -243,9 +247,8 @@ struct TmuxPane {
         #expect(lastLine(after) == "rollout demo/default>", "the prompt came back after q: \(after)")
         try await pane.send("status testwww in monitoring", "Enter")
         try await pane.waitFor("testwww  version 3")
-        try await Task.sleep(for: .milliseconds(300))
-        let short = try await pane.screen().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        #expect(short.last { !$0.isEmpty } == "rollout demo/default>", "a short result is not paged: \(short)")
+        // A short result is not paged: the prompt comes back under it (a pager would hold the foot).
+        try await pane.waitForLastLine("rollout demo/default>")
         try await pane.send("exit", "Enter")
         try await pane.waitForCommand("sleep")
     }
@@ -266,7 +269,7 @@ struct TmuxPane {
         try await first.send("C-c")
         try await first.waitFor("half typed^C")
         try await first.send("exit", "Enter")
-        try await Task.sleep(for: .milliseconds(500))
+        try await first.waitForCommand("sleep")
         await first.kill()
         let history = try String(contentsOf: rollout.home.appendingPathComponent("state/rollout/history"), encoding: .utf8)
         #expect(history.contains("status\\040testwww"))

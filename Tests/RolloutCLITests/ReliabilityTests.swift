@@ -21,6 +21,20 @@ struct EmulatorProcess {
         return EmulatorProcess(child: child, url: url)
     }
 
+    /// The API requests the emulator has let through so far (the control endpoint's count).
+    func admittedRequests() async throws -> Int {
+        let answer = try await RawRequest(method: "GET", path: "/_emulator/requests").send(to: url)
+        return ((try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Int]) ?? [:])["admitted"] ?? 0
+    }
+
+    /// Waits (up to 20 s) until the emulator has let `count` API requests through.
+    func waitForAdmittedRequests(_ count: Int) async throws {
+        let start = ContinuousClock.now
+        while try await admittedRequests() < count, ContinuousClock.now - start < .seconds(20) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Kills the emulator with SIGKILL and waits until it is gone.
     func kill9() async { await child.kill() }
 
@@ -69,11 +83,9 @@ struct CLIFailure: Error, CustomStringConvertible {
                     }
                 }
             }
-            // Kill once every release has had an upgrade answered (at least a second in).
+            // Kill in full flow: once every release has had a few upgrades answered (each started below version 4).
             let start = ContinuousClock.now
-            while ContinuousClock.now - start < .seconds(20),
-                ContinuousClock.now - start < .seconds(1) || answered.all.count < releases.count
-            {
+            while ContinuousClock.now - start < .seconds(20), answered.all.count < releases.count || answered.all.values.contains(where: { $0 < 8 }) {
                 try? await Task.sleep(for: .milliseconds(100))
             }
             await first.kill9()
@@ -103,7 +115,13 @@ struct CLIFailure: Error, CustomStringConvertible {
         let file = rollout.home.appendingPathComponent("many.rollout")
         try script.write(to: file, atomically: true, encoding: .utf8)
         let running = try rollout.start(["--endpoint", emulator.url.absoluteString, file.path])
-        try await Task.sleep(for: .seconds(2))
+        // Killed in the middle: after a few upgrades were put on record, long before the 400th.
+        let start = ContinuousClock.now
+        while ((try? String(contentsOf: rollout.journal, encoding: .utf8)) ?? "").components(separatedBy: #""outcome":"sending""#).count <= 10,
+            ContinuousClock.now - start < .seconds(30)
+        {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         await running.kill()
         let counts = try await AutopilotClient.with(emulator.configuration) { client in
             try await client.release("testwww", in: "monitoring", cluster: demoCluster).version - 3
@@ -176,10 +194,7 @@ struct CLIFailure: Error, CustomStringConvertible {
         let pane = TmuxPane()
         defer { pane.killSoon() }
         try await pane.start(PromptTests.command(rollout) + " --step " + file.path)
-        for _ in 0..<12 {
-            try await pane.send("Enter")
-            try await Task.sleep(for: .milliseconds(250))
-        }
+        try await pane.answerEveryQuestion("run?", with: "Enter")
         outputs.append(try await pane.screen())
         let prompt = TmuxPane()
         defer { prompt.killSoon() }
@@ -193,7 +208,7 @@ struct CLIFailure: Error, CustomStringConvertible {
         try await prompt.waitFor("API_TOKEN = ******")
         outputs.append(try await prompt.screen())
         try await prompt.send("exit", "Enter")
-        try await Task.sleep(for: .milliseconds(500))
+        try await prompt.waitForCommand("sleep")
         let journal = (try? String(contentsOf: rollout.journal, encoding: .utf8)) ?? ""
         let history = (try? String(contentsOf: rollout.home.appendingPathComponent("state/rollout/history"), encoding: .utf8)) ?? ""
         #expect(journal.contains("upgrade"), "the journal was written")

@@ -20,6 +20,23 @@ import Testing
         return line.split(separator: " ").dropFirst(2).first.map(String.init)
     }
 
+    /// Waits (up to 20 s) until a process holds the lock of a run (its `flock` on `runs/<id>.lock`), as
+    /// `/proc/locks` lists it: trying the lock to see would take it for a moment from the process that wants it.
+    static func waitUntilLocked(_ rollout: RolloutProcess, run id: String) async throws {
+        let path = rollout.home.appendingPathComponent("state/rollout/runs/\(id).lock").path
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < .seconds(20) {
+            var info = stat()
+            if stat(path, &info) == 0, let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8),
+                locks.split(separator: "\n").contains(where: { $0.contains("FLOCK") && $0.contains(":\(info.st_ino) ") })
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("no process took the lock of run \(id)")
+    }
+
     /// The journal's result lines of a run (not its `sending` lines).
     static func results(_ rollout: RolloutProcess, run: String) throws -> [JSONValue] {
         try String(contentsOf: rollout.journal, encoding: .utf8).split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
@@ -43,7 +60,9 @@ import Testing
         #expect(first.code == 4, "\(first.all)")
         let id = try #require(Self.runID(first.err), "\(first.err)")
         #expect(first.err.hasSuffix("↻ rollout --resume \(id) goes on from there\n"), "said where the run stopped: \(first.err)")
-        try await Task.sleep(for: .milliseconds(1600))
+        // The deploy goes on without the run; the resumed wait (300 ms, as written) finds it done.
+        let settled = try await rollout.run(["-c", "use cluster demo; wait deployed for shop-web in shop timeout 10s"], extraEnvironment: slow)
+        #expect(settled.code == 0, "\(settled.all)")
         let resumed = try await rollout.run(["--resume"], extraEnvironment: slow)
         #expect(resumed.code == 0, "\(resumed.all)")
         #expect(!resumed.err.contains("goes on from there"), "a run that succeeded has nothing to resume: \(resumed.err)")
@@ -60,13 +79,13 @@ import Testing
         let rollout = try RolloutProcess()
         let file = try Self.script(rollout, "pause.rollout", "echo first\nsleep 3s\necho second\n")
         let child = try rollout.start([file.path])
-        try await Task.sleep(for: .seconds(1))
+        #expect(await child.firstLine.value == "first")
         child.signal(SIGINT)
         #expect(await child.exit() == 130)
         let (_, err) = await child.output()
         let id = try #require(Self.runID(err), "\(err)")
         let resuming = try rollout.start(["--resume", file.path])
-        try await Task.sleep(for: .seconds(1))
+        try await Self.waitUntilLocked(rollout, run: id)
         let meanwhile = try await rollout.run(["--resume", id])
         #expect(meanwhile.code == 2 && meanwhile.err.contains("run \(id) is being run or resumed by another process"), "\(meanwhile.all)")
         #expect(await resuming.exit() == 0)
@@ -132,13 +151,9 @@ import Testing
         let file = try Self.script(rollout, "upgrade.rollout", "use cluster demo\nset tag v9\nupgrade testwww in monitoring\nexpect tag == v9 for testwww in monitoring\n")
         let endpoint = ["--endpoint", emulator.url.absoluteString]
         let child = try rollout.start(endpoint + [file.path])
-        let start = ContinuousClock.now
-        while (try? String(contentsOf: rollout.journal, encoding: .utf8))?.contains(#""outcome":"sending""#) != true,
-            ContinuousClock.now - start < .seconds(20)
-        {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        try await Task.sleep(for: .milliseconds(500))
+        // Killed while its PUT (the third request, after reading the release and the charts) is in the
+        // emulator's latency: sent, unanswered. The emulator finishes what it let through.
+        try await emulator.waitForAdmittedRequests(3)
         await child.kill()
         let (_, err) = await child.output()
         let id = try #require(Self.runID(err), "\(err)")
@@ -151,7 +166,7 @@ import Testing
         try await client.shutdown()
         #expect(versions.map(\.version).max() == 4, "applied exactly once: \(versions.map(\.version))")
         let outcomes = try Self.results(rollout, run: id).map { $0["outcome"]?.scalarText ?? "" }
-        #expect(outcomes == ["applied (confirmed by reading back)"] || outcomes == ["failed", "applied"], "\(outcomes)")
+        #expect(outcomes == ["applied (confirmed by reading back)"], "\(outcomes)")
     }
 
     @Test func aHaltedFleetResumesWithTheMembersThatHadNotFinished() async throws {
