@@ -253,7 +253,7 @@ import Testing
         #expect(await complete("expect tag ") == Comparison.allCases.map(\.rawValue))
         #expect(await complete("upgrade testwww ") == ["if changed", "in", "on"])
         #expect(await complete("diff testwww ") == ["from", "in", "on"])
-        #expect(await complete("help ") == Keyword.allCases.map(\.rawValue))
+        #expect(await complete("help ") == Keyword.allCases.map(\.rawValue) + HelpTopic.allCases.map(\.rawValue))
         #expect(await complete("use cluster ").contains("demo"))
         // A release in the namespace in use by its name; one that lives only elsewhere with its `in`.
         #expect(await complete("show ").contains("redis-cache"))

@@ -110,8 +110,10 @@ struct TmuxPane {
             try await pane.waitFor("testwww in monitoring on demo")
             try await pane.send("status zeta-only", "Enter")
             try await pane.waitFor("zeta-only  version 1")
-            // A guide of the reference, as `rollout help runbooks` shows it.
-            try await pane.send("help runbooks", "Enter")
+            // A guide of the reference, as `rollout help runbooks` shows it; Tab completes its name.
+            try await pane.send("help runb", "Tab")
+            try await pane.waitFor("help runbooks")
+            try await pane.send("Enter")
             try await pane.waitFor("A runbook that is a page to read and a script to run.")
             try await pane.send("C-d")
             try await pane.waitForCommand("sleep")

@@ -40,7 +40,7 @@ final class Completer: Sendable {
             return last == .in ? namespaces() : clusters() + groups.withLock { $0 }
         }
         guard let keyword = Keyword(rawValue: first) else {
-            if PromptCommand(rawValue: first) == .help, words.count == 1 { return Keyword.allCases.map(\.rawValue) }
+            if PromptCommand(rawValue: first) == .help, words.count == 1 { return Keyword.allCases.map(\.rawValue) + HelpTopic.allCases.map(\.rawValue) }
             return words.count == 1 ? firstWords : []
         }
         if keyword.form.readsBySlots {

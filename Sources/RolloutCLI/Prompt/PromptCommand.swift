@@ -18,7 +18,7 @@ enum PromptCommand: String, CaseIterable {
     /// How it is written.
     var syntax: String {
         switch self {
-        case .help: return "help [<statement>]"
+        case .help: return "help [<statement> | <topic>]"
         case .context: return "context"
         case .vars: return "vars"
         case .save: return "save [--no-reads] [--force] <file>"
@@ -31,7 +31,7 @@ enum PromptCommand: String, CaseIterable {
     /// What it does, in a line.
     var summary: String {
         switch self {
-        case .help: return "the statements, or one statement's form and example"
+        case .help: return "the statements, one statement's form and example, or a guide (help fleets)"
         case .context: return "the cluster, namespace and release in use, and the next change"
         case .vars: return "the variables (secrets hidden)"
         case .save: return "write the statements that worked in this session as a script"
