@@ -160,12 +160,14 @@ import Testing
     @Test func ctrlCInterruptsWithExit130() async throws {
         let rollout = try RolloutProcess()
         let child = try rollout.start(["-c", "echo sleeping; sleep 30s"])
-        // Ctrl-C once the run is under way: a Ctrl-C before the sleep begins stops it all the same.
+        // Ctrl-C once the run is under way, as the sleep begins: it names the statement it stopped, whether
+        // that had begun ("interrupted while sleeping") or was about to ("interrupted before it started").
         #expect(await child.firstLine.value == "sleeping")
         child.signal(SIGINT)
         #expect(await child.exit() == 130)
         let text = await child.output().err
-        #expect(text.contains("interrupted while sleeping"))
+        #expect(text.contains("⏹ -c:1: sleep 30s: interrupted"), "\(text)")
+        #expect(!text.contains("✔"), "nothing after the Ctrl-C is said to have succeeded: \(text)")
     }
 
     @Test func jsonOutputIsOneObjectPerStatement() async throws {

@@ -115,6 +115,8 @@ struct TmuxPane {
             try await pane.waitFor("help runbooks")
             try await pane.send("Enter")
             try await pane.waitFor("A runbook that is a page to read and a script to run.")
+            try await pane.send("help lang", "Enter")
+            try await pane.waitFor("no statement, command or guide 'lang'; did you mean 'language'?")
             try await pane.send("C-d")
             try await pane.waitForCommand("sleep")
         }

@@ -98,7 +98,7 @@ extension PromptSession {
                 if let topic = HelpTopic(rawValue: words[1]) { return runner.renderer.showPaged(topic.text) }
                 let names = Keyword.allCases.map(\.rawValue) + PromptCommand.allCases.map(\.rawValue) + HelpTopic.allCases.map(\.rawValue)
                 let note = Suggest.closest(to: words[1], in: names).map { "; " + Suggest.didYouMean($0) } ?? ""
-                return Console.err("no statement '\(words[1])'\(note)")
+                return Console.err("no statement, command or guide '\(words[1])'\(note)")
             }
             Console.out("\(style.bold(keyword.syntax))\n  \(keyword.summary)\n  e.g. \(keyword.example)")
             if !keyword.details.isEmpty {
