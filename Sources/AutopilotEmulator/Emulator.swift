@@ -94,6 +94,7 @@ public final class Emulator: Sendable {
         // around it gives them their request id.
         router.add(middleware: HuaweiErrorMiddleware(addsRequestID: false))
         ControlRoutes.register(on: router, store: store)
+        MetricsRoutes.register(on: router, store: store)
         IdentityRoutes.register(on: router, identity: identity)
         // Compact answers, keys sorted: pretty-printing costs the emulator time on every answer.
         var runtime = OpenAPIRuntime.Configuration()

@@ -14,6 +14,10 @@ import Synchronization
 enum ControlRoutes {
     static let prefix = "/_emulator"
 
+    /// True for the emulator's own paths, outside Huawei's API (the control endpoint and `/metrics`):
+    /// they take no signature and no injected faults.
+    static func isOwn(_ path: String) -> Bool { path.hasPrefix(prefix) || path == MetricsRoutes.path }
+
     static func register<Context: RequestContext>(on router: Router<Context>, store: EmulatorStore) {
         let group = router.group(RouterPath(prefix))
         group.get("health") { _, _ in json(["status": "ok"]) }

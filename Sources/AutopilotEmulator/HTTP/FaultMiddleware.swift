@@ -11,7 +11,7 @@ struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard !request.uri.path.hasPrefix(ControlRoutes.prefix) else { return try await next(request, context) }
+        guard !ControlRoutes.isOwn(request.uri.path) else { return try await next(request, context) }
         let faults = store.settings.withLock { $0.faults }
         if faults.requestsPerSecond > 0, let wait = store.requestRate.take(perSecond: faults.requestsPerSecond) {
             store.requestCounts.throttled.add(1, ordering: .relaxed)

@@ -18,7 +18,7 @@ struct SignatureMiddleware<Context: RequestContext>: RouterMiddleware {
         -> Response
     {
         let path = request.uri.path
-        guard !path.hasPrefix(ControlRoutes.prefix), !IdentityRoutes.unsignedPaths.contains(path) else {
+        guard !ControlRoutes.isOwn(path), !IdentityRoutes.unsignedPaths.contains(path) else {
             return try await next(request, context)
         }
         var request = request

@@ -219,6 +219,17 @@ public final class EmulatorStore: Sendable {
         if underWay >= limit { throw .concurrentLimit(limit) }
     }
 
+    /// The traffic each release that is not gone has served until now, in a steady order, for `/metrics`.
+    func traffic() -> [(cluster: EmulatedCluster, release: StoredRelease, traffic: ReleaseTraffic)] {
+        let now = now()
+        return state.withLock { state in
+            state.releases.values.sorted { $0.key < $1.key }.compactMap { release in
+                guard !release.isGone(at: now), let cluster = state.clusters[release.clusterID] else { return nil }
+                return (cluster, release, ReleaseTraffic(release, at: now))
+            }
+        }
+    }
+
     /// How many changes were accepted for each release (`cluster/namespace/name`).
     public func changeCounts() -> [String: Int] {
         state.withLock { state in
