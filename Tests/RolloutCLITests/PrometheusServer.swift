@@ -1,0 +1,84 @@
+import AutopilotClient
+import AutopilotTesting
+import Foundation
+import Testing
+
+/// A real Prometheus server (Debian's `prometheus`, which `.ci/run` installs) on a free loopback
+/// port, scraping an emulator's `/metrics` every second, with its data in a folder of its own.
+struct PrometheusServer {
+    let child: Child
+    let url: URL
+
+    /// Starts Prometheus scraping `target` and returns once it answers its readiness check.
+    static func start(scraping target: URL, home: URL) async throws -> PrometheusServer {
+        let port = try FreePort.take()
+        let config = home.appendingPathComponent("prometheus.yml")
+        try """
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            scrape_configs:
+              - job_name: emulator
+                static_configs:
+                  - targets: ["\(target.host ?? "127.0.0.1"):\(target.port ?? 80)"]
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let child = Child.start(
+            "/usr/bin/prometheus",
+            [
+                "--config.file=\(config.path)", "--storage.tsdb.path=\(home.appendingPathComponent("prometheus-data").path)",
+                "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+            ],
+            environment: ProcessInfo.processInfo.environment)
+        let server = PrometheusServer(child: child, url: URL(string: "http://127.0.0.1:\(port)")!)
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < .seconds(30) {
+            if child.status.isSet { throw CLIFailure("prometheus exited: \(await child.output().err)") }
+            if let ready = try? await RawRequest(method: "GET", path: "/-/ready").send(to: server.url), ready.status == 200 { return server }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        await child.kill()
+        throw CLIFailure("prometheus did not become ready within 30 s")
+    }
+
+    /// The value of an instant query, or nil while it has no result.
+    func value(of query: String) async throws -> Double? {
+        let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
+        let answer = try await RawRequest(method: "GET", path: "/api/v1/query", query: "query=\(encoded)").send(to: url)
+        let json = try JSONValue.parse(answer.body)
+        guard json["status"] == "success", case .array(let results)? = json["data"]?["result"], let first = results.first,
+            case .array(let sample)? = first["value"], sample.count == 2
+        else { return nil }
+        return sample[1].scalarText.flatMap(Double.init)
+    }
+
+    /// Waits (up to `limit`) until `query` has a value that `accepts`; returns the last value seen.
+    func waitFor(_ query: String, limit: Duration = .seconds(30), until accepts: (Double) -> Bool) async throws -> Double? {
+        let start = ContinuousClock.now
+        var last: Double?
+        while ContinuousClock.now - start < limit {
+            last = try await value(of: query)
+            if let last, accepts(last) { return last }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return last
+    }
+
+    func stop() async { await child.kill(SIGTERM) }
+}
+
+/// A loopback port free now, for a server that must be told its port.
+enum FreePort {
+    static func take() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw CLIFailure("no free port: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
