@@ -13,27 +13,54 @@ import Testing
         return "sum(rate(\(series),code=\"500\"}[5s])) / sum(rate(\(series)}[5s]))"
     }
 
-    @Test func aSickReleaseShowsAFifthOfErrorsAndAHealthyOneNone() async throws {
+    /// An emulator whose testwww runs a `-sick` tag, scraped by a Prometheus server, until `body` ends.
+    static func withSickTestwww(_ body: @Sendable (PrometheusServer) async throws -> Void) async throws {
         let rollout = try RolloutProcess()
         try await withEmulator(deployTime: 0) { (client: AutopilotClient, emulator: Emulator) in
             _ = try await client.upgrade(
                 release: "testwww", in: "monitoring", cluster: demoCluster, chart: DemoData.magentoChartID,
                 values: ReleaseValues(imageTag: "v2-sick"))
             let prometheus = try await PrometheusServer.start(scraping: try #require(emulator.url), home: rollout.home)
-            // Two scrapes make a rate: a sick release's is a fifth of its requests, a healthy one's none.
-            let sick: Double?, healthy: Double?, up: Double?
             do {
-                sick = try await prometheus.waitFor(Self.errorRatio("testwww")) { _ in true }
-                healthy = try await prometheus.waitFor(Self.errorRatio("redis-cache")) { _ in true }
-                up = try await prometheus.value(of: #"up{job="emulator"}"#)
+                // Two scrapes make a rate.
+                _ = try await prometheus.waitFor(errorRatio("testwww"))
+                try await body(prometheus)
                 await prometheus.stop()
             } catch {
                 await prometheus.stop()
                 throw error
             }
-            #expect(sick.map { abs($0 - 0.2) < 0.02 } == true, "testwww's error ratio: \(String(describing: sick))")
+        }
+    }
+
+    @Test func aSickReleaseShowsAFifthOfErrorsAndAHealthyOneNone() async throws {
+        try await Self.withSickTestwww { prometheus in
+            // A fifth, within a request or two of the window's few dozen.
+            let sick = try await prometheus.value(of: Self.errorRatio("testwww"))
+            #expect(sick.map { abs($0 - 0.2) < 0.05 } == true, "testwww's error ratio: \(String(describing: sick))")
+            let healthy = try await prometheus.waitFor(Self.errorRatio("redis-cache"))
             #expect(healthy == 0, "redis-cache's error ratio: \(String(describing: healthy))")
-            #expect(up == 1)
+            #expect(try await prometheus.value(of: #"up{job="emulator"}"#) == 1)
+        }
+    }
+
+    @Test func aQueryIsReadAsOneNumberNoDataOrSeveralSeriesAndARefusalSaysWhy() async throws {
+        try await Self.withSickTestwww { prometheus in
+            let source = PrometheusSource(url: prometheus.url)
+            let ratio = try await source.query(Self.errorRatio("testwww"))
+            guard case .value(let value) = ratio else { throw CLIFailure("one number, not \(ratio)") }
+            #expect(abs(value - 0.2) < 0.05)
+            #expect(try await source.query(Self.errorRatio("no-such-release")) == .noData)
+            let codes = try await source.query(#"sum by (code) (http_requests_total{cluster="demo",release="testwww"})"#)
+            guard case .series(let series) = codes else { throw CLIFailure("several series, not \(codes)") }
+            #expect(Set(series.keys) == [#"{code="200"}"#, #"{code="500"}"#])
+            let refused = await #expect(throws: AutopilotError.self) { try await source.query("sum(rate(http_requests_total[1m]") }
+            #expect(
+                refused?.description.contains("Prometheus at \(prometheus.url.absoluteString) refused the query: bad_data:") == true,
+                "\(String(describing: refused))")
+            let range = await #expect(throws: AutopilotError.self) { try await source.query("http_requests_total[1m]") }
+            #expect(
+                range?.description.contains("the query gives a matrix, and an analysis needs one number") == true, "\(String(describing: range))")
         }
     }
 }

@@ -1,6 +1,7 @@
 import AutopilotClient
 import AutopilotTesting
 import Foundation
+import Glibc
 import Testing
 
 /// A real Prometheus server (Debian's `prometheus`, which `.ci/run` installs) on a free loopback
@@ -51,8 +52,8 @@ struct PrometheusServer {
         return sample[1].scalarText.flatMap(Double.init)
     }
 
-    /// Waits (up to `limit`) until `query` has a value that `accepts`; returns the last value seen.
-    func waitFor(_ query: String, limit: Duration = .seconds(30), until accepts: (Double) -> Bool) async throws -> Double? {
+    /// Waits (up to `limit`) until `query` has a value (one that `accepts`); returns the last value seen.
+    func waitFor(_ query: String, limit: Duration = .seconds(30), until accepts: (Double) -> Bool = { _ in true }) async throws -> Double? {
         let start = ContinuousClock.now
         var last: Double?
         while ContinuousClock.now - start < limit {

@@ -26,9 +26,9 @@ import Testing
         let path = rollout.home.appendingPathComponent("state/rollout/runs/\(id).lock").path
         let start = ContinuousClock.now
         while ContinuousClock.now - start < .seconds(20) {
-            var info = stat()
-            if stat(path, &info) == 0, let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8),
-                locks.split(separator: "\n").contains(where: { $0.contains("FLOCK") && $0.contains(":\(info.st_ino) ") })
+            if let inode = (try? FileManager.default.attributesOfItem(atPath: path))?[.systemFileNumber] as? UInt64,
+                let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8),
+                locks.split(separator: "\n").contains(where: { $0.contains("FLOCK") && $0.contains(":\(inode) ") })
             {
                 return
             }
