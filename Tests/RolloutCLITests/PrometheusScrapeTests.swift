@@ -14,13 +14,13 @@ import Testing
     }
 
     /// An emulator whose testwww runs a `-sick` tag, scraped by a Prometheus server, until `body` ends.
-    static func withSickTestwww(_ body: @Sendable (PrometheusServer) async throws -> Void) async throws {
+    static func withSickTestwww(basicAuth: Bool = false, _ body: @Sendable (PrometheusServer) async throws -> Void) async throws {
         let rollout = try RolloutProcess()
         try await withEmulator(deployTime: 0) { (client: AutopilotClient, emulator: Emulator) in
             _ = try await client.upgrade(
                 release: "testwww", in: "monitoring", cluster: demoCluster, chart: DemoData.magentoChartID,
                 values: ReleaseValues(imageTag: "v2-sick"))
-            let prometheus = try await PrometheusServer.start(scraping: try #require(emulator.url), home: rollout.home)
+            let prometheus = try await PrometheusServer.start(scraping: try #require(emulator.url), home: rollout.home, withBasicAuth: basicAuth)
             do {
                 // Two scrapes make a rate.
                 _ = try await prometheus.waitFor(errorRatio("testwww"))
@@ -61,6 +61,21 @@ import Testing
             let range = await #expect(throws: AutopilotError.self) { try await source.query("http_requests_total[1m]") }
             #expect(
                 range?.description.contains("the query gives a matrix, and an analysis needs one number") == true, "\(String(describing: range))")
+        }
+    }
+
+    @Test func aServerThatAsksForBasicAuthenticationIsQueriedWithItAndRefusesOthersWithoutShowingThePassword() async throws {
+        try await Self.withSickTestwww(basicAuth: true) { prometheus in
+            let user = PrometheusServer.user
+            let right = PrometheusSource(url: prometheus.url, basicAuth: (user, Secret(PrometheusServer.password)))
+            guard case .value(let value) = try await right.query(Self.errorRatio("testwww")) else { throw CLIFailure("no value") }
+            #expect(abs(value - 0.2) < 0.05)
+            for source in [PrometheusSource(url: prometheus.url), PrometheusSource(url: prometheus.url, basicAuth: (user, Secret("wrong-password")))] {
+                let refused = await #expect(throws: AutopilotError.self) { try await source.query(Self.errorRatio("testwww")) }
+                #expect(refused?.httpStatus == 401, "\(String(describing: refused))")
+                #expect(refused?.description.contains("refused the query") == true, "\(String(describing: refused))")
+                #expect(refused?.description.contains("wrong-password") == false)
+            }
         }
     }
 }

@@ -9,10 +9,27 @@ import Testing
 struct PrometheusServer {
     let child: Child
     let url: URL
+    /// The `Authorization` header its own queries send, when it asks for basic authentication.
+    var authorization: [String: String] = [:]
 
-    /// Starts Prometheus scraping `target` and returns once it answers its readiness check.
-    static func start(scraping target: URL, home: URL) async throws -> PrometheusServer {
+    /// The user and password of `withBasicAuth`; Prometheus keeps only the bcrypt hash (cost 4, made
+    /// once with Python's bcrypt) of the password.
+    static let user = "rollout"
+    static let password = "rollout-test-password"
+    static let passwordHash = "$2b$04$jaQC6mdDu814rwDVuGfRXOyKgOL68GciUEDsx7xhCWO9l8sUESBnK"
+
+    /// Starts Prometheus scraping `target` and returns once it answers its readiness check; with
+    /// `withBasicAuth`, it answers only `user` with `password`.
+    static func start(scraping target: URL, home: URL, withBasicAuth: Bool = false) async throws -> PrometheusServer {
         let port = try FreePort.take()
+        var webConfig: [String] = []
+        var authorization: [String: String] = [:]
+        if withBasicAuth {
+            let file = home.appendingPathComponent("prometheus-web.yml")
+            try "basic_auth_users:\n  \(user): \(passwordHash)\n".write(to: file, atomically: true, encoding: .utf8)
+            webConfig = ["--web.config.file=\(file.path)"]
+            authorization["Authorization"] = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+        }
         let config = home.appendingPathComponent("prometheus.yml")
         try """
             global:
@@ -28,13 +45,17 @@ struct PrometheusServer {
             [
                 "--config.file=\(config.path)", "--storage.tsdb.path=\(home.appendingPathComponent("prometheus-data").path)",
                 "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
-            ],
+            ] + webConfig,
             environment: ProcessInfo.processInfo.environment)
-        let server = PrometheusServer(child: child, url: URL(string: "http://127.0.0.1:\(port)")!)
+        let server = PrometheusServer(child: child, url: URL(string: "http://127.0.0.1:\(port)")!, authorization: authorization)
         let start = ContinuousClock.now
         while ContinuousClock.now - start < .seconds(30) {
             if child.status.isSet { throw CLIFailure("prometheus exited: \(await child.output().err)") }
-            if let ready = try? await RawRequest(method: "GET", path: "/-/ready").send(to: server.url), ready.status == 200 { return server }
+            if let ready = try? await RawRequest(method: "GET", path: "/-/ready", headers: authorization).send(to: server.url),
+                ready.status == 200
+            {
+                return server
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         await child.kill()
@@ -44,7 +65,7 @@ struct PrometheusServer {
     /// The value of an instant query, or nil while it has no result.
     func value(of query: String) async throws -> Double? {
         let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
-        let answer = try await RawRequest(method: "GET", path: "/api/v1/query", query: "query=\(encoded)").send(to: url)
+        let answer = try await RawRequest(method: "GET", path: "/api/v1/query", query: "query=\(encoded)", headers: authorization).send(to: url)
         let json = try JSONValue.parse(answer.body)
         guard json["status"] == "success", case .array(let results)? = json["data"]?["result"], let first = results.first,
             case .array(let sample)? = first["value"], sample.count == 2

@@ -11,10 +11,16 @@ public struct PrometheusSource: MetricsAPI {
     public var network: NetworkSettings
     /// How long a query may take, answer included.
     public var timeout: Duration
+    /// The user and password of the server's basic authentication, if it asks for one.
+    public var basicAuth: (user: String, password: Secret)?
 
     /// A source at `url`.
-    public init(url: URL, network: NetworkSettings = NetworkSettings(), timeout: Duration = .seconds(10)) {
+    public init(
+        url: URL, basicAuth: (user: String, password: Secret)? = nil, network: NetworkSettings = NetworkSettings(),
+        timeout: Duration = .seconds(10)
+    ) {
         self.url = url
+        self.basicAuth = basicAuth
         self.network = network
         self.timeout = timeout
     }
@@ -22,9 +28,13 @@ public struct PrometheusSource: MetricsAPI {
     /// Sends the query as a form (a long query does not fit every URL) and reads the answer.
     public func query(_ promql: String) async throws -> MetricAnswer {
         let form = "query=" + (promql.addingPercentEncoding(withAllowedCharacters: Self.formValue) ?? promql)
+        var headers = [("Content-Type", "application/x-www-form-urlencoded")]
+        if let (user, password) = basicAuth {
+            headers.append(("Authorization", "Basic " + Data("\(user):\(password.value)".utf8).base64EncodedString()))
+        }
         let answer = try await ServiceCall(network: network, timeout: timeout).send(
-            .POST, url.appendingPathComponent("api/v1/query"), headers: [("Content-Type", "application/x-www-form-urlencoded")],
-            body: Array(form.utf8), service: "Prometheus at \(url.absoluteString)")
+            .POST, url.appendingPathComponent("api/v1/query"), headers: headers, body: Array(form.utf8),
+            service: "Prometheus at \(url.absoluteString)")
         return try PrometheusAnswer.read(answer.status, answer.body, source: "Prometheus at \(url.absoluteString)")
     }
 
