@@ -32,10 +32,10 @@ public struct PrometheusSource: MetricsAPI {
         if let (user, password) = basicAuth {
             headers.append(("Authorization", "Basic " + Data("\(user):\(password.value)".utf8).base64EncodedString()))
         }
+        let name = "Prometheus at \(url.absoluteString)"
         let answer = try await ServiceCall(network: network, timeout: timeout).send(
-            .POST, url.appendingPathComponent("api/v1/query"), headers: headers, body: Array(form.utf8),
-            service: "Prometheus at \(url.absoluteString)")
-        return try PrometheusAnswer.read(answer.status, answer.body, source: "Prometheus at \(url.absoluteString)")
+            .POST, url.appendingPathComponent("api/v1/query"), headers: headers, body: Array(form.utf8), service: name)
+        return try PrometheusAnswer.read(answer.status, answer.body, source: name)
     }
 
     /// What a form value may hold unencoded.
@@ -49,13 +49,13 @@ enum PrometheusAnswer {
         let json = try? JSONValue.parse(String(decoding: body, as: UTF8.self))
         if json?["status"] == "error" || !(200..<300).contains(status) {
             let type = json?["errorType"]?.scalarText.map { "\($0): " } ?? ""
-            let message = json?["error"]?.scalarText ?? "HTTP \(status): \(String(decoding: body.prefix(200), as: UTF8.self))"
+            let message = json?["error"]?.scalarText ?? "HTTP \(status): \(ErrorBody.snippet(body))"
             throw AutopilotError(kind: .api, httpStatus: status, message: "\(source) refused the query: \(type)\(message)")
         }
         guard json?["status"] == "success", let data = json?["data"], let type = data["resultType"]?.scalarText, let result = data["result"] else {
             throw AutopilotError(
                 kind: .invalidResponse, httpStatus: status,
-                message: "\(source): the answer is not a query result: \(String(decoding: body.prefix(200), as: UTF8.self))")
+                message: "\(source): the answer is not a query result: \(ErrorBody.snippet(body))")
         }
         switch (type, result) {
         case ("scalar", .array(let sample)):

@@ -222,11 +222,12 @@ public final class EmulatorStore: Sendable {
     /// The traffic each release that is not gone has served until now, in a steady order, for `/metrics`.
     func traffic() -> [(cluster: EmulatedCluster, release: StoredRelease, traffic: ReleaseTraffic)] {
         let now = now()
-        return state.withLock { state in
-            state.releases.values.sorted { $0.key < $1.key }.compactMap { release in
-                guard !release.isGone(at: now), let cluster = state.clusters[release.clusterID] else { return nil }
-                return (cluster, release, ReleaseTraffic(release, at: now))
-            }
+        // The copies are the dictionaries' storage shared, not copied: the lock is held for no more than
+        // that, and a scrape of a large fleet never holds up the API's requests.
+        let (releases, clusters) = state.withLock { ($0.releases, $0.clusters) }
+        return releases.values.sorted { $0.key < $1.key }.compactMap { release in
+            guard !release.isGone(at: now), let cluster = clusters[release.clusterID] else { return nil }
+            return (cluster, release, ReleaseTraffic(release, at: now))
         }
     }
 

@@ -43,18 +43,16 @@ struct ReleaseTraffic: Sendable, Equatable {
     /// The traffic a release has served up to `now`: from each deployed version, from when it became
     /// ready until the next deployed version did (a failed or pending one serves nothing).
     init(_ release: StoredRelease, at now: Double) {
-        let serving = release.versions.filter { $0.finalStatus == ReleaseStatus.deployed.rawValue && $0.readyAt <= now }
+        let serving = release.versions.filter { $0.status(at: now) == .deployed }
         for (index, version) in serving.enumerated() {
             let end = index + 1 < serving.count ? serving[index + 1].readyAt : release.deletingUntil.map { min($0, now) } ?? now
-            let health = Health(tag: version.values["imageTag"]?.scalarText)
-            // A request every tenth of a second on the clock: counted by the ticks each version saw, so
-            // the parts add up however the times round.
-            let ticks = { (time: Double) in Int((time * Self.requestsPerSecond).rounded(.down)) }
-            add(max(0, ticks(end) - ticks(version.readyAt)), health)
+            add(max(0, Self.ticks(end) - Self.ticks(version.readyAt)), Health(tag: version.values["imageTag"]?.scalarText))
         }
     }
 
-    init() {}
+    /// The requests served from the epoch to `time`: one every tenth of a second on the clock, so that
+    /// what each version served adds up however the times round.
+    private static func ticks(_ time: Double) -> Int { Int((time * requestsPerSecond).rounded(.down)) }
 
     private mutating func add(_ requests: Int, _ health: Health) {
         let failed = Int((Double(requests) * health.errorShare).rounded(.down))

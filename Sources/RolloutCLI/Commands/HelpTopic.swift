@@ -26,9 +26,6 @@ enum HelpTopic: String, CaseIterable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The article's title, its first line.
-    var title: String { String(markdown.prefix { $0 != "\n" }.drop { $0 == "#" || $0 == " " }) }
-
     /// The article for a terminal: a link to another article (`<doc:Fleets>`) names the help that shows it.
     var text: String {
         var text = markdown
