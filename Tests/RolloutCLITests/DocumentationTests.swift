@@ -95,35 +95,6 @@ import Testing
     }
 }
 
-extension TmuxPane {
-    /// Answers each question whose line holds `question` with `key`, until rollout has exited (the pane
-    /// runs the shell's `sleep`); an answer sent twice to one question goes to the next, or to the shell.
-    func answerEveryQuestion(_ question: String, with key: String, timeout: Duration = .seconds(60)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let running = try await tmux(["list-panes", "-t", name, "-F", "#{pane_current_command}"])
-            if running.trimmingCharacters(in: .whitespacesAndNewlines) == "sleep" { return }
-            let last = try await screen().components(separatedBy: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            if last?.contains(question) == true { try await send(key) }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("rollout was still asking after \(timeout)")
-    }
-
-    /// Waits until the last line with text on the screen is `text` (a prompt waiting for input).
-    func waitForLastLine(_ text: String, timeout: Duration = .seconds(20)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        var shown = ""
-        while ContinuousClock.now < deadline {
-            shown = try await screen()
-            let last = shown.components(separatedBy: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            if last?.trimmingCharacters(in: .whitespaces) == text { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("the prompt \(text.debugDescription) never showed:\n\(shown)")
-    }
-}
-
 /// A fenced block of a Markdown document, and the transcript steps of a console block.
 struct Snippet {
     var language: String

@@ -31,16 +31,11 @@ import Testing
         }
         // The run reads the release and the charts, then sends the PUT: the third request the
         // emulator admits. It is killed once the PUT is in, before its answer (the latency).
-        try await Self.waitUntil("the change to reach the emulator") {
-            let requests = try await RawRequest(method: "GET", path: "/_emulator/requests").send(to: emulator.url)
-            let counts = try JSONSerialization.jsonObject(with: Data(requests.body.utf8)) as? [String: Int]
-            return (counts?["admitted"] ?? 0) >= 3
-        }
+        try await emulator.waitForAdmittedRequests(3)
         await child.kill()
         // The emulator handles the PUT after its latency, though no one waits for the answer.
         try await Self.waitUntil("the change applied") {
-            let changes = try await RawRequest(method: "GET", path: "/_emulator/changes").send(to: emulator.url)
-            return changes.body.contains("testwww\":1")
+            try await emulator.counts("changes")["\(demoCluster)/monitoring/testwww"] == 1
         }
         let shown = try await rollout.run(["journal", "--last", "1"])
         #expect(shown.out.contains("unknown (sent; no result on record)"), "\(shown.all)")

@@ -155,9 +155,8 @@ import Testing
         try await pane.start(paneCommand(rollout, "--step \(file.path)", deployTime: "200ms"))
         // Each of the three statements asks once; the next question is the next one shown.
         for asked in 1...3 {
-            let start = ContinuousClock.now
-            while try await pane.screen().components(separatedBy: "run? [y]es").count - 1 < asked, ContinuousClock.now - start < .seconds(20) {
-                try await Task.sleep(for: .milliseconds(50))
+            try await EveryRunTests.waitUntil("question \(asked) on the screen") {
+                try await pane.screen().components(separatedBy: "run? [y]es").count - 1 >= asked
             }
             try await pane.send("Enter")
         }

@@ -23,7 +23,7 @@ import Testing
             let prometheus = try await PrometheusServer.start(scraping: try #require(emulator.url), home: rollout.home, withBasicAuth: basicAuth)
             do {
                 // Two scrapes make a rate.
-                _ = try await prometheus.waitFor(errorRatio("testwww"))
+                _ = try await prometheus.waitForValue(of: errorRatio("testwww"))
                 try await body(prometheus)
                 await prometheus.stop()
             } catch {
@@ -38,7 +38,7 @@ import Testing
             // A fifth, within a request or two of the window's few dozen.
             let sick = try await prometheus.value(of: Self.errorRatio("testwww"))
             #expect(sick.map { abs($0 - 0.2) < 0.05 } == true, "testwww's error ratio: \(String(describing: sick))")
-            let healthy = try await prometheus.waitFor(Self.errorRatio("redis-cache"))
+            let healthy = try await prometheus.waitForValue(of: Self.errorRatio("redis-cache"))
             #expect(healthy == 0, "redis-cache's error ratio: \(String(describing: healthy))")
             #expect(try await prometheus.value(of: #"up{job="emulator"}"#) == 1)
         }

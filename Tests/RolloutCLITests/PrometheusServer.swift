@@ -73,16 +73,14 @@ struct PrometheusServer {
         return sample[1].scalarText.flatMap(Double.init)
     }
 
-    /// Waits (up to `limit`) until `query` has a value (one that `accepts`); returns the last value seen.
-    func waitFor(_ query: String, limit: Duration = .seconds(30), until accepts: (Double) -> Bool = { _ in true }) async throws -> Double? {
-        let start = ContinuousClock.now
-        var last: Double?
-        while ContinuousClock.now - start < limit {
-            last = try await value(of: query)
-            if let last, accepts(last) { return last }
-            try await Task.sleep(for: .milliseconds(200))
+    /// Waits (up to `limit`) until `query` has a value, and returns it.
+    func waitForValue(of query: String, limit: Duration = .seconds(30)) async throws -> Double? {
+        var value: Double?
+        try await EveryRunTests.waitUntil("a value of \(query)", limit: limit) {
+            value = try await self.value(of: query)
+            return value != nil
         }
-        return last
+        return value
     }
 
     func stop() async { await child.kill(SIGTERM) }

@@ -53,6 +53,39 @@ struct TmuxPane {
         return shown
     }
 
+    /// The last line with text on a screen, without the spaces around it.
+    static func lastLine(_ screen: String) -> String? {
+        screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.last { !$0.isEmpty }
+    }
+
+    /// Waits until the last line with text on the screen is `text` (a prompt waiting for input, or a
+    /// pager's `:`); returns the screen.
+    @discardableResult
+    func waitForLastLine(_ text: String, timeout: Duration = .seconds(20)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        var shown = ""
+        while ContinuousClock.now < deadline {
+            shown = try await screen()
+            if Self.lastLine(shown) == text { return shown }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the last line never showed \(text.debugDescription):\n\(shown)")
+        return shown
+    }
+
+    /// Answers each question whose line holds `question` with `key`, until rollout has exited (the pane
+    /// runs the shell's `sleep`); an answer sent twice to one question goes to the next, or to the shell.
+    func answerEveryQuestion(_ question: String, with key: String, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let running = try await tmux(["list-panes", "-t", name, "-F", "#{pane_current_command}"])
+            if running.trimmingCharacters(in: .whitespacesAndNewlines) == "sleep" { return }
+            if Self.lastLine(try await screen())?.contains(question) == true { try await send(key) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("rollout was still asking after \(timeout)")
+    }
+
     /// Ends the pane's tmux server; `defer` blocks use `killSoon`, which does not wait.
     func kill() async { _ = try? await tmux(["kill-server"]) }
 
@@ -232,23 +265,12 @@ struct TmuxPane {
         try await pane.waitFor("rollout demo/default>")
         try await pane.send("list in web on edge-001", "Enter")
         // less holds the screen: its ':' at the foot, where the prompt would otherwise be.
-        func lastLine(_ screen: String) -> String? {
-            screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.last { !$0.isEmpty }
-        }
-        var paged = ""
-        for _ in 0..<100 where lastLine(paged) != ":" {
-            try await Task.sleep(for: .milliseconds(100))
-            paged = try await pane.screen()
-        }
-        #expect(lastLine(paged) == ":" && paged.contains("web-01"), "\(paged)")
+        let paged = try await pane.waitForLastLine(":", timeout: .seconds(10))
+        #expect(TmuxPane.lastLine(paged) == ":" && paged.contains("web-01"), "\(paged)")
         #expect(!paged.contains("web-80"), "one page only: \(paged)")
         try await pane.send("q")
-        var after = ""
-        for _ in 0..<100 where lastLine(after) != "rollout demo/default>" {
-            try await Task.sleep(for: .milliseconds(100))
-            after = try await pane.screen()
-        }
-        #expect(lastLine(after) == "rollout demo/default>", "the prompt came back after q: \(after)")
+        let after = try await pane.waitForLastLine("rollout demo/default>", timeout: .seconds(10))
+        #expect(TmuxPane.lastLine(after) == "rollout demo/default>", "the prompt came back after q: \(after)")
         try await pane.send("status testwww in monitoring", "Enter")
         try await pane.waitFor("testwww  version 3")
         // A short result is not paged: the prompt comes back under it (a pager would hold the foot).

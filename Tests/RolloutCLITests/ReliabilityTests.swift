@@ -21,17 +21,17 @@ struct EmulatorProcess {
         return EmulatorProcess(child: child, url: url)
     }
 
-    /// The API requests the emulator has let through so far (the control endpoint's count).
-    func admittedRequests() async throws -> Int {
-        let answer = try await RawRequest(method: "GET", path: "/_emulator/requests").send(to: url)
-        return ((try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Int]) ?? [:])["admitted"] ?? 0
+    /// A count of the control endpoint: `changes` (accepted changes per release) or `requests`
+    /// (API requests `admitted` and `throttled`).
+    func counts(_ what: String) async throws -> [String: Int] {
+        let answer = try await RawRequest(method: "GET", path: "/_emulator/\(what)").send(to: url)
+        return (try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Int]) ?? [:]
     }
 
-    /// Waits (up to 20 s) until the emulator has let `count` API requests through.
+    /// Waits until the emulator has let `count` API requests through.
     func waitForAdmittedRequests(_ count: Int) async throws {
-        let start = ContinuousClock.now
-        while try await admittedRequests() < count, ContinuousClock.now - start < .seconds(20) {
-            try await Task.sleep(for: .milliseconds(20))
+        try await EveryRunTests.waitUntil("the emulator to admit \(count) requests") {
+            try await counts("requests")["admitted", default: 0] >= count
         }
     }
 
@@ -116,11 +116,8 @@ struct CLIFailure: Error, CustomStringConvertible {
         try script.write(to: file, atomically: true, encoding: .utf8)
         let running = try rollout.start(["--endpoint", emulator.url.absoluteString, file.path])
         // Killed in the middle: after a few upgrades were put on record, long before the 400th.
-        let start = ContinuousClock.now
-        while ((try? String(contentsOf: rollout.journal, encoding: .utf8)) ?? "").components(separatedBy: #""outcome":"sending""#).count <= 10,
-            ContinuousClock.now - start < .seconds(30)
-        {
-            try await Task.sleep(for: .milliseconds(20))
+        try await EveryRunTests.waitUntil("ten upgrades on record", limit: .seconds(30)) {
+            ((try? String(contentsOf: rollout.journal, encoding: .utf8)) ?? "").components(separatedBy: #""outcome":"sending""#).count > 10
         }
         await running.kill()
         let counts = try await AutopilotClient.with(emulator.configuration) { client in

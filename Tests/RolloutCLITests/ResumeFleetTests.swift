@@ -10,12 +10,6 @@ import Testing
 /// A resumed rollout knows every try of its run: what an earlier try changed is neither sent again
 /// nor forgotten by a halt policy.
 @Suite struct ResumeFleetTests {
-    /// Each release's accepted changes, as the emulator counts them.
-    static func changeCounts(_ emulator: EmulatorProcess) async throws -> [String: Int] {
-        let answer = try await RawRequest(method: "GET", path: "/_emulator/changes").send(to: emulator.url)
-        return (try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Int]) ?? [:]
-    }
-
     @Test func aMemberWhoseChangeWasAppliedBeforeItFailedIsNotChangedAgainOnResume() async throws {
         let rollout = try RolloutProcess()
         let emulator = try await EmulatorProcess.start(rollout, arguments: ["--fleet", "2x1", "--deploy-time", "1500ms"])
@@ -41,7 +35,7 @@ import Testing
         let resumed = try await rollout.run(["--resume", id] + endpoint, extraEnvironment: ["ROLLOUT_EMULATOR_FLEET": "2x1"])
         #expect(resumed.code == 0, "\(resumed.all)")
         #expect(resumed.out.contains("was made in an earlier try of this run (version 2); it is not sent again"), "\(resumed.out)")
-        let counts = try await Self.changeCounts(emulator)
+        let counts = try await emulator.counts("changes")
         #expect(counts.count == 2 && Set(counts.values) == [1], "each release changed once: \(counts)")
     }
 
@@ -135,7 +129,7 @@ import Testing
         let client = try AutopilotClient(configuration: emulator.configuration)
         defer { Task { try? await client.shutdown() } }
         let fleet = DemoFleet(clusters: 6, releasesPerCluster: 4)
-        let counts = try await ResumeFleetTests.changeCounts(emulator)
+        let counts = try await emulator.counts("changes")
         #expect(counts.count == 24 && Set(counts.values) == [2], "each release changed once by each of the two upgrades (kills after \(kills)): \(counts.filter { $0.value != 2 })")
         var made: [String: Int] = [:]
         for entry in try Journal.entries(in: rollout.journal) where entry.change.outcome.madeTheChange {

@@ -20,21 +20,16 @@ import Testing
         return line.split(separator: " ").dropFirst(2).first.map(String.init)
     }
 
-    /// Waits (up to 20 s) until a process holds the lock of a run (its `flock` on `runs/<id>.lock`), as
-    /// `/proc/locks` lists it: trying the lock to see would take it for a moment from the process that wants it.
+    /// Waits until a process holds the lock of a run (its `flock` on `runs/<id>.lock`), as `/proc/locks`
+    /// lists it: trying the lock to see would take it for a moment from the process that wants it.
     static func waitUntilLocked(_ rollout: RolloutProcess, run id: String) async throws {
         let path = rollout.home.appendingPathComponent("state/rollout/runs/\(id).lock").path
-        let start = ContinuousClock.now
-        while ContinuousClock.now - start < .seconds(20) {
-            if let inode = (try? FileManager.default.attributesOfItem(atPath: path))?[.systemFileNumber] as? UInt64,
-                let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8),
-                locks.split(separator: "\n").contains(where: { $0.contains("FLOCK") && $0.contains(":\(inode) ") })
-            {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        try await EveryRunTests.waitUntil("a process to take the lock of run \(id)") {
+            guard let inode = (try? FileManager.default.attributesOfItem(atPath: path))?[.systemFileNumber] as? UInt64,
+                let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8)
+            else { return false }
+            return locks.split(separator: "\n").contains { $0.contains("FLOCK") && $0.contains(":\(inode) ") }
         }
-        Issue.record("no process took the lock of run \(id)")
     }
 
     /// The journal's result lines of a run (not its `sending` lines).
