@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import RolloutSyntax
+
 /// The README's tutorial and the reference articles, run as written.
 ///
 /// A ```` ```console ```` block is a transcript: each `$ ` line runs through the shell in the package's
@@ -102,19 +104,15 @@ struct Snippet {
     var line: Int
     var lines: [String]
 
+    /// The fenced blocks as rollout reads a runbook's (backticks or tildes, a longer closing fence).
     static func blocks(in text: String) -> [Snippet] {
+        let lines = text.components(separatedBy: "\n")
         var blocks: [Snippet] = []
-        var open: Snippet?
-        for (index, line) in text.components(separatedBy: "\n").enumerated() {
-            if line.hasPrefix("```") {
-                if let block = open {
-                    blocks.append(block)
-                    open = nil
-                } else {
-                    open = Snippet(language: String(line.dropFirst(3)).trimmingCharacters(in: .whitespaces), line: index + 1, lines: [])
-                }
-            } else {
-                open?.lines.append(line)
+        for (index, kind) in MarkdownRunbook.classify(lines).enumerated() {
+            switch kind {
+            case .fence(let info, _): blocks.append(Snippet(language: info, line: index + 1, lines: []))
+            case .code: blocks[blocks.count - 1].lines.append(lines[index])
+            default: break
             }
         }
         return blocks
