@@ -27,12 +27,13 @@ enum MetricsRoutes {
             "# HELP http_request_duration_seconds How long an emulated release took to answer.",
             "# TYPE http_request_duration_seconds histogram",
         ]
+        let bounds = ReleaseTraffic.buckets.map { "\($0)" } + ["+Inf"]
         for (cluster, release, traffic) in releases {
             let labels = #"cluster="\#(cluster.name)",cluster_id="\#(cluster.id)",namespace="\#(release.namespace)",release="\#(release.name)""#
             requests.append(#"http_requests_total{\#(labels),code="200"} \#(traffic.ok)"#)
             requests.append(#"http_requests_total{\#(labels),code="500"} \#(traffic.errors)"#)
             var cumulative = 0
-            for (bound, count) in zip(ReleaseTraffic.buckets.map { "\($0)" } + ["+Inf"], traffic.perBucket) {
+            for (bound, count) in zip(bounds, traffic.perBucket) {
                 cumulative += count
                 latency.append(#"http_request_duration_seconds_bucket{\#(labels),le="\#(bound)"} \#(cumulative)"#)
             }
