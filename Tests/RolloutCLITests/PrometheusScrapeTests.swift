@@ -67,10 +67,10 @@ import Testing
     @Test func aServerThatAsksForBasicAuthenticationIsQueriedWithItAndRefusesOthersWithoutShowingThePassword() async throws {
         try await Self.withSickTestwww(basicAuth: true) { prometheus in
             let user = PrometheusServer.user
-            let right = PrometheusSource(url: prometheus.url, basicAuth: (user, Secret(PrometheusServer.password)))
+            let right = PrometheusSource(url: prometheus.url, authorization: .basic(user: user, password: Secret(PrometheusServer.password)))
             guard case .value(let value) = try await right.query(Self.errorRatio("testwww")) else { throw CLIFailure("no value") }
             #expect(abs(value - 0.2) < 0.05)
-            for source in [PrometheusSource(url: prometheus.url), PrometheusSource(url: prometheus.url, basicAuth: (user, Secret("wrong-password")))] {
+            for source in [PrometheusSource(url: prometheus.url), PrometheusSource(url: prometheus.url, authorization: .basic(user: user, password: Secret("wrong-password")))] {
                 let refused = await #expect(throws: AutopilotError.self) { try await source.query(Self.errorRatio("testwww")) }
                 #expect(refused?.httpStatus == 401, "\(String(describing: refused))")
                 #expect(refused?.description.contains("refused the query") == true, "\(String(describing: refused))")

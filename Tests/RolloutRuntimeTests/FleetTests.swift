@@ -46,7 +46,7 @@ struct FleetHooks {
 /// Runs a fleet script against a fresh emulator whose fleet is `fleet`; `edge` names all its clusters.
 func runFleet(
     _ text: String, fleet: DemoFleet = DemoFleet(clusters: 4, releasesPerCluster: 2), deployTime: Double = 0.2,
-    faults: FaultSettings = FaultSettings(), hooks: FleetHooks = FleetHooks(),
+    faults: FaultSettings = FaultSettings(), hooks: FleetHooks = FleetHooks(), sources: AnalysisSources = AnalysisSources(),
     check: ((EmulatorStore, AutopilotClient) async throws -> Void)? = nil
 ) async throws -> FleetRun {
     let (gates, during) = (hooks.gates, hooks.during)
@@ -61,7 +61,7 @@ func runFleet(
         let holder = Mutex<Interpreter?>(nil)
         let interpreter = Interpreter(
             api: client, context: RunContext(), resolveCluster: { aliases[$0] ?? $0 },
-            journal: { record in journal.withLock { $0.append(record) } }, fleets: fleets,
+            journal: { record in journal.withLock { $0.append(record) } }, fleets: fleets, sources: sources,
             events: { event in
                 log.record(event)
                 if let during, let interpreter = holder.withLock({ $0 }) { during(event, interpreter) }

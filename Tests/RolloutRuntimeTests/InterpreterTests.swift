@@ -46,7 +46,8 @@ final class EventLog: Sendable {
 /// Runs script text against a fresh emulator.
 func run(
     _ text: String, deployTime: Double = 0.2, faults: FaultSettings = FaultSettings(),
-    variables: [String: String] = [:], check: ((EmulatorStore, AutopilotClient) async throws -> Void)? = nil
+    variables: [String: String] = [:], sources: AnalysisSources = AnalysisSources(),
+    check: ((EmulatorStore, AutopilotClient) async throws -> Void)? = nil
 ) async throws -> (ExitCode, EventLog) {
     try await withEmulator(deployTime: deployTime, faults: faults) { client, emulator in
         let source = SourceFile(name: "test.rollout", text: text)
@@ -55,7 +56,7 @@ func run(
         #expect(diagnostics.isEmpty, "\(diagnostics.map { $0.rendered(in: source) })")
         let log = EventLog()
         let interpreter = Interpreter(
-            api: client, context: context, resolveCluster: { DemoData.clusterAliases[$0] ?? $0 },
+            api: client, context: context, resolveCluster: { DemoData.clusterAliases[$0] ?? $0 }, sources: sources,
             events: { log.record($0) })
         let code = await interpreter.run(script)
         try await check?(emulator.store, client)

@@ -6,6 +6,7 @@ import Testing
     /// Every group and rollout form as written and as printed back.
     static let roundTrips: [(String, String)] = [
         ("group eu = clusters demo staging", "group eu = clusters demo staging"),
+        ("rollout web analyze errors,p99 soak 1m waves 1 rest { upgrade }", "rollout web waves 1 rest soak 1m analyze errors, p99 { upgrade }"),
         ("group web = releases demo/shop/shop-web staging/shop/shop-web", "group web = releases demo/shop/shop-web staging/shop/shop-web"),
         ("group web = fleet edge", "group web = fleet edge"),
         ("group edge = clusters matching \"edge-*\"", "group edge = clusters matching \"edge-*\""),

@@ -68,6 +68,16 @@ func rendered(_ text: String, name: String = "t.rollout", scope: CheckScope = Ch
         ("echo deploying to prod", "echo deploying \"to\" prod"),
         ("expect status != failed for testwww in monitoring on demo", "expect status != failed for testwww in monitoring on demo"),
         ("abort \"canary unhealthy\"", "abort \"canary unhealthy\""),
+        ("verify errors", "verify errors"),
+        ("verify errors during 2m for testwww in monitoring on demo", "verify errors for testwww during 2m in monitoring on demo"),
+        (
+            "analysis errors = prometheus \"sum(rate(x{release='${RELEASE}'}[1m]))\" < 0.01 failures 2 every 10s",
+            "analysis errors = prometheus \"sum(rate(x{release='${RELEASE}'}[1m]))\" < 0.01 every 10s failures 2"
+        ),
+        ("analysis ratio = aom \"up\" between 0.9 and 1.1 dry-run no-data ok inconclusive 3", "analysis ratio = aom \"up\" between 0.9 and 1.1 inconclusive 3 dry-run no-data ok"),
+        ("analysis health = http \"http://web/healthz\" expect 200 timeout 2s", "analysis health = http \"http://web/healthz\" expect 200 timeout 2s"),
+        ("analysis ready = http POST \"http://web/ready\" expect 204 contains ok", "analysis ready = http POST \"http://web/ready\" expect 204 contains ok"),
+        ("analysis ready = http GET http://web/status expect 200 json status == ok", "analysis ready = http GET http://web/status expect 200 json status == ok"),
     ]
 
     @Test(arguments: roundTrips)

@@ -44,6 +44,7 @@ struct ProgramBuilder {
         case .comparison: return plain(Comparison.allCases.map(\.rawValue))
         case .flag: return Word(slot.introducer.joined(separator: " "))
         case .namespace, .cluster, .chart, .text: return word()
+        case .analysis: return plain(["errors", "p99"])
         }
     }
 
@@ -82,14 +83,37 @@ struct ProgramBuilder {
         return RolloutPlan(
             waves: (0..<next(5)).map { _ in steps[next(steps.count)] }, parallel: next(2) == 0 ? nil : word(["8", "64"]),
             soak: next(2) == 0 ? nil : plain(["5m", "30s"]),
+            analyses: (0..<next(3)).map { _ in plain(["errors", "p99"]) },
             halt: [nil, HaltRule.after(plain(["1", "3"])), HaltRule.at(plain(["10%", "${P}%"]))][next(3)],
             policy: next(2) == 0 ? nil : HaltPolicy.allCases[next(HaltPolicy.allCases.count)], recoveredOK: next(2) == 0)
+    }
+
+    private mutating func analysisSpec() -> AnalysisSpec {
+        let source = AnalysisSource.allCases[next(AnalysisSource.allCases.count)]
+        var spec: AnalysisSpec
+        if source == .http {
+            let bodies: [ProbeCheck?] = [nil, .contains(word()), .json(path: plain(["status", "a.b"]), .equal, word())]
+            spec = AnalysisSpec(
+                source: .http, query: plain(["http://127.0.0.1:8080/healthz", "https://x/${RELEASE}"]),
+                method: next(2) == 0 ? nil : plain(AnalysisRules.methods), status: plain(["200", "204"]), body: bodies[next(3)])
+        } else {
+            let conditions: [AnalysisCondition] = [
+                .compare(Comparison.allCases[next(Comparison.allCases.count)], plain(["0.01", "5"])), .between(plain(["0.9"]), plain(["1.1"])),
+            ]
+            spec = AnalysisSpec(source: source, query: word(["sum(rate(x{release='${RELEASE}'}[1m]))", "up"]), condition: conditions[next(2)])
+        }
+        for option in AnalysisOption.allCases where option.takesValue && next(2) == 0 {
+            spec.values[option] = plain(option == .every || option == .timeout ? ["10s", "1m"] : ["1", "3"])
+        }
+        spec.dryRun = next(2) == 0
+        spec.noDataOK = next(2) == 0
+        return spec
     }
 
     static let calls = Keyword.allCases.filter(\.form.readsBySlots)
 
     mutating func statementKind(inBlock: Bool = false) -> StatementKind {
-        let kinds = inBlock ? 6 : 8
+        let kinds = inBlock ? 6 : 9
         switch next(kinds + 8) {
         case 0: return .use([UseKind.cluster, .namespace, .release][next(3)], word())
         case 1: return .set(.tag(word()))
@@ -101,6 +125,7 @@ struct ProgramBuilder {
         case 7 where !inBlock:
             let body = (0...next(2)).map { _ in Statement(kind: statementKind(inBlock: true), location: here) }
             return .rollout(group: ["web", "edge-1"][next(2)], plan: rolloutPlan(), body: body)
+        case 8 where !inBlock: return .analysis(name: ["errors", "p99"][next(2)], spec: analysisSpec())
         default: return .call(call(Self.calls[next(Self.calls.count)]))
         }
     }
@@ -148,6 +173,12 @@ struct ProgramBuilder {
             body = " block(" + statements.map(shape).joined(separator: ";") + ")"
         }
         var out = "\(kind)" + body
+        if case .analysis(let name, var spec) = kind {
+            // A dictionary prints in no fixed order.
+            let values = spec.values.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" }
+            spec.values = [:]
+            out = "analysis(\(name), \(spec), \(values))"
+        }
         if let call = kind.call {
             // A dictionary prints in no fixed order.
             out = "\(call.keyword)(" + call.arguments.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"

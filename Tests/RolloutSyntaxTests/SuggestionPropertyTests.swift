@@ -46,7 +46,10 @@ import Testing
                 }
                 if let statement = Self.quoted(in: note, after: "name it ('") {
                     tried.withLock { $0.statements += 1 }
-                    let checked = Checker.diagnose(SourceFile(name: "t", text: statement), scope: scope)
+                    // Checked alone, it knows the analyses the script defined before it.
+                    var alone = scope
+                    alone.analyses = ["errors", "p99"]
+                    let checked = Checker.diagnose(SourceFile(name: "t", text: statement), scope: alone)
                     // It keeps every argument given, so it may keep a mistake of the script's own, but no other.
                     let new = checked.diagnostics.map(\.message).filter { message in !diagnostics.contains { $0.message == message } }
                     #expect(new.isEmpty, "the statement to type, \(statement), says \(new)")
@@ -61,7 +64,8 @@ import Testing
     func everyExampleParsesAndChecks(_ keyword: Keyword) {
         let scope = CheckScope(clusterInUse: true, releaseInUse: true, variables: ["TAG"])
         // An else, a rollout and a group need a statement or a group before them.
-        let before = keyword == .else ? "wait deployed\n" : keyword == .rollout ? "group web = clusters demo staging\n" : ""
+        let before = keyword == .else ? "wait deployed\n" : keyword == .rollout ? "group web = clusters demo staging\n"
+            : keyword == .verify ? "analysis errors = prometheus up == 1\n" : ""
         let checked = Checker.diagnose(SourceFile(name: "t", text: before + keyword.example), scope: scope)
         #expect(checked.diagnostics.isEmpty, "\(keyword.example): \(checked.diagnostics.map(\.message))")
     }

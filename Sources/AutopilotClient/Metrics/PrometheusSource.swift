@@ -11,16 +11,31 @@ public struct PrometheusSource: MetricsAPI {
     public var network: NetworkSettings
     /// How long a query may take, answer included.
     public var timeout: Duration
-    /// The user and password of the server's basic authentication, if it asks for one.
-    public var basicAuth: (user: String, password: Secret)?
+    /// How it proves who asks, if the server wants to know.
+    public var authorization: Authorization?
+
+    /// How a source proves who asks.
+    public enum Authorization: Sendable {
+        /// Basic authentication: a user and password.
+        case basic(user: String, password: Secret)
+        /// A bearer token (a reverse proxy's, or a managed Prometheus's).
+        case bearer(Secret)
+
+        /// The `Authorization` header's value.
+        var header: String {
+            switch self {
+            case .basic(let user, let password): return "Basic " + Data("\(user):\(password.value)".utf8).base64EncodedString()
+            case .bearer(let token): return "Bearer \(token.value)"
+            }
+        }
+    }
 
     /// A source at `url`.
     public init(
-        url: URL, basicAuth: (user: String, password: Secret)? = nil, network: NetworkSettings = NetworkSettings(),
-        timeout: Duration = .seconds(10)
+        url: URL, authorization: Authorization? = nil, network: NetworkSettings = NetworkSettings(), timeout: Duration = .seconds(10)
     ) {
         self.url = url
-        self.basicAuth = basicAuth
+        self.authorization = authorization
         self.network = network
         self.timeout = timeout
     }
@@ -29,9 +44,7 @@ public struct PrometheusSource: MetricsAPI {
     public func query(_ promql: String) async throws -> MetricAnswer {
         let form = "query=" + (promql.addingPercentEncoding(withAllowedCharacters: Self.formValue) ?? promql)
         var headers = [("Content-Type", "application/x-www-form-urlencoded")]
-        if let (user, password) = basicAuth {
-            headers.append(("Authorization", "Basic " + Data("\(user):\(password.value)".utf8).base64EncodedString()))
-        }
+        if let authorization { headers.append(("Authorization", authorization.header)) }
         let name = "Prometheus at \(url.absoluteString)"
         let answer = try await ServiceCall(network: network, timeout: timeout).send(
             .POST, url.appendingPathComponent("api/v1/query"), headers: headers, body: Array(form.utf8), service: name)

@@ -32,6 +32,9 @@ public struct FaultSettings: Codable, Sendable, Equatable {
     public var failReleases: [String]
     /// Changes to these releases (names or patterns; `*` for all) stay `PENDING_*`.
     public var stuckReleases: [String]
+    /// Upgrades and installs of these releases (names or patterns) deploy fine but serve like a
+    /// `-sick` tag, whatever their tag; a rollback serves as the version it goes back to did.
+    public var sickReleases: [String]
     /// Milliseconds added to every answer.
     public var latencyMs: Int
     /// The share (0 to 1) of requests answered with one of `errorStatuses` instead.
@@ -51,13 +54,14 @@ public struct FaultSettings: Codable, Sendable, Equatable {
 
     /// No faults.
     public init(
-        failTags: [String] = [], failReleases: [String] = [], stuckReleases: [String] = [], latencyMs: Int = 0,
+        failTags: [String] = [], failReleases: [String] = [], stuckReleases: [String] = [], sickReleases: [String] = [], latencyMs: Int = 0,
         errorRate: Double = 0, errorStatuses: [Int] = [500, 503, 429], retryAfterSeconds: Int = 1, dropRate: Double = 0,
         requestsPerSecond: Double = 0, concurrentChanges: Int = 0
     ) {
         self.failTags = failTags
         self.failReleases = failReleases
         self.stuckReleases = stuckReleases
+        self.sickReleases = sickReleases
         self.latencyMs = latencyMs
         self.errorRate = errorRate
         self.errorStatuses = errorStatuses
@@ -71,6 +75,10 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         if failReleases.contains(where: { NamePattern.matches(release, $0) }) { return true }
         guard let tag = values["imageTag"]?.scalarText else { return false }
         return failTags.contains { NamePattern.matches(tag, $0) }
+    }
+
+    func servesSick(release: String) -> Bool {
+        sickReleases.contains { NamePattern.matches(release, $0) }
     }
 
     func isStuck(release: String) -> Bool {
@@ -93,7 +101,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
 
     // Decoding accepts any subset of the fields, so `{"errorRate": 0.3}` is a whole request.
     enum CodingKeys: String, CodingKey {
-        case failTags, failReleases, stuckReleases, latencyMs, errorRate, errorStatuses, retryAfterSeconds, dropRate
+        case failTags, failReleases, stuckReleases, sickReleases, latencyMs, errorRate, errorStatuses, retryAfterSeconds, dropRate
         case requestsPerSecond, concurrentChanges
     }
 
@@ -104,6 +112,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         failTags = try c.decodeIfPresent([String].self, forKey: .failTags) ?? base.failTags
         failReleases = try c.decodeIfPresent([String].self, forKey: .failReleases) ?? base.failReleases
         stuckReleases = try c.decodeIfPresent([String].self, forKey: .stuckReleases) ?? base.stuckReleases
+        sickReleases = try c.decodeIfPresent([String].self, forKey: .sickReleases) ?? base.sickReleases
         latencyMs = try c.decodeIfPresent(Int.self, forKey: .latencyMs) ?? base.latencyMs
         errorRate = try c.decodeIfPresent(Double.self, forKey: .errorRate) ?? base.errorRate
         errorStatuses = try c.decodeIfPresent([Int].self, forKey: .errorStatuses) ?? base.errorStatuses

@@ -127,7 +127,8 @@ public final class EmulatorStore: Sendable {
                 parameters: request.parameters.json, description: request.description ?? "",
                 pendingStatus: ReleaseStatus.pendingInstall.rawValue,
                 finalStatus: settings.faults.deployFails(release: request.name, values: values) ? "FAILED" : "DEPLOYED",
-                readyAt: settings.readyTime(for: request.name, from: now), updatedAt: now)
+                readyAt: settings.readyTime(for: request.name, from: now), updatedAt: now,
+                health: settings.faults.servesSick(release: request.name) ? ReleaseTraffic.Health.sick.rawValue : nil)
             let release = StoredRelease(
                 clusterID: cluster.id, namespace: request.namespace, name: request.name, createdAt: now,
                 versions: [version])
@@ -168,7 +169,8 @@ public final class EmulatorStore: Sendable {
                     chartVersion: chart.version, values: values, parameters: request.parameters.json,
                     description: "", pendingStatus: ReleaseStatus.pendingUpgrade.rawValue,
                     finalStatus: settings.faults.deployFails(release: name, values: values) ? "FAILED" : "DEPLOYED",
-                    readyAt: settings.readyTime(for: name, from: now), updatedAt: now)
+                    readyAt: settings.readyTime(for: name, from: now), updatedAt: now,
+                    health: settings.faults.servesSick(release: name) ? ReleaseTraffic.Health.sick.rawValue : nil)
             case .rollback:
                 guard let target = request.parameters.releaseVersion else {
                     throw .badRequest("A rollback needs parameters.release_version")
@@ -181,7 +183,7 @@ public final class EmulatorStore: Sendable {
                     chartVersion: old.chartVersion, values: old.values, parameters: request.parameters.json,
                     description: "Rollback to \(target)", pendingStatus: ReleaseStatus.pendingRollback.rawValue,
                     finalStatus: settings.faults.deployFails(release: name, values: old.values) ? "FAILED" : "DEPLOYED",
-                    readyAt: settings.readyTime(for: name, from: now), updatedAt: now)
+                    readyAt: settings.readyTime(for: name, from: now), updatedAt: now, health: old.health)
             }
             release.versions.append(next)
             let view = Self.view(release, next, cluster: cluster, now: now)

@@ -46,7 +46,8 @@ struct ReleaseTraffic: Sendable, Equatable {
         let serving = release.versions.filter { $0.status(at: now) == .deployed }
         for (index, version) in serving.enumerated() {
             let end = index + 1 < serving.count ? serving[index + 1].readyAt : release.deletingUntil.map { min($0, now) } ?? now
-            add(max(0, Self.ticks(end) - Self.ticks(version.readyAt)), Health(tag: version.values["imageTag"]?.scalarText))
+            let health = version.health.flatMap(Health.init(rawValue:)) ?? Health(tag: version.values["imageTag"]?.scalarText)
+            add(max(0, Self.ticks(end) - Self.ticks(version.readyAt)), health)
         }
     }
 

@@ -17,6 +17,9 @@ struct StoredVersion: Codable, Sendable, Hashable {
     /// Seconds since 1970; infinity for a change that never settles.
     var readyAt: Double
     var updatedAt: Double
+    /// How it serves when a fault, not its tag, decides (`FaultSettings.sickReleases`); a rollback
+    /// takes the version it goes back to's.
+    var health: String? = nil
 
     func status(at now: Double) -> ReleaseStatus {
         ReleaseStatus(rawValue: now >= readyAt ? finalStatus : pendingStatus)

@@ -21,6 +21,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("fail-tag"), help: "Deploys of image tags matching this pattern fail (repeatable).") var failTags: [String] = []
     @Option(name: .customLong("fail-release"), help: "Deploys of this release fail (repeatable; patterns).") var failReleases: [String] = []
     @Option(name: .customLong("stuck-release"), help: "Changes to this release stay PENDING_* (repeatable; '*' for all).") var stuckReleases: [String] = []
+    @Option(name: .customLong("sick-release"), help: "Upgrades of this release deploy but serve a fifth of their requests with 500, as a -sick tag does (repeatable; patterns).") var sickReleases: [String] = []
     @Option(help: "Latency added to every answer (e.g. 200ms).", transform: parseDuration) var latency: Duration = .zero
     @Option(help: "Share of requests (0 to 1) answered with an error status instead.") var errorRate: Double = 0
     @Option(name: .customLong("error-status"), help: "Statuses --error-rate answers with (repeatable).") var errorStatuses: [Int] = [500, 503, 429]
@@ -35,7 +36,7 @@ struct EmulatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let faults = FaultSettings(
-            failTags: failTags, failReleases: failReleases, stuckReleases: stuckReleases,
+            failTags: failTags, failReleases: failReleases, stuckReleases: stuckReleases, sickReleases: sickReleases,
             latencyMs: Int(DurationText.seconds(latency) * 1000), errorRate: errorRate, errorStatuses: errorStatuses,
             dropRate: dropRate, requestsPerSecond: rateLimit, concurrentChanges: concurrentChanges)
         if let problem = faults.problem { throw CLIError(problem, exitCode: 2) }

@@ -3,7 +3,7 @@ import Foundation
 import RolloutRuntime
 import RolloutSyntax
 
-/// `rollout journal [--last N]`: the changes rollout made.
+/// `rollout journal [--last N]`: the changes rollout made, and the measurements that decided analyses meanwhile.
 struct JournalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal", abstract: "Show the last changes rollout made (from $XDG_STATE_HOME/rollout/journal.jsonl).")
@@ -35,6 +35,15 @@ struct JournalCommand: AsyncParsableCommand {
                 ]
             }
             Console.out(table.render())
+            let since = entries.first?.time ?? ""
+            let analyses = try Journal.analyses(in: Paths().journalFile).filter { $0.time >= since }
+            guard !analyses.isEmpty else { return }
+            var measured = Table(headers: ["TIME", "ANALYSIS", "RELEASE", "MEMBER", "VALUE", "VERDICT", "REASON"])
+            measured.rows = analyses.map { entry in
+                let verdict = entry.dryRun ? "\(entry.verdict.rawValue) (dry run)" : entry.verdict.rawValue
+                return [entry.time, entry.analysis, entry.release, entry.member ?? "-", entry.value ?? "-", verdict, entry.reason]
+            }
+            Console.out("\n" + measured.render())
         }
     }
 }

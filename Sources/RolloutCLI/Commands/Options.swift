@@ -31,6 +31,12 @@ struct TargetOptions: ParsableArguments {
 
     @Option(name: .customLong("project-id"), help: "The project id; looked up in IAM by region when not given.")
     var projectID: String?
+
+    @Option(help: "The Prometheus server analyses query (e.g. http://prometheus:9090); instead of the profile's prometheus.")
+    var prometheus: String?
+
+    @Option(name: .customLong("prometheus-user"), help: "The user for the Prometheus server's basic authentication; the password from ROLLOUT_PROMETHEUS_PASSWORD.")
+    var prometheusUser: String?
 }
 
 /// How to show results.

@@ -54,7 +54,7 @@ final class FleetBoard: Sendable {
             case .waveBegan(let wave):
                 state.wave = wave
                 if state.note?.hasPrefix("soaking") == true { state.note = nil }
-            case .soaking(let wave, let length): state.note = "soaking \(DurationText.format(length)) after wave \(wave)"
+            case .soaking(let wave, let length, let analyses): state.note = "soaking \(DurationText.format(length)) after wave \(wave)" + Renderer.measuring(analyses)
             case .halted(let reason): state.note = reason
             case .policy(let policy, let members): state.note = "\(policy.spelling): \(members) member\(members == 1 ? "" : "s")"
             default: break

@@ -51,7 +51,22 @@ enum JSONOutput {
         case .fleet(let summary): return ["type": "rollout", "rollout": fleet(summary)]
         case .diff(let preview): return ["type": "diff", "diff": diff(preview)]
         case .unchanged(let r): return ["type": "unchanged", "release": release(r)]
+        case .verified(let release, let tally, let dryRunFailure):
+            return [
+                "type": "verified", "release": .string(release), "passes": .int(tally.passes), "failures": .int(tally.failures),
+                "inconclusive": .int(tally.inconclusive), "dry_run_failure": dryRunFailure.map { .string($0) } ?? .null,
+            ]
         }
+    }
+
+    /// One measurement of an analysis: what was asked, what came back, and its verdict.
+    static func measurement(_ measurement: AnalysisMeasurement, decided: Bool) -> [String: JSONValue] {
+        [
+            "event": "measured", "analysis": .string(measurement.analysis), "source": .string(measurement.source.rawValue),
+            "query": .string(measurement.query), "release": .string(measurement.release), "value": measurement.value.map { .string($0) } ?? .null,
+            "verdict": .string(measurement.verdict.rawValue), "reason": .string(measurement.reason), "dry_run": .bool(measurement.dryRun),
+            "decided": .bool(decided),
+        ]
     }
 
     /// A diff: what is compared, the chart when it changes, and each changed path with its values
@@ -105,10 +120,11 @@ enum JSONOutput {
         case .member(let tag, let state):
             object["event"] = "member"
             for (key, value) in member(tag, state).objectValue { object[key] = value }
-        case .soaking(let wave, let length):
+        case .soaking(let wave, let length, let analyses):
             object["event"] = "soaking"
             object["wave"] = .int(wave)
             object["seconds"] = .double(DurationText.seconds(length))
+            object["analyses"] = .array(analyses.map { .string($0) })
         case .gate(let name, let passed, let how):
             object["event"] = "gate"
             object["gate"] = .string(name)

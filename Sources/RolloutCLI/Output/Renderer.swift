@@ -106,6 +106,9 @@ final class Renderer: Sendable {
             Console.out(JSONValue.object(object).jsonText)
         case .fleet(let info, let event):
             if let object = JSONOutput.fleetEvent(event, of: info, run: runID) { Console.out(object.jsonText) }
+        case .measured(let info, let measurement, let decided):
+            let object = JSONOutput.step(info, run: runID).merging(JSONOutput.measurement(measurement, decided: decided)) { $1 }
+            Console.out(JSONValue.object(object).jsonText)
         default:
             break
         }
@@ -142,6 +145,8 @@ final class Renderer: Sendable {
             line(style.dim("↷ skipped \(info.text)"))
         case .alternative, .alternativeEnded:
             break
+        case .measured(_, let measurement, _):
+            line(style.dim("  … \(Self.measured(measurement))"))
         case .recovered(let info):
             line(style.yellow("↺ \(info.location.fileAndLine) failed and its else recovered; the rollout ends here"))
         }
@@ -176,7 +181,9 @@ final class Renderer: Sendable {
         case .waveBegan(let wave): line("wave \(wave)")
         case .member(let tag, let state) where state.isFinal && state != .notStarted:
             line("  wave \(tag.wave)  \(tag.member.label.terminalSafe)  \(style.status(state.shown))" + (state.reason.map { ": \($0.terminalSafe)" } ?? ""))
-        case .soaking(let wave, let length): line(style.dim("  soaking \(DurationText.format(length)) after wave \(wave), then reading its members again"))
+        case .soaking(let wave, let length, let analyses) where !analyses.isEmpty:
+            line(style.dim("  soaking \(DurationText.format(length)) after wave \(wave)\(Self.measuring(analyses))"))
+        case .soaking(let wave, let length, _): line(style.dim("  soaking \(DurationText.format(length)) after wave \(wave), then reading its members again"))
         case .gate(let name, let passed, let how):
             line(passed ? style.green("gate '\(name)' passed: \(how.terminalSafe)") : style.red("gate '\(name)' not passed: \(how.terminalSafe)"))
         case .halted(let reason): line(style.red(reason.terminalSafe))
@@ -193,10 +200,21 @@ final class Renderer: Sendable {
         let prefix = "  \(tag.member.label.terminalSafe): "
         switch event {
         case .progress(_, let text): line(style.dim(prefix + "… " + text.terminalSafe))
+        case .measured(_, let measurement, _): line(style.dim(prefix + "… " + Self.measured(measurement)))
         case .finished(let info, .success(let result)): line(prefix + text.result(info, result))
         case .finished(let info, .failure(let failure)): Console.err(style.red(prefix + "✘ \(info.text): \(failure.message.terminalSafe)"))
         default: break
         }
+    }
+
+    /// `, measuring each member by errors, latency`, or nothing for a soak with no analysis.
+    static func measuring(_ analyses: [String]) -> String {
+        analyses.isEmpty ? "" : ", measuring each member by \(analyses.joined(separator: ", "))"
+    }
+
+    /// A measurement in a line: `errors: 0.2 is not < 0.01 (failed)`.
+    static func measured(_ measurement: AnalysisMeasurement) -> String {
+        "\(measurement.analysis): \(measurement.reason) (\(measurement.verdict.rawValue)\(measurement.dryRun ? ", dry run" : ""))".terminalSafe
     }
 
     /// Stops the board while a question is asked below it; it starts again, below the answer, with

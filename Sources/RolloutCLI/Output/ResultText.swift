@@ -71,6 +71,11 @@ struct ResultText: Sendable {
             if action == .uninstall { return "\(mark) uninstall \(name): \(style.status(status))" }
             return "\(mark) \(action.rawValue) \(name): version \(release.version) \(style.status(status))"
                 + (release.imageTag.map { " (tag \($0.terminalSafe))" } ?? "")
+        case .verified(let release, let tally, let dryRunFailure?):
+            return style.yellow("~ \(info.text) (dry run) would have failed: \(dryRunFailure.terminalSafe)") + style.dim(" (\(release.terminalSafe): \(tally.summary))")
+        case .verified(let release, let tally, nil):
+            let last = tally.last.map { ": \($0.reason.terminalSafe)" } ?? ""
+            return "\(mark) \(info.text)\(last) " + style.dim("(\(release.terminalSafe): \(tally.summary))")
         case .waited(let target, let release, let elapsed):
             guard let release else { return "\(mark) \(info.text): gone after \(Self.seconds(elapsed))" }
             return "\(mark) \(release.name.terminalSafe) is \(style.status(target)) (version \(release.version)) after \(Self.seconds(elapsed))"

@@ -11,6 +11,7 @@ final class Completer: Sendable {
     private let session: Session
     private let context: Mutex<RunContext>
     private let groups = Mutex<[String]>([])
+    private let analyses = Mutex<[String]>([])
     private let cache = Mutex<[String: (Date, [String])]>([:])
     private let refreshing = Mutex<Set<String>>([])
 
@@ -19,10 +20,11 @@ final class Completer: Sendable {
         self.context = Mutex(context)
     }
 
-    /// Keeps the context completion works in, and the groups defined so far.
-    func update(_ context: RunContext, groups: [String] = []) {
+    /// Keeps the context completion works in, and the groups and analyses defined so far.
+    func update(_ context: RunContext, groups: [String] = [], analyses: [String] = []) {
         self.context.withLock { $0 = context }
         self.groups.withLock { $0 = groups.sorted() }
+        self.analyses.withLock { $0 = analyses.sorted() }
     }
 
     /// Candidates for the word being typed; a name from the server with control characters in it
@@ -66,6 +68,9 @@ final class Completer: Sendable {
         case (.group, 2): return ["="]
         case (.group, 3): return GroupSource.allCases.map(\.rawValue)
         case (.group, _): return groupMembers(words)
+        case (.analysis, 2): return ["="]
+        case (.analysis, 3): return AnalysisSource.allCases.map(\.rawValue)
+        case (.analysis, _): return AnalysisOption.allCases.map(\.rawValue).filter { !words.contains($0) }
         case (.rollout, 1): return groups.withLock { $0 }
         case (.rollout, _): return rolloutClauses(words)
         default: return []
@@ -83,6 +88,7 @@ final class Completer: Sendable {
             guard let release = next.release ?? context.withLock({ $0.release }) else { return [] }
             return versions(of: release, in: next.namespace)
         case .words(let words): return words
+        case .analyses: return analyses.withLock { $0 }
         case .nothing: return []
         }
     }
@@ -111,6 +117,7 @@ final class Completer: Sendable {
         case .halt: return [HaltRule.afterWord, HaltRule.atWord]
         case .then: return Array(Set(HaltPolicy.allCases.map { String($0.spelling.split(separator: " ")[0]) })).sorted()
         case .recovered, .failures: return ["ok"]
+        case .analyze: return analyses.withLock { $0 }
         case .parallel, .soak: return []
         case nil:
             if words.last == "rollback", words.dropLast().last == RolloutClause.then.rawValue {

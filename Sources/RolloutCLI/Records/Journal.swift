@@ -65,9 +65,21 @@ struct Journal: Sendable {
     /// Appends a change and flushes it to disk; throws when it cannot. A line is on disk whole or
     /// not at all.
     func append(_ record: ChangeRecord, at date: Date = Date()) throws(WriteFailure) {
+        try appendLine(entry(record, at: date))
+    }
+
+    /// Appends the measurement that decided an analysis, made by a step, as a change is appended.
+    func append(_ measurement: AnalysisMeasurement, of step: StepInfo, at date: Date = Date()) throws(WriteFailure) {
+        try appendLine(
+            AnalysisJournalEntry(
+                time: date.formatted(Self.timeFormat), target: target, run: runID, attempt: attempt, user: user, host: host,
+                measurement: measurement, step: step))
+    }
+
+    private func appendLine(_ entry: some Encodable) throws(WriteFailure) {
         let line: [UInt8]
         do {
-            let text = String(decoding: try Self.encoder.encode(entry(record, at: date)), as: UTF8.self)
+            let text = String(decoding: try Self.encoder.encode(entry), as: UTF8.self)
             // A secret value under a name that does not say so is masked too (`SecretValues`).
             line = Array((SecretValues.known.mask(text) + "\n").utf8)
         } catch {
@@ -146,20 +158,34 @@ struct Journal: Sendable {
         return nil
     }
 
-    /// A line of the journal as written, and what it says.
+    /// A line of the journal as written, and what it says: a change, or an analysis's measurement.
     struct Line {
         var text: String
-        var entry: JournalEntry
+        var entry: JournalEntry?
+        var analysis: AnalysisJournalEntry?
     }
 
-    /// Every line of the journal that reads as an entry, oldest first.
-    static func lines(in file: URL) throws -> [Line] {
+    /// Every line of the journal that reads as a change or an analysis, oldest first.
+    static func allLines(in file: URL) throws -> [Line] {
         guard FileManager.default.fileExists(atPath: file.path) else { return [] }
         let text = try String(contentsOf: file, encoding: .utf8)
         let decoder = JSONDecoder()
         return text.split(separator: "\n").compactMap { line in
-            (try? decoder.decode(JournalEntry.self, from: Data(line.utf8))).map { Line(text: String(line), entry: $0) }
+            let data = Data(line.utf8)
+            if let entry = try? decoder.decode(JournalEntry.self, from: data) { return Line(text: String(line), entry: entry) }
+            if let analysis = try? decoder.decode(AnalysisJournalEntry.self, from: data) { return Line(text: String(line), analysis: analysis) }
+            return nil
         }
+    }
+
+    /// Every change line of the journal, oldest first.
+    static func lines(in file: URL) throws -> [(text: String, entry: JournalEntry)] {
+        try allLines(in: file).compactMap { line in line.entry.map { (line.text, $0) } }
+    }
+
+    /// Every analysis line of the journal, oldest first.
+    static func analyses(in file: URL) throws -> [AnalysisJournalEntry] {
+        try allLines(in: file).compactMap(\.analysis)
     }
 
     /// Every entry of the journal, oldest first.
@@ -175,11 +201,12 @@ struct Journal: Sendable {
     }
 
     /// Every line of the last `count` changes as written, oldest first: from the first line of
-    /// the oldest of them on.
+    /// the oldest of them on, with the analyses' lines among them.
     static func lines(in file: URL, lastChanges count: Int) throws -> [String] {
-        let all = try lines(in: file)
-        guard let oldest = spans(of: all.map(\.entry)).suffix(count).first else { return [] }
-        return all[oldest.first...].map(\.text)
+        let all = try allLines(in: file)
+        let changes = all.indices.filter { all[$0].entry != nil }
+        guard let oldest = spans(of: changes.map { all[$0].entry! }).suffix(count).first else { return [] }
+        return all[changes[oldest.first]...].map(\.text)
     }
 
     /// Each change's first and last line, in the order the changes began: an intent and the

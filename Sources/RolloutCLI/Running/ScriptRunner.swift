@@ -40,12 +40,19 @@ struct ScriptRunner {
     /// `watch`, given to `events`).
     func interpreter(context: RunContext, events: (@Sendable (RunEvent) -> Void)? = nil) -> Interpreter {
         let (renderer, journal, session) = (renderer, journal, session)
-        let events = events ?? { renderer.show($0) }
+        let show = events ?? { renderer.show($0) }
+        // The measurement that decided an analysis goes on record; one that cannot be written is
+        // said, and the run goes on (it changes nothing).
+        let events: @Sendable (RunEvent) -> Void = { event in
+            show(event)
+            guard case .measured(let step, let measurement, decided: true) = event else { return }
+            do { try journal.append(measurement, of: step) } catch { renderer.note("warning: \(error)") }
+        }
         return Interpreter(
             api: session.api, context: context, environment: environment,
             resolveCluster: { session.choice.clusterID($0) },
             journal: { record in try journal.append(record) },
-            fleets: session.choice.fleets,
+            fleets: session.choice.fleets, sources: session.sources,
             events: events)
     }
 

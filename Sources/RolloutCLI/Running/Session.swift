@@ -34,6 +34,15 @@ final class Session: Sendable {
     /// What scripts run against: the client, with cluster names resolved on the way out.
     var api: any ReleaseAPI { NamedClusters(client: client, names: clusterNames) }
 
+    /// Where analyses measure: the Prometheus server named, and HTTP probes, through the target's
+    /// proxy and TLS settings.
+    var sources: AnalysisSources {
+        let network = choice.network
+        return AnalysisSources(
+            prometheus: choice.metrics.map { PrometheusSource(url: $0.url, authorization: $0.authorization, network: network) },
+            probe: HTTPProbe(network: network))
+    }
+
     /// True unless it is an embedded emulator in memory, which keeps nothing and knows nothing of
     /// what earlier runs did.
     var keepsState: Bool { !choice.isEmbedded || state != nil || sharesState }

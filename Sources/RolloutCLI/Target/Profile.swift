@@ -21,6 +21,9 @@ import TOMLKit
 /// password_env = "PROD_PASSWORD"
 /// agency = "cce-deploy"           # ... optionally assuming an agency
 /// agency_domain = "ops-account"
+/// prometheus = "http://prometheus:9090"   # what analyses query
+/// prometheus_user = "rollout"             # basic authentication, with prometheus_password_env,
+/// prometheus_password_env = "PROM_PASS"   # or a bearer token: prometheus_token_env
 /// [profiles.prod.clusters]
 /// shop = "a870253f-5dc7-11ee-bf71-0255ac100b03"
 /// [profiles.prod.fleets]              # for `group NAME = fleet <name>`
@@ -50,9 +53,15 @@ struct Profile: Equatable {
     var password: String?
     var agency: String?
     var agencyDomain: String?
+    var prometheus: String?
+    var prometheusUser: String?
+    var prometheusPassword: String?
+    var prometheusToken: String?
 
     /// The `_env` settings whose variable is not set: the key (`sk`) and the variable (`PROD_SK`).
     var unsetVariables: [UnsetVariable] = []
+    /// The same, for the Prometheus settings.
+    var unsetMetricsVariables: [UnsetVariable] = []
 
     /// A `<key>_env` setting whose variable is not set.
     struct UnsetVariable: Equatable {
@@ -61,7 +70,7 @@ struct Profile: Equatable {
     }
 
     /// The keys whose literal value is a secret (each also has a `_env` form).
-    static let secretKeys = ["sk", "token", "security_token", "password"]
+    static let secretKeys = ["sk", "token", "security_token", "password", "prometheus_password", "prometheus_token"]
 
     /// True when the profile names credentials of its own (even ones it cannot supply).
     var hasCredentials: Bool {
@@ -142,8 +151,11 @@ struct Profile: Equatable {
             cluster: value("cluster"), namespace: value("namespace"), clusters: clusters, fleets: fleets, accessKey: secret("ak"),
             secretKey: secret("sk"), token: secret("token"), securityToken: secret("security_token"), proxy: value("proxy"),
             caFile: value("ca_file"), iamUser: value("iam_user"), iamDomain: value("iam_domain"), password: secret("password"),
-            agency: value("agency"), agencyDomain: value("agency_domain"))
-        profile.unsetVariables = unset
+            agency: value("agency"), agencyDomain: value("agency_domain"), prometheus: value("prometheus"),
+            prometheusUser: value("prometheus_user"), prometheusPassword: secret("prometheus_password"), prometheusToken: secret("prometheus_token"))
+        // An unset variable for Prometheus is the analyses' problem, not the credentials'.
+        profile.unsetVariables = unset.filter { !$0.key.hasPrefix("prometheus_") }
+        profile.unsetMetricsVariables = unset.filter { $0.key.hasPrefix("prometheus_") }
         return profile
     }
 

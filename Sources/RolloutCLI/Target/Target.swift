@@ -36,6 +36,8 @@ struct TargetChoice {
     var network: NetworkSettings
     /// Start the embedded emulator's kept state again from the demo data.
     var freshEmulator = false
+    /// The Prometheus server analyses query, when one is named.
+    var metrics: MetricsChoice?
 
     var isEmbedded: Bool { kind == .embedded }
 
@@ -58,6 +60,7 @@ struct TargetChoice {
             options.endpoint != nil ? "--endpoint" : environment["ROLLOUT_ENDPOINT"] != nil ? "ROLLOUT_ENDPOINT" : "the profile's endpoint"
         let regionID = options.region ?? environment["ROLLOUT_REGION"] ?? profile?.region
         let network = try networkSettings(options, profile: profile, environment: environment)
+        let metrics = try MetricsChoice.resolve(options, profile: profile, environment: environment)
         var aliases = profile?.clusters ?? [:]
         var fleets = profile?.fleets ?? [:]
         var region: Region?
@@ -118,7 +121,7 @@ struct TargetChoice {
             clusterAliases: aliases, aliasesNameEveryCluster: isEmulator, fleets: fleets, emulatorFleet: emulatorFleet,
             defaultCluster: environment["ROLLOUT_CLUSTER"] ?? profile?.cluster ?? (kind == .embedded ? DemoData.startCluster : nil),
             defaultNamespace: environment["ROLLOUT_NAMESPACE"] ?? profile?.namespace, network: network,
-            freshEmulator: options.freshEmulator)
+            freshEmulator: options.freshEmulator, metrics: metrics)
     }
 
     /// Proxies from `--proxy`, the profile or `HTTPS_PROXY`/`HTTP_PROXY` (with `NO_PROXY`); the CA

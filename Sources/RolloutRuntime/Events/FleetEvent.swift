@@ -184,8 +184,8 @@ public enum FleetEvent: Sendable {
     case member(MemberTag, MemberState)
     /// Every member of a wave has finished.
     case waveEnded(Int)
-    /// Soaking after a wave before its members are read again.
-    case soaking(wave: Int, Duration)
+    /// Soaking after a wave before its members are read again, measured by these analyses meanwhile.
+    case soaking(wave: Int, Duration, analyses: [String])
     /// A gate was answered.
     case gate(name: String, passed: Bool, how: String)
     /// The rollout halts: no member starts from now on.

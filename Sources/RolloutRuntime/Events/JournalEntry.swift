@@ -102,3 +102,57 @@ extension JournalEntry: Codable {
         try c.encodeIfPresent(change.place.wave, forKey: .wave)
     }
 }
+
+/// A journal line about an analysis: the measurement that decided it (failed it, would have failed
+/// a dry run, or was its last), with the query as sent, the value and the verdict, and the same
+/// run, try, user and host as a change's line. Readers of changes pass over it (it has no action).
+public struct AnalysisJournalEntry: Sendable, Equatable, Codable {
+    public var time: String
+    public var target: String
+    public var run: String
+    public var attempt: Int
+    public var user: String
+    public var host: String
+    /// Always `analysis`, telling it from a change's line.
+    public var kind = "analysis"
+    public var analysis: String
+    public var source: String
+    public var query: String
+    public var release: String
+    public var value: String?
+    public var verdict: Verdict
+    public var reason: String
+    public var dryRun: Bool
+    /// The statement (`verify`, or the rollout) and the member it measured for.
+    public var line: Int?
+    public var column: Int?
+    public var member: String?
+    public var wave: Int?
+
+    /// The line for a measurement made by a step.
+    public init(time: String, target: String, run: String, attempt: Int, user: String, host: String, measurement: AnalysisMeasurement, step: StepInfo) {
+        self.time = time
+        self.target = target
+        self.run = run
+        self.attempt = attempt
+        self.user = user
+        self.host = host
+        analysis = measurement.analysis
+        source = measurement.source.rawValue
+        query = measurement.query
+        release = measurement.release
+        value = measurement.value
+        verdict = measurement.verdict
+        reason = measurement.reason
+        dryRun = measurement.dryRun
+        line = step.location.line
+        column = step.location.column
+        member = step.member?.member.label
+        wave = step.member?.wave
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case time, target, run, attempt = "try", user, host, kind, analysis, source, query, release, value, verdict, reason
+        case dryRun = "dry_run", line, column, member, wave
+    }
+}

@@ -46,6 +46,8 @@ public enum StepResult: Sendable, Equatable {
     case planned(String)
     /// A group was defined with these members.
     case group(name: String, members: [FleetMember])
+    /// A verify passed (or, dry-run, would have failed for the reason given): the release and its tally.
+    case verified(release: String, tally: AnalysisTally, dryRunFailure: String?)
     /// A rollout went through every member, each of which succeeded, or ended as its header accepts.
     case fleet(FleetSummary)
 }
@@ -63,6 +65,8 @@ public struct StepFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case rolledBack
         /// A rollout went through every wave, and some of its members failed.
         case membersFailed
+        /// An analysis failed: its failed or inconclusive measurements reached their limit.
+        case analysisFailed
     }
 
     /// The kind.
@@ -204,6 +208,9 @@ public enum RunEvent: Sendable {
     case fleet(StepInfo, FleetEvent)
     /// In a plan: what a change would do to the release's values, before its call.
     case preview(StepInfo, ChangePreview)
+    /// An analysis measured; `decided` when this measurement decided it (failed it, or was its
+    /// last), which the journal keeps.
+    case measured(StepInfo, AnalysisMeasurement, decided: Bool)
 }
 
 extension RunEvent {
@@ -212,7 +219,7 @@ extension RunEvent {
         switch self {
         case .started(let info), .progress(let info, _), .statusChanged(let info, _, _, _, _), .change(let info, _), .finished(let info, _),
             .skipped(let info), .recovered(let info), .alternative(let info, _), .alternativeEnded(let info), .fleet(let info, _),
-            .preview(let info, _):
+            .preview(let info, _), .measured(let info, _, _):
             return info
         }
     }

@@ -7,6 +7,8 @@ struct RolloutSettings {
     var gates: [Int: String]
     var parallel: Int
     var soak: Duration?
+    /// What each member is measured by while its wave soaks.
+    var analyses: [AnalysisDefinition]
     var halt: HaltLimit
     var policy: HaltPolicy
     var recoveredOK: Bool
@@ -92,8 +94,15 @@ extension Interpreter {
         case nil:
             halt = HaltLimit(text: "the first failure halts", failures: 1)
         }
+        var analyses: [AnalysisDefinition] = []
+        for word in plan.analyses {
+            let definition = try analysis(named: try expand(word))
+            // A source that is not named fails the rollout before any member starts.
+            if mode == .run { try requireSource(of: definition) }
+            analyses.append(definition)
+        }
         return RolloutSettings(
-            waves: waves, gates: plan.gates, parallel: parallel, soak: soak, halt: halt, policy: plan.policy ?? .hold,
+            waves: waves, gates: plan.gates, parallel: parallel, soak: soak, analyses: analyses, halt: halt, policy: plan.policy ?? .hold,
             recoveredOK: plan.recoveredOK, failedOK: plan.failedOK)
     }
 
@@ -140,8 +149,27 @@ extension Interpreter {
             }
             // A wave whose members all finished in an earlier try has soaked then.
             let ranNow = wave.contains { !membersDone.contains($0.member.label) }
-            if let soak = settings.soak, position < waves.count - 1, ranNow {
-                emit(.fleet(info, .soaking(wave: number, soak)))
+            if !settings.analyses.isEmpty, ranNow {
+                // With analyses every wave soaks, the last too: its members are measured as the others were.
+                let length = settings.soak ?? AnalysisDefinition.window(of: settings.analyses)
+                emit(.fleet(info, .soaking(wave: number, length, analyses: settings.analyses.map(\.name))))
+                let halted = await analyze(wave, settings, book, info, for: length)
+                if control.stopRequested || Task.isCancelled { return (.interrupted, interruption(book)) }
+                if halted {
+                    haltReason = haltText(settings, book) + ", by an analysis in wave \(number)"
+                    break
+                }
+                if settings.soak != nil, position < waves.count - 1 {
+                    await lookAgain(wave, settings, book, info)
+                    if book.failedCount >= settings.halt.failures {
+                        let reason = haltText(settings, book) + " (after the soak of wave \(number))"
+                        emit(.fleet(info, .halted(reason)))
+                        haltReason = reason
+                        break
+                    }
+                }
+            } else if let soak = settings.soak, position < waves.count - 1, ranNow {
+                emit(.fleet(info, .soaking(wave: number, soak, analyses: [])))
                 do { try await Task.sleep(for: soak) } catch { return (.interrupted, interruption(book)) }
                 await lookAgain(wave, settings, book, info)
                 if book.failedCount >= settings.halt.failures {
@@ -315,9 +343,8 @@ extension Interpreter {
         return statements
     }
 
-    /// An interpreter for one member's block: the member in use, its variables set, its changes
-    /// journaled with it and noted in the book, and its states reported.
-    private func memberInterpreter(_ tag: MemberTag, _ book: FleetBook, _ info: StepInfo, madeEarlier: [ChangeRecord] = []) -> Interpreter {
+    /// The context a member's block runs in: the member in use and its variables set.
+    func memberContext(_ tag: MemberTag) -> RunContext {
         var memberContext = context
         memberContext.cluster = tag.member.cluster
         if let namespace = tag.member.namespace {
@@ -330,6 +357,13 @@ extension Interpreter {
             .member: tag.member.label, .wave: String(tag.wave),
         ]
         for (variable, value) in values { memberContext.variables[variable.rawValue] = value }
+        return memberContext
+    }
+
+    /// An interpreter for one member's block: the member in use, its variables set, its changes
+    /// journaled with it and noted in the book, and its states reported.
+    private func memberInterpreter(_ tag: MemberTag, _ book: FleetBook, _ info: StepInfo, madeEarlier: [ChangeRecord] = []) -> Interpreter {
+        let memberContext = memberContext(tag)
         let (journal, emit) = (journal, emit)
         return Interpreter(
             member: tag, context: memberContext, charts: chartCache, madeEarlier: madeEarlier, sharing: self,
@@ -354,12 +388,12 @@ extension Interpreter {
         }
     }
 
-    private func setState(_ tag: MemberTag, _ state: MemberState, _ book: FleetBook, _ info: StepInfo) {
+    func setState(_ tag: MemberTag, _ state: MemberState, _ book: FleetBook, _ info: StepInfo) {
         book.set(tag, state)
         emit(.fleet(info, .member(tag, state)))
     }
 
-    private func haltText(_ settings: RolloutSettings, _ book: FleetBook) -> String {
+    func haltText(_ settings: RolloutSettings, _ book: FleetBook) -> String {
         let failed = book.failedCount
         return "halted: \(failed) of \(book.tags.count) member\(book.tags.count == 1 ? "" : "s") failed (\(settings.halt.text))"
     }
@@ -378,6 +412,22 @@ extension Interpreter {
         return "interrupted: \(finished) of \(book.tags.count) members finished; no more were started"
     }
 
+    /// The analyses a member would be measured by, their queries written for it.
+    private func analysisLines(_ tag: MemberTag, _ settings: RolloutSettings) -> [String] {
+        let member = memberContext(tag)
+        let release = ResolvedRelease(name: member.release ?? "", namespace: member.namespace, cluster: resolveCluster(tag.member.cluster))
+        return settings.analyses.map { definition in
+            let limits = "every \(DurationText.format(definition.interval)), failing at \(definition.failureLimit) failed"
+                + (definition.spec.dryRun ? ", dry run" : "")
+            do throws(StepFailure) {
+                let probe = try probe(definition, release, variables: member.variables)
+                return "\(tag.member.label): \(definition.name): \(definition.asking(probe.query)) (\(limits))"
+            } catch {
+                return "\(tag.member.label): \(definition.name): would fail here: \(error.message)"
+            }
+        }
+    }
+
     /// A wave's members in a few words.
     static func describe(_ wave: [MemberTag]) -> String {
         let shown = wave.prefix(3).map(\.member.label).joined(separator: ", ")
@@ -393,7 +443,11 @@ extension Interpreter {
                 emit(.progress(info, "gate '\(gate)': asks before wave \(wave[0].wave); off a terminal it passes only with --approve \(gate) or --yes"))
             }
             emit(.progress(info, "wave \(wave[0].wave): \(Self.describe(wave))"))
-            if let soak = settings.soak, wave[0].wave < settings.waves.count {
+            if !settings.analyses.isEmpty {
+                let length = settings.soak ?? AnalysisDefinition.window(of: settings.analyses)
+                emit(.progress(info, "then soaks \(DurationText.format(length)), measuring each member:"))
+                for tag in wave { for line in analysisLines(tag, settings) { emit(.progress(info, "  \(line)")) } }
+            } else if let soak = settings.soak, wave[0].wave < settings.waves.count {
                 emit(.progress(info, "then soaks \(DurationText.format(soak)) and reads its members again"))
             }
         }

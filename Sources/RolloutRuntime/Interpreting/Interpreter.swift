@@ -31,6 +31,10 @@ public actor Interpreter {
     let fleets: [String: [String]]
     /// The groups defined so far.
     var groups: [String: [FleetMember]] = [:]
+    /// The analyses defined so far.
+    var analyses: [String: AnalysisDefinition] = [:]
+    /// Where analyses measure.
+    let sources: AnalysisSources
     /// The rollout member this interpreter runs a block for, if it does.
     var member: MemberTag?
     var beforeStep: (@Sendable (StepInfo) async -> StepDecision)?
@@ -61,8 +65,8 @@ public actor Interpreter {
     ) {
         self.init(
             api: parent.api, context: context, environment: parent.environment, resolveCluster: parent.resolveCluster,
-            journal: journal, fleets: parent.fleets, mode: parent.mode, readsLive: parent.readsLive, control: parent.control, member: tag,
-            charts: charts, madeEarlier: madeEarlier, events: events)
+            journal: journal, fleets: parent.fleets, mode: parent.mode, readsLive: parent.readsLive, control: parent.control,
+            sources: parent.sources, member: tag, charts: charts, madeEarlier: madeEarlier, events: events)
     }
 
     /// An interpreter over an API; `resolveCluster` maps aliases to cluster ids, `journal` puts each
@@ -71,20 +75,21 @@ public actor Interpreter {
         api: any ReleaseAPI, context: RunContext = RunContext(), environment: [String: String] = [:],
         resolveCluster: @escaping @Sendable (String) -> String = { $0 },
         journal: @escaping @Sendable (ChangeRecord) throws -> Void = { _ in }, fleets: [String: [String]] = [:], mode: Mode = .run,
-        events: @escaping @Sendable (RunEvent) -> Void
+        sources: AnalysisSources = AnalysisSources(), events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.init(
             api: api, context: context, environment: environment, resolveCluster: resolveCluster, journal: journal, fleets: fleets,
-            mode: mode, control: RunControl(), events: events)
+            mode: mode, control: RunControl(), sources: sources, events: events)
     }
 
     init(
         api: any ReleaseAPI, context: RunContext, environment: [String: String], resolveCluster: @escaping @Sendable (String) -> String,
         journal: @escaping @Sendable (ChangeRecord) throws -> Void, fleets: [String: [String]], mode: Mode, readsLive: Bool = false,
-        control: RunControl,
+        control: RunControl, sources: AnalysisSources = AnalysisSources(),
         member: MemberTag? = nil, charts: [Chart]? = nil, madeEarlier: [ChangeRecord] = [], events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.member = member
+        self.sources = sources
         self.madeEarlier = madeEarlier
         self.chartCache = charts
         self.control = control

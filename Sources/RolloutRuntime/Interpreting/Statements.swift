@@ -38,6 +38,8 @@ extension Interpreter {
             return try await perform(statement, info)
         case .group(let name, let members):
             return try await defineGroup(name, members, info)
+        case .analysis(let name, let spec):
+            return try define(analysis: name, spec)
         case .rollout(let group, let plan, let body):
             return try await rollout(group, plan, body, info)
         }
@@ -94,6 +96,8 @@ extension Interpreter {
             else { throw StepFailure(.invalid, "expect needs a field and a comparison") }
             let path = try statement[.path].map { (word) throws(StepFailure) -> String in try expand(word) }
             return try await expect(field, path: path, comparison, try expand(statement[.value]), try resolve(statement), info)
+        case .verify:
+            return try await verify(statement, info)
         case .sleep:
             let length = try duration(statement[.duration])
             if mode == .plan { return .planned("no call: sleeps \(DurationText.format(length))") }
@@ -109,7 +113,7 @@ extension Interpreter {
             return .none
         case .abort:
             throw StepFailure(.aborted, try statement[.message].map { (word) throws(StepFailure) -> String in try expand(word) } ?? "aborted")
-        case .use, .set, .let, .else, .group, .rollout:
+        case .use, .set, .let, .else, .group, .analysis, .rollout:
             throw StepFailure(.invalid, "\(statement.keyword.rawValue) is not read by slots")
         }
     }

@@ -18,6 +18,8 @@ public struct CheckScope: Sendable {
     public var clusterAliases: Set<String>?
     /// The groups defined so far, and what they hold (at a prompt, those of earlier lines).
     public var groups: [String: GroupKind] = [:]
+    /// The analyses defined so far (at a prompt, those of earlier lines).
+    public var analyses: Set<String> = []
     /// The variables whose values are known before anything runs (the command line's), so that a
     /// `parallel ${N}` or `timeout ${T}` is checked with its value; a `let` of one forgets it.
     public var values: [String: String] = [:]
@@ -80,6 +82,7 @@ public struct Checker {
     /// The groups this source defines and the gates it names: each once.
     private var groupsDefinedHere: Set<String> = []
     private var gatesNamedHere: Set<String> = []
+    private var analysesDefinedHere: Set<String> = []
 
     /// Parses and checks source text: the script, and every problem sorted by place.
     public static func diagnose(_ source: SourceFile, scope: CheckScope = CheckScope()) -> (script: Script, diagnostics: [Diagnostic]) {
@@ -128,7 +131,8 @@ public struct Checker {
     private mutating func checkArguments(of statement: Statement) {
         let kind = statement.kind
         let keyword = kind.keyword
-        for word in kind.words { checkVariables(word) }
+        let perRelease = Set((kind.analysisSpec?.perReleaseWords ?? []).map(\.range))
+        for word in kind.words where !perRelease.contains(word.range) { checkVariables(word) }
         switch kind {
         case .use(.cluster, let word):
             scope.clusterInUse = true
@@ -141,6 +145,7 @@ public struct Checker {
         case .set(.value(let path, _)): check(path, as: .path)
         case .call(let call):
             checkSlots(of: call)
+            if let name = call[.analysis] { checkAnalysisName(name) }
             if call.keyword.form.effect == .asks && scope.inRollout {
                 diagnostics.append(
                     Diagnostic("\(keyword.rawValue) cannot run inside a rollout block, where members run side by side", at: statement.keywordRange,
@@ -152,8 +157,16 @@ public struct Checker {
                     Diagnostic("group '\(name)' is defined twice in this script", at: statement.keywordRange, note: "give the second one another name"))
             }
             checkGroup(name, members, at: statement.keywordRange)
+        case .analysis(let name, let spec):
+            if !analysesDefinedHere.insert(name).inserted {
+                diagnostics.append(
+                    Diagnostic("analysis '\(name)' is defined twice in this script", at: statement.keywordRange, note: "give the second one another name"))
+            }
+            checkAnalysis(spec)
+            scope.analyses.insert(name)
         case .rollout(let group, let plan, let body):
             checkRollout(group, plan, at: statement.keywordRange)
+            for name in plan.analyses { checkAnalysisName(name) }
             checkBlock(body, of: scope.groups[group])
         default: break
         }
@@ -317,6 +330,46 @@ public struct Checker {
                     "the gate '\(gate)' cannot be answered: not on a terminal, and the command line does not approve it", at: wavesAt,
                     note: "run at a terminal to be asked, or pass --approve \(gate) (or --yes) to pass it"))
         }
+    }
+
+    /// An analysis's values known before the run, by the rules the run reads them with; its query
+    /// and body may name the release it measures for.
+    private mutating func checkAnalysis(_ spec: AnalysisSpec) {
+        var withRelease = scope
+        withRelease.variables.formUnion([MemberVariable.cluster, .namespace, .release].map(\.rawValue))
+        var inner = Checker(scope: withRelease)
+        for word in spec.perReleaseWords { inner.checkVariables(word) }
+        diagnostics += inner.diagnostics
+        func check(_ word: Word?, _ rule: (String) throws(ClauseProblem) -> Void) {
+            guard let word, let text = knownText(word) else { return }
+            do { try rule(text) } catch { diagnostics.append(Diagnostic(error.message, at: word.range)) }
+        }
+        if spec.source.takesQuery {
+            check(spec.query) { (text) throws(ClauseProblem) in try AnalysisRules.query(text) }
+        } else {
+            check(spec.query) { (text) throws(ClauseProblem) in try AnalysisRules.url(text) }
+        }
+        for word in spec.condition?.words ?? [] { check(word) { (text) throws(ClauseProblem) in _ = try AnalysisRules.number(text) } }
+        if case .between(let low, let high) = spec.condition, let lowText = knownText(low), let highText = knownText(high),
+            let a = Double(lowText), let b = Double(highText), a > b
+        {
+            diagnostics.append(Diagnostic("the range \(lowText) to \(highText) is empty: its low end is above its high end", at: low.range))
+        }
+        check(spec.status) { (text) throws(ClauseProblem) in _ = try AnalysisRules.status(text) }
+        for (option, word) in spec.values {
+            switch option {
+            case .every, .timeout: check(word) { (text) throws(ClauseProblem) in _ = try AnalysisRules.duration(option, text) }
+            default: check(word) { (text) throws(ClauseProblem) in _ = try AnalysisRules.limit(option, text) }
+            }
+        }
+    }
+
+    /// A name `verify` or `analyze` uses must be an analysis defined before it.
+    private mutating func checkAnalysisName(_ word: Word) {
+        guard let name = word.literal, !scope.analyses.contains(name) else { return }
+        let note = Suggest.closest(to: name, in: Array(scope.analyses)).map(Suggest.didYouMean)
+            ?? "define it first: analysis \(name) = prometheus \"<query>\" < 0.01"
+        diagnostics.append(Diagnostic("no analysis '\(name)' is defined before this", at: word.range, note: note))
     }
 
     private mutating func checkVariables(_ word: Word) {

@@ -21,7 +21,7 @@ public enum QueryWord: String, Sendable, CaseIterable {
 
 /// The clauses of a `rollout` statement's header, in the order it is printed.
 public enum RolloutClause: String, Sendable, CaseIterable {
-    case waves, parallel, soak, halt, then, recovered, failures
+    case waves, parallel, soak, analyze, halt, then, recovered, failures
 
     /// How it is written, for help.
     public var syntax: String {
@@ -29,6 +29,7 @@ public enum RolloutClause: String, Sendable, CaseIterable {
         case .waves: return "waves <n|p%|rest|gate [\"name\"]>..."
         case .parallel: return "parallel <n>"
         case .soak: return "soak <d>"
+        case .analyze: return "analyze <analysis>[, <analysis>]..."
         case .halt: return "halt after <n> | halt at <p>%"
         case .then: return "then " + HaltPolicy.allCases.map(\.spelling).joined(separator: "|")
         case .recovered: return "recovered ok"
@@ -42,6 +43,7 @@ public enum RolloutClause: String, Sendable, CaseIterable {
         case .waves: return "wave sizes: counts, percentages of the group, and rest; a gate between two waves asks before the next (default: one wave of all)"
         case .parallel: return "at most n members at a time within a wave (default 1)"
         case .soak: return "wait this long after each wave, then read its members again: one no longer DEPLOYED has failed"
+        case .analyze: return "measure each member by these analyses from when its block ends until its wave's soak ends (every wave soaks then); a member whose analysis fails has failed"
         case .halt: return "stop starting members after n failed members, or once p% of the group failed (default: the first failure)"
         case .then: return "what a halt does once running members finish: roll back the failed members, the wave, or everything this rollout changed, or hold (default)"
         case .recovered: return "a member whose own else recovered counts as recovered, not failed (by default it counts as failed)"

@@ -2,7 +2,7 @@
 /// declaration is its `form`, and what it needs and does is read from there.
 public enum Keyword: String, CaseIterable, Sendable {
     case use, set, `let`, upgrade, rollback, install, uninstall, show, status, list, history, diff, charts, chart, values
-    case wait, expect, `else`, sleep, echo, pause, abort, group, rollout
+    case wait, expect, verify, `else`, sleep, echo, pause, abort, group, analysis, rollout
 
     /// The keywords that start a statement (all but `else`, which follows one).
     public static let statements = allCases.filter { $0 != .else }
@@ -48,7 +48,7 @@ public enum Keyword: String, CaseIterable, Sendable {
 /// The words that introduce an argument inside a statement (`in monitoring`, `for testwww`); a value
 /// spelled like one is quoted when printed.
 public enum ArgumentWord: String, CaseIterable, Sendable {
-    case `in`, on, `for`, timeout, to, from, `if`
+    case `in`, on, `for`, timeout, to, from, `if`, during
 
     /// The word after `if`.
     public static let changed = "changed"

@@ -3,7 +3,7 @@ import AutopilotModels
 /// What a part of a statement holds, by name: the key a statement's arguments are kept under.
 public enum SlotName: String, Sendable, Hashable, CaseIterable {
     case release, namespace, cluster, version, from, to, chart, status, timeout, duration
-    case field, path, comparison, value, message, words, ifChanged
+    case field, path, comparison, value, message, words, ifChanged, analysis, during
 
     /// The kind of value it holds.
     public var kind: SlotKind {
@@ -14,12 +14,13 @@ public enum SlotName: String, Sendable, Hashable, CaseIterable {
         case .version, .from, .to: return .version
         case .chart: return .chart
         case .status: return .status
-        case .timeout, .duration: return .duration
+        case .timeout, .duration, .during: return .duration
         case .field: return .field
         case .path: return .path
         case .comparison: return .comparison
         case .value, .message, .words: return .text
         case .ifChanged: return .flag
+        case .analysis: return .analysis
         }
     }
 }
@@ -28,6 +29,8 @@ public enum SlotName: String, Sendable, Hashable, CaseIterable {
 /// is limited to, where completion finds candidates, and what the checker asks of a literal.
 public enum SlotKind: Sendable, Equatable {
     case release, namespace, cluster, version, chart, status, duration, field, path, comparison, text, flag
+    /// The name of an analysis the script defines.
+    case analysis
     /// A number a version is compared with: any whole number (`expect version > 0` holds for any release).
     case versionBound
 
@@ -40,6 +43,7 @@ public enum SlotKind: Sendable, Equatable {
         case .comparison: return "<op>"
         case .text: return "<value>"
         case .release: return "<release>"
+        case .analysis: return "<analysis>"
         case .field: return ExpectField.allCases.map { $0.takesPath ? "\($0.rawValue) <path>" : $0.rawValue }.joined(separator: "|")
         default: return "<\(noun)>"
         }
@@ -61,6 +65,7 @@ public enum SlotKind: Sendable, Equatable {
         case .comparison: return "comparison (\(Comparison.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .text: return "value"
         case .flag: return "flag"
+        case .analysis: return "analysis name"
         }
     }
 
@@ -102,6 +107,7 @@ public enum SlotKind: Sendable, Equatable {
         case .cluster: return .clusters
         case .version, .versionBound: return .versions
         case .chart: return .charts
+        case .analysis: return .analyses
         case .status, .field, .comparison: return .words(choices ?? [])
         case .duration, .path, .text, .flag: return .nothing
         }
@@ -141,6 +147,8 @@ public enum SlotKind: Sendable, Equatable {
 /// Where completion looks for a slot's candidates; the prompt maps each to what the target has.
 public enum CompletionSource: Sendable, Equatable {
     case releases, namespaces, clusters, versions, charts
+    /// The analyses defined so far.
+    case analyses
     /// A closed set of words.
     case words([String])
     /// Nothing to offer (a duration, a free value).

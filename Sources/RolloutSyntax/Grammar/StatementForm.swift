@@ -129,6 +129,22 @@ extension Keyword {
                 [.positional(.field, .required), path, .positional(.comparison, .required), .positional(.value, .required), .named(.release, .for)]
                     + Slot.target,
                 summary: "fail unless the release matches (\(Comparison.allCases.map(\.rawValue).joined(separator: " ")))", example: "expect tag == v2")
+        case .verify:
+            return StatementForm(
+                .waits, [.positional(.analysis, .required), .named(.release, .for), .named(.during, .during)] + Slot.target,
+                summary: "measure an analysis for the release: once, or at its interval for a while; it fails as the analysis fails (so else can roll back)",
+                example: "verify errors during 2m")
+        case .analysis:
+            let sources = AnalysisSource.allCases.map(\.syntax).joined(separator: " | ")
+            let options = AnalysisOption.allCases.map { "[\($0.syntax)]" }.joined(separator: " ")
+            let variables = [MemberVariable.cluster, .namespace, .release].map { "${\($0.rawValue)}" }.joined(separator: " ")
+            return StatementForm(
+                .defines, reading: .own(syntax: "analysis NAME = \(sources) \(options)"),
+                summary: "name a measurement and when it passes, for verify and a rollout's analyze: a query to Prometheus or AOM, or an HTTP probe",
+                example: "analysis errors = prometheus \"sum(rate(http_requests_total{release='${RELEASE}',code=~'5..'}[1m])) / sum(rate(http_requests_total{release='${RELEASE}'}[1m]))\" < 0.01 every 10s failures 2",
+                details: AnalysisSource.allCases.map { ($0.rawValue, StatementForm.meaning(of: $0)) }
+                    + [("between <low> and <high>", "a range, both ends included"), ("\(variables)", "the release it measures for, when it runs")]
+                    + AnalysisOption.allCases.map { ($0.syntax, $0.summary) })
         case .else:
             return StatementForm(
                 .defines, reading: .own(syntax: "else <statement> | else { <statements> }"),
@@ -165,6 +181,17 @@ extension Keyword {
                 summary: "run the block once per member of a group, in waves, with halt rules; the member is in use, and \(variables) name it",
                 example: "rollout web waves 1 10% rest parallel 8 halt after 2 then rollback failed { upgrade; wait deployed }",
                 details: RolloutClause.allCases.map { ($0.syntax, $0.summary) } + MemberVariable.allCases.map { ("${\($0.rawValue)}", $0.summary) })
+        }
+    }
+}
+
+extension StatementForm {
+    /// What an analysis source is, for help.
+    static func meaning(of source: AnalysisSource) -> String {
+        switch source {
+        case .prometheus: return "a PromQL query to the Prometheus server named by --prometheus or the profile; its one number must meet the condition"
+        case .aom: return "a PromQL query to AOM's Prometheus-compatible API in the target's region, signed with the target's credentials"
+        case .http: return "a request (GET unless a method is written) whose answer must have the status, and the text or JSON field if given"
         }
     }
 }

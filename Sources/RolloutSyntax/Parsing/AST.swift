@@ -157,6 +157,7 @@ public enum StatementKind: Sendable, Equatable {
     /// A statement read by its form's slots (upgrade, wait, echo…).
     case call(Call)
     case group(name: String, members: GroupMembers)
+    case analysis(name: String, spec: AnalysisSpec)
     case rollout(group: String, plan: RolloutPlan, body: [Statement])
 
     /// The secret this statement writes as a literal, if it does: a `let` of a secret-named variable
@@ -173,6 +174,12 @@ public enum StatementKind: Sendable, Equatable {
         }
     }
 
+    /// The analysis it defines, if it is one.
+    public var analysisSpec: AnalysisSpec? {
+        if case .analysis(_, let spec) = self { return spec }
+        return nil
+    }
+
     /// The statement's keyword.
     public var keyword: Keyword {
         switch self {
@@ -181,6 +188,7 @@ public enum StatementKind: Sendable, Equatable {
         case .assign: return .let
         case .call(let call): return call.keyword
         case .group: return .group
+        case .analysis: return .analysis
         case .rollout: return .rollout
         }
     }
@@ -211,6 +219,7 @@ public enum StatementKind: Sendable, Equatable {
         case .assign(_, let value): return [value]
         case .call(let call): return call.words
         case .group(_, let members): return members.words
+        case .analysis(_, let spec): return spec.words
         case .rollout(_, let plan, _): return plan.words
         }
     }
@@ -273,6 +282,8 @@ public struct RolloutPlan: Sendable, Equatable {
     public var parallel: Word?
     /// `soak <d>`.
     public var soak: Word?
+    /// `analyze <analysis>, ...`: what each member is measured by while its wave soaks.
+    public var analyses: [Word]
     /// `halt after <n>` or `halt at <p>%`.
     public var halt: HaltRule?
     /// `then rollback failed|wave|all` or `then hold`.
@@ -284,9 +295,10 @@ public struct RolloutPlan: Sendable, Equatable {
 
     /// Makes a plan.
     public init(
-        waves: [WaveStep] = [], wavesRange: Range<Int> = 0..<0, parallel: Word? = nil, soak: Word? = nil, halt: HaltRule? = nil,
-        policy: HaltPolicy? = nil, recoveredOK: Bool = false, failedOK: Bool = false
+        waves: [WaveStep] = [], wavesRange: Range<Int> = 0..<0, parallel: Word? = nil, soak: Word? = nil, analyses: [Word] = [],
+        halt: HaltRule? = nil, policy: HaltPolicy? = nil, recoveredOK: Bool = false, failedOK: Bool = false
     ) {
+        self.analyses = analyses
         self.waves = waves
         self.wavesSpan = SourceSpan(range: wavesRange)
         self.parallel = parallel

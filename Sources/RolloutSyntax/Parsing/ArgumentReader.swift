@@ -21,6 +21,7 @@ struct ArgumentReader {
         case .set: return set()
         case .let: return assign()
         case .group: return group()
+        case .analysis: return analysis()
         case .rollout: return rolloutHeader()
         default: return nil
         }
@@ -93,7 +94,7 @@ struct ArgumentReader {
     }
 
     /// The group name the statement starts with (`group NAME = ...`, `rollout NAME ...`), taken.
-    private mutating func groupName(_ what: String) -> (name: String, token: Token)? {
+    mutating func groupName(_ what: String) -> (name: String, token: Token)? {
         guard let token = tokens.first, let name = literal(token) else {
             missing(what, example: keyword.example)
             return nil
@@ -210,6 +211,9 @@ struct ArgumentReader {
             case .soak:
                 guard let word = requiredWord("duration after 'soak'", example: "soak 5m") else { return nil }
                 plan.soak = word
+            case .analyze:
+                guard let names = names(after: token, stoppingAt: Set(clauseWords)) else { return nil }
+                plan.analyses = names
             case .halt:
                 let how = tokens.first.flatMap(literal)
                 guard how == HaltRule.afterWord || how == HaltRule.atWord, tokens.count >= 2, let word = tokens[1].kind.word else {
@@ -286,6 +290,26 @@ struct ArgumentReader {
         return (steps, keyword.range.lowerBound..<end)
     }
 
+    /// The analysis names after `analyze`, up to the next clause (commas between them allowed).
+    private mutating func names(after keyword: Token, stoppingAt clauses: Set<String>) -> [Word]? {
+        var names: [Word] = []
+        while let token = tokens.first, let text = literal(token), !clauses.contains(text) {
+            tokens.removeFirst()
+            for name in text.split(separator: ",") {
+                guard GroupName.isValid(String(name)) else {
+                    diagnostics.append(Diagnostic("'\(name)' is not an analysis name", at: token.range, note: GroupName.rule))
+                    return nil
+                }
+                names.append(Word(String(name), range: token.range))
+            }
+        }
+        guard !names.isEmpty else {
+            diagnostics.append(Diagnostic("'analyze' needs the analyses to run", at: keyword.range, note: "e.g. analyze errors, latency"))
+            return nil
+        }
+        return names
+    }
+
     /// Every word left, for lists; nil when one is not a word.
     private mutating func restOfWords() -> [Word]? {
         var words: [Word] = []
@@ -311,7 +335,7 @@ struct ArgumentReader {
     }
 
     /// Takes `=`, or says it is missing after the given range.
-    private mutating func expectEquals(after range: Range<Int>, what: String = "the value path", note: String) -> Bool {
+    mutating func expectEquals(after range: Range<Int>, what: String = "the value path", note: String) -> Bool {
         guard let token = tokens.first, token.kind == .equals else {
             diagnostics.append(Diagnostic("expected '=' after \(what)", at: tokens.first?.range ?? range, note: note))
             return false
@@ -320,7 +344,7 @@ struct ArgumentReader {
         return true
     }
 
-    private mutating func requiredWord(_ what: String, example: String) -> Word? {
+    mutating func requiredWord(_ what: String, example: String) -> Word? {
         guard !tokens.isEmpty else {
             missing(what, example: example)
             return nil

@@ -81,6 +81,7 @@ public enum ScriptPrinter {
         case .assign(let name, let value): parts += [name, "=", value.description]
         case .call(let call): parts += words(of: call)
         case .group(let name, let members): parts += [name, "="] + words(of: members)
+        case .analysis(let name, let spec): parts += [name, "="] + words(of: spec)
         case .rollout(let group, let plan, let body):
             return rollout(group, plan, body.map { print($0) })
         }
@@ -122,6 +123,30 @@ extension ScriptPrinter {
         }
     }
 
+    /// An analysis as written after `=`.
+    static func words(of spec: AnalysisSpec) -> [String] {
+        var parts = [spec.source.rawValue] + [spec.method, spec.query].compactMap { $0 }.map(\.description)
+        switch spec.condition {
+        case .compare(let comparison, let bound): parts += [comparison.rawValue, bound.description]
+        case .between(let low, let high): parts += [ProbeWord.between.rawValue, low.description, ProbeWord.and.rawValue, high.description]
+        case nil: break
+        }
+        if let status = spec.status { parts += [ProbeWord.expect.rawValue, status.description] }
+        switch spec.body {
+        case .contains(let text): parts += [ProbeWord.contains.rawValue, text.description]
+        case .json(let path, let comparison, let value): parts += [ProbeWord.json.rawValue, path.description, comparison.rawValue, value.description]
+        case nil: break
+        }
+        for option in AnalysisOption.allCases {
+            switch option {
+            case .dryRun: if spec.dryRun { parts.append(option.syntax) }
+            case .noData: if spec.noDataOK { parts.append(option.syntax) }
+            default: if let word = spec.values[option] { parts += [option.rawValue, word.description] }
+            }
+        }
+        return parts
+    }
+
     /// A rollout's header clauses, in the order `RolloutClause` lists them.
     static func words(of plan: RolloutPlan) -> [String] {
         var parts: [String] = []
@@ -130,6 +155,7 @@ extension ScriptPrinter {
             case .waves where !plan.waves.isEmpty: parts += [clause.rawValue] + plan.waves.map(\.spelling)
             case .parallel: if let word = plan.parallel { parts += [clause.rawValue, word.description] }
             case .soak: if let word = plan.soak { parts += [clause.rawValue, word.description] }
+            case .analyze where !plan.analyses.isEmpty: parts += [clause.rawValue, plan.analyses.map(\.description).joined(separator: ", ")]
             case .halt:
                 switch plan.halt {
                 case .after(let word): parts += [clause.rawValue, HaltRule.afterWord, word.description]

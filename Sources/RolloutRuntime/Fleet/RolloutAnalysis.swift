@@ -1,0 +1,69 @@
+import AutopilotModels
+import RolloutSyntax
+
+extension Interpreter {
+    /// A wave's soak with analyses: every member that finished its block well is measured by each
+    /// analysis at its interval until the soak ends. A member whose analysis fails has failed at
+    /// once; when that meets the halt rule, the soak stops and the rollout halts. True when it halted.
+    func analyze(_ wave: [MemberTag], _ settings: RolloutSettings, _ book: FleetBook, _ info: StepInfo, for length: Duration) async -> Bool {
+        var probes: [(MemberTag, AnalysisProbe)] = []
+        for tag in wave where [.succeeded, .recovered].contains(book.state(of: tag)) {
+            let member = memberContext(tag)
+            let release = ResolvedRelease(
+                name: member.release ?? "", namespace: member.namespace, cluster: resolveCluster(tag.member.cluster))
+            for definition in settings.analyses {
+                do {
+                    probes.append((tag, try probe(definition, release, variables: member.variables)))
+                } catch {
+                    setState(tag, .failed(error.message), book, info)
+                }
+            }
+        }
+        let clock = ContinuousClock()
+        let end = clock.now + length
+        let (sources, emit) = (sources, emit)
+        return await withTaskGroup(of: (MemberTag, String?).self) { group in
+            for (tag, probe) in probes {
+                var memberInfo = info
+                memberInfo.member = tag
+                group.addTask { [memberInfo] in
+                    let tally = AnalysisTally(failureLimit: probe.definition.failureLimit, inconclusiveLimit: probe.definition.inconclusiveLimit)
+                    let (failure, _) = await Self.measure(probe, tally, until: end, with: sources) { emit(.measured(memberInfo, $0, decided: $1)) }
+                    // A dry run's failure was reported as it was measured, and fails nothing.
+                    return (tag, probe.definition.spec.dryRun ? nil : failure)
+                }
+            }
+            for await (tag, failure) in group {
+                guard let failure, !book.state(of: tag).isFailure else { continue }
+                setState(tag, .failed(failure), book, info)
+                if book.failedCount >= settings.halt.failures {
+                    emit(.fleet(info, .halted(haltText(settings, book) + ", by an analysis")))
+                    group.cancelAll()
+                    return true
+                }
+            }
+            return book.failedCount >= settings.halt.failures
+        }
+    }
+
+    /// Measures one analysis for one release at its interval until `end` (once, when that is now),
+    /// counting on `tally`, and reports each measurement with whether it decided: the reason the
+    /// tally failed it, if it did, and the tally. It stops early when cancelled.
+    static func measure(
+        _ probe: AnalysisProbe, _ tally: AnalysisTally, until end: ContinuousClock.Instant, with sources: AnalysisSources,
+        report: @Sendable (AnalysisMeasurement, Bool) -> Void
+    ) async -> (failure: String?, tally: AnalysisTally) {
+        var tally = tally
+        let clock = ContinuousClock()
+        while !Task.isCancelled {
+            let measurement = await probe.measure(with: sources)
+            guard !Task.isCancelled else { break }
+            let failure = tally.record(measurement)
+            let last = failure != nil || clock.now + probe.definition.interval > end
+            report(measurement, last)
+            if failure != nil || last { return (failure, tally) }
+            do { try await clock.sleep(until: min(clock.now + probe.definition.interval, end)) } catch { break }
+        }
+        return (nil, tally)
+    }
+}
