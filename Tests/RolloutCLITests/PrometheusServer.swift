@@ -83,6 +83,11 @@ struct PrometheusServer {
         return value
     }
 
+    /// Waits (up to `limit`) until `query` has a result: a filter such as `rate(...) == 0` holds.
+    func waitFor(_ query: String, limit: Duration = .seconds(30)) async throws {
+        _ = try await waitForValue(of: query, limit: limit)
+    }
+
     func stop() async { await child.kill(SIGTERM) }
 }
 

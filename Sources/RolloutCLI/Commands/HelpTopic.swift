@@ -7,7 +7,7 @@ import RolloutRuntime
 /// A topic is its article's file name in lower case, and none is a subcommand's name, which
 /// `rollout help <subcommand>` keeps for the subcommand's options.
 enum HelpTopic: String, CaseIterable {
-    case command, language, targets, fleets, runbooks, resume, emulation, architecture, testing
+    case command, language, targets, fleets, analyses, runbooks, resume, emulation, architecture, testing
 
     /// The article's Markdown, compiled in (Package.swift embeds each file the cases name).
     var markdown: String {
@@ -17,6 +17,7 @@ enum HelpTopic: String, CaseIterable {
             case .language: PackageResources.Language_md
             case .targets: PackageResources.Targets_md
             case .fleets: PackageResources.Fleets_md
+            case .analyses: PackageResources.Analyses_md
             case .runbooks: PackageResources.Runbooks_md
             case .resume: PackageResources.Resume_md
             case .emulation: PackageResources.Emulation_md

@@ -149,17 +149,19 @@ extension Interpreter {
             }
             // A wave whose members all finished in an earlier try has soaked then.
             let ranNow = wave.contains { !membersDone.contains($0.member.label) }
-            if !settings.analyses.isEmpty, ranNow {
-                // With analyses every wave soaks, the last too: its members are measured as the others were.
+            // With analyses every wave soaks, the last too: its members are measured as the others were.
+            let readAgain = settings.soak != nil && position < waves.count - 1
+            if ranNow, readAgain || !settings.analyses.isEmpty {
                 let length = settings.soak ?? AnalysisDefinition.window(of: settings.analyses)
                 emit(.fleet(info, .soaking(wave: number, length, analyses: settings.analyses.map(\.name))))
-                let halted = await analyze(wave, settings, book, info, for: length)
-                if control.stopRequested || Task.isCancelled { return (.interrupted, interruption(book)) }
-                if halted {
+                if settings.analyses.isEmpty {
+                    do { try await Task.sleep(for: length) } catch { return (.interrupted, interruption(book)) }
+                } else if await analyze(wave, settings, book, info, for: length) {
                     haltReason = haltText(settings, book) + ", by an analysis in wave \(number)"
                     break
                 }
-                if settings.soak != nil, position < waves.count - 1 {
+                if control.stopRequested || Task.isCancelled { return (.interrupted, interruption(book)) }
+                if readAgain {
                     await lookAgain(wave, settings, book, info)
                     if book.failedCount >= settings.halt.failures {
                         let reason = haltText(settings, book) + " (after the soak of wave \(number))"
@@ -167,16 +169,6 @@ extension Interpreter {
                         haltReason = reason
                         break
                     }
-                }
-            } else if let soak = settings.soak, position < waves.count - 1, ranNow {
-                emit(.fleet(info, .soaking(wave: number, soak, analyses: [])))
-                do { try await Task.sleep(for: soak) } catch { return (.interrupted, interruption(book)) }
-                await lookAgain(wave, settings, book, info)
-                if book.failedCount >= settings.halt.failures {
-                    let reason = haltText(settings, book) + " (after the soak of wave \(number))"
-                    emit(.fleet(info, .halted(reason)))
-                    haltReason = reason
-                    break
                 }
             }
         }

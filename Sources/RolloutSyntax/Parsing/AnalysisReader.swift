@@ -4,19 +4,7 @@ extension ArgumentReader {
     /// `analysis NAME = prometheus|aom "<query>" <condition> [options]` or
     /// `analysis NAME = http [<METHOD>] "<url>" expect <status> [contains "<text>"] [json <path> <op> <value>] [options]`.
     mutating func analysis() -> StatementKind? {
-        guard let (name, nameToken) = groupName("an analysis name") else { return nil }
-        guard expectEquals(after: nameToken.range, what: name, note: Keyword.analysis.example) else { return nil }
-        let sources = AnalysisSource.allCases.map(\.rawValue)
-        guard let sourceToken = tokens.first, let text = literal(sourceToken), let source = AnalysisSource(rawValue: text) else {
-            let text = tokens.first.map { Self.text(of: $0.kind) }
-            let note = text.flatMap { Suggest.closest(to: $0, in: sources) }.map(Suggest.didYouMean) ?? "e.g. \(Keyword.analysis.example)"
-            diagnostics.append(
-                Diagnostic(
-                    "expected \(sources.joined(separator: ", ")) after 'analysis \(name) ='", at: tokens.first?.range ?? nameToken.range,
-                    note: note))
-            return nil
-        }
-        tokens.removeFirst()
+        guard let (name, source) = nameAndSource("an analysis name", AnalysisSource.self) else { return nil }
         let spec = source.takesQuery ? metric(source) : probe()
         guard var spec, readOptions(into: &spec) else { return nil }
         return .analysis(name: name, spec: spec)

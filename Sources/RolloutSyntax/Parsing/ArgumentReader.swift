@@ -107,20 +107,27 @@ struct ArgumentReader {
         return (name, token)
     }
 
-    private mutating func group() -> StatementKind? {
-        guard let (name, nameToken) = groupName("a group name") else { return nil }
-        guard expectEquals(after: nameToken.range, what: name, note: Keyword.group.example) else { return nil }
-        let sources = GroupSource.allCases.map(\.rawValue)
-        guard let sourceToken = tokens.first, let text = literal(sourceToken), let source = GroupSource(rawValue: text) else {
+    /// `NAME = <source>`, the start of `group` and `analysis`: the name and the source word, taken.
+    mutating func nameAndSource<Source: RawRepresentable & CaseIterable>(_ what: String, _: Source.Type) -> (String, Source)?
+    where Source.RawValue == String {
+        guard let (name, nameToken) = groupName(what) else { return nil }
+        guard expectEquals(after: nameToken.range, what: name, note: keyword.example) else { return nil }
+        let sources = Source.allCases.map(\.rawValue)
+        guard let sourceToken = tokens.first, let text = literal(sourceToken), let source = Source(rawValue: text) else {
             let text = tokens.first.map { Self.text(of: $0.kind) }
-            let note = text.flatMap { Suggest.closest(to: $0, in: sources) }.map(Suggest.didYouMean) ?? "e.g. \(Keyword.group.example)"
+            let note = text.flatMap { Suggest.closest(to: $0, in: sources) }.map(Suggest.didYouMean) ?? "e.g. \(keyword.example)"
             diagnostics.append(
                 Diagnostic(
-                    "expected \(sources.joined(separator: ", ")) after 'group \(name) ='", at: tokens.first?.range ?? nameToken.range,
+                    "expected \(sources.joined(separator: ", ")) after '\(keyword.rawValue) \(name) ='", at: tokens.first?.range ?? nameToken.range,
                     note: note))
             return nil
         }
         tokens.removeFirst()
+        return (name, source)
+    }
+
+    private mutating func group() -> StatementKind? {
+        guard let (name, source) = nameAndSource("a group name", GroupSource.self) else { return nil }
         switch source {
         case .fleet:
             return requiredWord("fleet name", example: "group \(name) = fleet production").flatMap { finish(.group(name: name, members: .fleet($0))) }
