@@ -10,6 +10,8 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
     /// IAM's endpoint for the region's project lookup and tokens (or `HUAWEICLOUD_SDK_IAM_ENDPOINT`,
     /// or the `iam_endpoint` of Huawei's credentials file).
     public var iam: Endpoint
+    /// AOM's endpoint in the region, for analyses (or `HUAWEICLOUD_SDK_REGION_AOM_<ID>`).
+    public var aom: Endpoint
 
     /// The regions where the Python SDK (huaweicloudsdkcce 3.1.219, `CceRegion`) has a CCE endpoint.
     public static let known: [String] = [
@@ -35,8 +37,8 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
     /// `-` as `_`; the first of a comma-separated list) overrides CCE's endpoint and makes an id
     /// known; otherwise the id must be one of `known`.
     public init(_ id: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(RegionProblem) {
-        let variable = "HUAWEICLOUD_SDK_REGION_CCE_" + id.uppercased().replacingOccurrences(of: "-", with: "_")
-        if let override = environment[variable]?.split(separator: ",").first.map(String.init), !override.isEmpty {
+        let variable = Self.overrideVariable("CCE", id)
+        if let override = Self.override(variable, environment) {
             do { self.endpoint = try Endpoint(parsing: override) } catch {
                 throw RegionProblem(message: "\(variable): \(error)")
             }
@@ -46,20 +48,46 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
                 throw RegionProblem(
                     message: "unknown region '\(id)'\(note) (CCE is in \(Self.known.count) regions, which the README lists; \(variable) names the endpoint of another)")
             }
-            let domain = id == "eu-west-101" ? "myhuaweicloud.eu" : "myhuaweicloud.com"
-            self.endpoint = Endpoint(url: URL(string: "https://cce.\(id).\(domain)")!)
+            self.endpoint = Self.endpoint(of: "cce", in: id)
         }
         self.id = id
         iam = try Self.iam(of: id, environment: environment)
+        aom = try Self.aom(of: id, environment: environment)
     }
 
-    /// A region whose CCE endpoint is given (a private endpoint); IAM as for any region.
+    /// The variable that overrides a service's endpoint in a region, as the SDKs name it:
+    /// `HUAWEICLOUD_SDK_REGION_<SERVICE>_<ID>` (the id upper-cased, `-` as `_`).
+    static func overrideVariable(_ service: String, _ id: String) -> String {
+        "HUAWEICLOUD_SDK_REGION_\(service)_" + id.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// The first endpoint of an override's comma-separated list, when it is set.
+    private static func override(_ variable: String, _ environment: [String: String]) -> String? {
+        environment[variable]?.split(separator: ",").first.map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// AOM's endpoint in a region: `HUAWEICLOUD_SDK_REGION_AOM_<ID>`, else the public one.
+    private static func aom(of id: String, environment: [String: String]) throws(RegionProblem) -> Endpoint {
+        let variable = overrideVariable("AOM", id)
+        guard let text = override(variable, environment) else { return endpoint(of: "aom", in: id) }
+        do { return try Endpoint(parsing: text) } catch { throw RegionProblem(message: "\(variable): \(error)") }
+    }
+
+    /// A service's public endpoint in a region: `https://<service>.<region>.myhuaweicloud.com`, `.eu`
+    /// for the European sovereign region `eu-west-101`.
+    public static func endpoint(of service: String, in id: String) -> Endpoint {
+        let domain = id == "eu-west-101" ? "myhuaweicloud.eu" : "myhuaweicloud.com"
+        return Endpoint(url: URL(string: "https://\(service).\(id).\(domain)")!)
+    }
+
+    /// A region whose CCE endpoint is given (a private endpoint); IAM and AOM as for any region.
     public init(
         id: String, endpoint: Endpoint, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(RegionProblem) {
         self.id = id
         self.endpoint = endpoint
         iam = try Self.iam(of: id, environment: environment)
+        aom = try Self.aom(of: id, environment: environment)
     }
 
     /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the region's own IAM when the SDK's table has one (the
@@ -68,8 +96,7 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
         if let text = environment["HUAWEICLOUD_SDK_IAM_ENDPOINT"], !text.isEmpty {
             do { return try Endpoint(parsing: text) } catch { throw RegionProblem(message: "HUAWEICLOUD_SDK_IAM_ENDPOINT: \(error)") }
         }
-        if id == "eu-west-101" { return Endpoint(url: URL(string: "https://iam.eu-west-101.myhuaweicloud.eu")!) }
-        if regionalIAM.contains(id) { return Endpoint(url: URL(string: "https://iam.\(id).myhuaweicloud.com")!) }
+        if id == "eu-west-101" || regionalIAM.contains(id) { return endpoint(of: "iam", in: id) }
         return Endpoint(url: URL(string: "https://iam.myhuaweicloud.com")!)
     }
 

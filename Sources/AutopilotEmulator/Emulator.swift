@@ -95,6 +95,7 @@ public final class Emulator: Sendable {
         router.add(middleware: HuaweiErrorMiddleware(addsRequestID: false))
         ControlRoutes.register(on: router, store: store)
         MetricsRoutes.register(on: router, store: store)
+        AOMRoutes.register(on: router, backend: configuration.aomBackend, projectID: configuration.credentials.projectID)
         IdentityRoutes.register(on: router, identity: identity)
         // Compact answers, keys sorted: pretty-printing costs the emulator time on every answer.
         var runtime = OpenAPIRuntime.Configuration()

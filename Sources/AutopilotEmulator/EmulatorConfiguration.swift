@@ -78,6 +78,9 @@ public struct EmulatorConfiguration: Sendable {
     public var statePath: String?
     /// Deploy time and faults.
     public var settings = EmulatorSettings()
+    /// The Prometheus server behind the emulator's AOM query API (`/v1/{project_id}/aom/api/v1/query`),
+    /// which answers for AOM the way AOM answers for a cloud project; nil when there is none.
+    public var aomBackend: URL?
     /// Who it lets in.
     public var credentials = EmulatorCredentials.localDefaults
     /// Its clusters.

@@ -103,6 +103,11 @@ public struct AutopilotError: Error, Sendable, CustomStringConvertible {
     /// shown with its control characters made visible.
     public var description: String { line.terminalSafe }
 
+    /// The error in a sentence for a service that names itself in its messages (a metrics source):
+    /// an API error's message alone, without the status, code and request id the release API's
+    /// errors need; any other error as described.
+    public var sentence: String { kind == .api ? message.terminalSafe : description }
+
     private var line: String {
         switch kind {
         case .api:

@@ -3,6 +3,7 @@ import AutopilotEmulator
 import AutopilotTesting
 import Foundation
 import RolloutRuntime
+import RolloutSyntax
 import Testing
 
 /// Analyses as a user runs them: the built command, a real Prometheus server scraping the emulator
@@ -11,16 +12,23 @@ import Testing
     /// One shop-web release per member, `web-01` … `web-10`, on one cluster.
     static let fleet = DemoFleet(clusters: 1, releasesPerCluster: 10)
 
-    /// The share of a release's requests answered with a 5xx over the last 5 s.
-    static let errors = """
-        analysis errors = prometheus "sum(rate(http_requests_total{cluster='${CLUSTER}',namespace='${NAMESPACE}',release='${RELEASE}',code=~'5..'}[5s])) / sum(rate(http_requests_total{cluster='${CLUSTER}',namespace='${NAMESPACE}',release='${RELEASE}'}[5s]))" < 0.01 every 1s failures 2
-        """
+    /// The share of a release's requests answered with a 5xx over the last 5 s, asked of `source`.
+    static func errors(from source: AnalysisSource) -> String {
+        "analysis errors = \(source.rawValue) " + """
+            "sum(rate(http_requests_total{cluster='${CLUSTER}',namespace='${NAMESPACE}',release='${RELEASE}',code=~'5..'}[5s])) / sum(rate(http_requests_total{cluster='${CLUSTER}',namespace='${NAMESPACE}',release='${RELEASE}'}[5s]))" < 0.01 every 1s failures 2
+            """
+    }
 
-    /// An emulator with the fleet and a Prometheus server scraping it, until `body` ends.
+    static let errors = errors(from: .prometheus)
+
+    /// An emulator with the fleet and a Prometheus server scraping it (also behind the emulator's
+    /// AOM API), until `body` ends.
     static func withScrapedFleet(_ body: @Sendable (RolloutProcess, Emulator, PrometheusServer) async throws -> Void) async throws {
         let rollout = try RolloutProcess()
-        try await withEmulator(deployTime: 0.3, configure: { $0.fleet = fleet }) { (_: AutopilotClient, emulator: Emulator) in
-            let prometheus = try await PrometheusServer.start(scraping: try #require(emulator.url), home: rollout.home)
+        let port = try FreePort.take()
+        let backend = URL(string: "http://127.0.0.1:\(port)")!
+        try await withEmulator(deployTime: 0.3, configure: { $0.fleet = fleet; $0.aomBackend = backend }) { (_: AutopilotClient, emulator: Emulator) in
+            let prometheus = try await PrometheusServer.start(scraping: try #require(emulator.url), home: rollout.home, port: port)
             do {
                 // Every release has a ratio once two scrapes make a rate.
                 _ = try await prometheus.waitForValue(of: #"count(http_requests_total{release="web-10",code="500"})"#)
@@ -44,7 +52,9 @@ import Testing
         try output.split(separator: "\n").filter { $0.hasPrefix("{") }.map { try JSONValue.parse(String($0)) }
     }
 
-    @Test func aSickMemberFailsItsAnalysisHaltsTheRolloutAndIsTheOnlyOneRolledBack() async throws {
+    /// Through Prometheus, and through the emulator's AOM API, signed as the release calls are.
+    @Test(arguments: [AnalysisSource.prometheus, .aom])
+    func aSickMemberFailsItsAnalysisHaltsTheRolloutAndIsTheOnlyOneRolledBack(source: AnalysisSource) async throws {
         try await Self.withScrapedFleet { rollout, emulator, prometheus in
             // The sick member is the canary, then the second wave's, then one of the last wave drawn by
             // a seed. The soak (4 s) is the bound it must fail within: 2 failures of 1 s, one interval
@@ -53,14 +63,15 @@ import Testing
             for run in 1...3 {
                 let sick = String(format: "web-%02d", run < 3 ? run : Int.random(in: 3...10, using: &random))
                 emulator.store.setFaults(FaultSettings(sickReleases: [sick]))
-                let script = Self.errors + """
+                let script = Self.errors(from: source) + """
 
                     group web = releases of chart shop-web in web on edge-001
                     set interval 100ms
                     rollout web waves 1, 10%, rest parallel 10 soak 4s analyze errors then rollback failed { set tag v\(run); upgrade; wait deployed }
                     """
-                let result = try await rollout.run(
-                    ["--endpoint", try #require(emulator.url).absoluteString, "--prometheus", prometheus.url.absoluteString, "--output", "json", "-c", script])
+                // AOM is the target itself, an emulator: no --prometheus needed.
+                let named = source == .prometheus ? ["--prometheus", prometheus.url.absoluteString] : []
+                let result = try await rollout.run(["--endpoint", try #require(emulator.url).absoluteString] + named + ["--output", "json", "-c", script])
                 #expect(result.code == ExitCode.rolledBack.rawValue, "run \(run), \(sick): \(result.all)")
                 let events = try Self.events(result.out)
                 let ended = try #require(events.last { $0["event"] == "rollout_ended" }?["rollout"]?["members"])
@@ -112,9 +123,51 @@ import Testing
             #expect(none.code == ExitCode.stepFailed.rawValue && none.err.contains("no data: the query found no series"), "\(none.all)")
             let allowed = try await rollout.run(target + ["-c", absent + " no-data ok\nuse cluster edge-001\nverify absent for web-03 in web"])
             #expect(allowed.code == 0, "\(allowed.all)")
+            // doctor asks both sources a query; a server that does not answer fails it.
+            let doctor = try await rollout.run(["doctor"] + target)
+            #expect(doctor.code == 0, "\(doctor.all)")
+            #expect(doctor.out.contains("✔ prometheus  \(prometheus.url.absoluteString) answered a query"), "\(doctor.out)")
+            #expect(doctor.out.contains("✔ aom         \(try #require(emulator.url).absoluteString) answered a signed query"), "\(doctor.out)")
+            let nowhere = try await rollout.run(["doctor", target[0], target[1], "--prometheus", "http://127.0.0.1:\(try FreePort.take())"])
+            #expect(nowhere.code == 1 && nowhere.out.contains("✘ prometheus"), "\(nowhere.all)")
             // The server's own words for a query it cannot parse, at the statement's place.
             let broken = try await rollout.run(target + ["-c", "analysis bad = prometheus \"sum(rate(x[1m]\" < 1\nuse cluster edge-001\nverify bad for web-03 in web"])
             #expect(broken.err.contains("-c:3: verify bad for web-03 in web: analysis bad failed") && broken.err.contains("bad_data"), "\(broken.err)")
+        }
+    }
+
+    @Test func aPlanListsTheAnalysesOfEachMemberWithTheirQueriesWritten() async throws {
+        let rollout = try RolloutProcess()
+        let script = rollout.home.appendingPathComponent("plan.rollout")
+        try """
+            analysis errors = aom "sum(rate(x{release='${RELEASE}',cluster='${CLUSTER}'}[1m]))" < 0.01 every 5s failures 2
+            analysis up = prometheus "min(up)" == 1
+            group web = releases edge-001/web/web-01 edge-002/web/web-01
+            rollout web waves 1 gate "health" analysis up rest analyze errors { set tag v2; upgrade; wait deployed; verify errors during 1m }
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let plan = try await rollout.run(["plan", script.path], extraEnvironment: ["ROLLOUT_EMULATOR_FLEET": "2x1"])
+        #expect(plan.code == 0, "\(plan.all)")
+        for line in [
+            "edge-001/web/web-01: errors: aom \"sum(rate(x{release='web-01',cluster='edge-001'}[1m]))\" < 0.01 (every 5s, failing at 2 failed)",
+            "edge-002/web/web-01: errors: aom \"sum(rate(x{release='web-01',cluster='edge-002'}[1m]))\" < 0.01 (every 5s, failing at 2 failed)",
+            "gate 'health': waits for up to pass (prometheus \"min(up)\" == 1), then opens wave 2",
+            "verify errors during 1m",
+            "(measures errors every 5s for 1m: aom \"sum(rate(x{release='web-01',cluster='edge-001'}[1m]))\" < 0.01)",
+        ] {
+            #expect(plan.out.contains(line), "\(line)\n\(plan.out)")
+        }
+    }
+
+    @Test func theEmulatorsAOMAPIIsSignedAndNamesItsProject() async throws {
+        try await withEmulator { (client: AutopilotClient, emulator: Emulator) in
+            let url = try #require(emulator.url)
+            let project = EmulatorCredentials.localProjectID
+            let unsigned = try await RawRequest(method: "POST", path: "/v1/\(project)/aom/api/v1/query", query: "query=up").send(to: url)
+            #expect(unsigned.status == 401, "\(unsigned.body)")
+            // Signed, it is answered: here by saying no Prometheus is behind it.
+            let signed = client.aom(at: Endpoint(url: url))
+            let refused = await #expect(throws: AutopilotError.self) { try await signed.query("up") }
+            #expect(refused?.description.contains("AOM at \(url.absoluteString) refused the query: unavailable: the emulator has no Prometheus behind its AOM API") == true, "\(String(describing: refused))")
         }
     }
 
@@ -138,6 +191,16 @@ import Testing
             #expect(body.err.contains("HTTP 200, and the body does not contain \"no such text\""), "\(body.all)")
             let status = try await rollout.run(target + ["-c", script + "\nverify gone"])
             #expect(status.err.contains("not the expected 200"), "\(status.all)")
+            // A secret in a probe's URL is sent, and shown nowhere: not in the output, the JSON or the journal.
+            let secret = "probe-token-7f3a9c"
+            let withToken = "analysis keyed = http \"\(metrics)?token=${PROBE_TOKEN}\" expect 200\nuse cluster demo\nverify keyed for testwww"
+            for format in ["human", "json"] {
+                let keyed = try await rollout.run(target + ["--output", format, "-c", withToken, "--", "PROBE_TOKEN=\(secret)"])
+                #expect(keyed.code == 0 && (format == "human" || keyed.out.contains("token=******")), "\(keyed.all)")
+                #expect(!keyed.all.contains(secret))
+            }
+            let journal = try String(contentsOf: rollout.journal, encoding: .utf8)
+            #expect(journal.contains("\"kind\":\"analysis\"") && journal.contains("token=******") && !journal.contains(secret), "\(journal)")
         }
     }
 }

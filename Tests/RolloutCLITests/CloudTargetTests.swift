@@ -11,7 +11,10 @@ import Testing
 struct CloudTargetTests {
     /// The variables that make region cn-north-4 the emulator: CCE's endpoint and IAM's.
     static func region(at url: URL) -> [String: String] {
-        ["HUAWEICLOUD_SDK_REGION_CCE_CN_NORTH_4": url.absoluteString, "HUAWEICLOUD_SDK_IAM_ENDPOINT": url.absoluteString]
+        [
+            "HUAWEICLOUD_SDK_REGION_CCE_CN_NORTH_4": url.absoluteString, "HUAWEICLOUD_SDK_IAM_ENDPOINT": url.absoluteString,
+            "HUAWEICLOUD_SDK_REGION_AOM_CN_NORTH_4": url.absoluteString,
+        ]
     }
 
     @Test func withOnlyHuaweisCredentialsFileAndARegionBehindAProxyDoctorAndAScriptWork() async throws {
@@ -37,6 +40,8 @@ struct CloudTargetTests {
                 "✔ project     \(EmulatorCredentials.localProjectID) (looked up in IAM at \(emulator.url!.absoluteString))",
                 "✔ proxy       through http://\(proxy.user):***@127.0.0.1:\(proxy.port)", "✔ TLS         trusting the CA file",
                 "✔ clock       within", "✔ read        a signed call was accepted",
+                // The emulator's AOM API checks the signature, and has no Prometheus behind it here.
+                "! aom         AOM at \(emulator.url!.absoluteString) refused the query: unavailable: the emulator has no Prometheus behind its AOM API",
             ] {
                 #expect(doctor.out.contains(line), "\(line)\n\(doctor.all)")
             }

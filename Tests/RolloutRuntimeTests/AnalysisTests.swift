@@ -129,4 +129,34 @@ final class ScriptedMetrics: MetricsAPI {
         let decided = run.log.all.filter { if case .measured(_, let m, decided: true) = $0 { m.dryRun && m.verdict == .failed } else { false } }
         #expect(decided.count == 3)
     }
+
+    /// A gate an analysis decides: it opens at the first passing measurement, holds the rollout when
+    /// the analysis fails by its limits, and asks a person after the analysis passed when it says so.
+    @Test(arguments: [
+        ([0.5, 0.0], "", ExitCode.success, 0),
+        ([0.5, 0.5], "", .halted, 0),
+        ([0.0], " and ask", .success, 1),
+    ])
+    func aGateWaitsForItsAnalysis(values: [Double], ask: String, code: ExitCode, asked: Int) async throws {
+        let answers = Mutex(values[...])
+        let metrics = ScriptedMetrics { _ in .value(answers.withLock { $0.count > 1 ? $0.removeFirst() : $0.first! }) }
+        let people = Mutex(0)
+        let hooks = FleetHooks(gates: { _ in
+            people.withLock { $0 += 1 }
+            return .pass("approved by a test")
+        })
+        let run = try await runFleet(
+            """
+            group web = releases of chart shop-web on edge-001
+            set interval 50ms
+            analysis errors = prometheus "sum(rate(errors[1m]))" < 0.01 every 20ms failures 2
+            rollout web waves 1 gate "health" analysis errors\(ask) rest { set tag v2; upgrade; wait deployed }
+            """, fleet: DemoFleet(clusters: 1, releasesPerCluster: 3), hooks: hooks, sources: AnalysisSources(prometheus: metrics))
+        #expect(run.code == code, "\(run.failure ?? "")")
+        #expect(people.withLock { $0 } == asked)
+        let started = run.states.filter { $0.value != "not started" }.count
+        #expect(started == (code == .success ? 3 : 1), "\(run.states)")
+        if code == .halted { #expect(run.failure?.contains("the gate 'health' before wave 2 was not passed: analysis errors failed") == true, "\(run.failure ?? "")") }
+        #expect(metrics.asked.withLock { $0.allSatisfy { $0 == "sum(rate(errors[1m]))" } })
+    }
 }

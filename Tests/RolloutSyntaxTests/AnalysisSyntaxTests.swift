@@ -24,6 +24,7 @@ import Testing
         ("analysis p = prometheus \"${NOPE}\" < 1", "t.rollout:2:25: error: undefined variable 'NOPE'"),
         ("analysis errors = prometheus up == 1", "t.rollout:2:1: error: analysis 'errors' is defined twice in this script"),
         ("group w = clusters demo\nrollout w analyze errors, latency { upgrade x }", "t.rollout:3:27: error: no analysis 'latency' is defined before this"),
+        ("group w = clusters a b\nrollout w waves 1 gate analysis erors rest { upgrade x }", "t.rollout:3:33: error: no analysis 'erors' is defined before this"),
     ])
     func checkFindsAnalysisMistakesWhereTheyAre(text: String, expected: String) {
         let found = rendered(Self.defined + text, scope: CheckScope(clusterInUse: true, releaseInUse: true))
@@ -34,6 +35,14 @@ import Testing
         // ${RELEASE} in a query is the release measured for, not a variable the script must define.
         #expect(rendered(Self.defined + "use release testwww\nverify errors during 1m") == "")
         #expect(rendered(Self.defined + "group w = clusters demo\nrollout w soak 1m analyze errors { upgrade testwww }") == "")
+    }
+
+    @Test func aGateAnAnalysisDecidesNeedsNoPersonUnlessItAsks() {
+        let offTerminal = CheckScope(clusterInUse: true, releaseInUse: true, gates: .approved(all: false, names: []))
+        let analysisOnly = Self.defined + "group w = clusters a b\nrollout w waves 1 gate \"g\" analysis errors rest { upgrade x }"
+        #expect(rendered(analysisOnly, scope: offTerminal) == "")
+        let asks = Self.defined + "group w = clusters a b\nrollout w waves 1 gate \"g\" analysis errors and ask rest { upgrade x }"
+        #expect(rendered(asks, scope: offTerminal).contains("the gate 'g' cannot be answered"))
     }
 
     @Test func helpWritesEveryOption() {

@@ -7,6 +7,8 @@ import Testing
     static let roundTrips: [(String, String)] = [
         ("group eu = clusters demo staging", "group eu = clusters demo staging"),
         ("rollout web analyze errors,p99 soak 1m waves 1 rest { upgrade }", "rollout web waves 1 rest soak 1m analyze errors, p99 { upgrade }"),
+        ("rollout web waves 1 gate analysis errors, 10% gate \"prod\" analysis p99 and ask rest { upgrade }",
+         "rollout web waves 1 gate analysis errors 10% gate \"prod\" analysis p99 and ask rest { upgrade }"),
         ("group web = releases demo/shop/shop-web staging/shop/shop-web", "group web = releases demo/shop/shop-web staging/shop/shop-web"),
         ("group web = fleet edge", "group web = fleet edge"),
         ("group edge = clusters matching \"edge-*\"", "group edge = clusters matching \"edge-*\""),

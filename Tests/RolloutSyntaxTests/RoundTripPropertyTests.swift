@@ -79,7 +79,10 @@ struct ProgramBuilder {
     }
 
     private mutating func rolloutPlan() -> RolloutPlan {
-        let steps: [WaveStep] = [.count(1), .percent(10), .rest, .gate(nil), .gate("prod"), .count(25), .percent(100)]
+        let steps: [WaveStep] = [
+            .count(1), .percent(10), .rest, .gate(nil), .gate("prod"), .count(25), .percent(100),
+            .gate(nil, check: GateCheck(analysis: Word("errors"))), .gate("canary", check: GateCheck(analysis: Word("p99"), ask: true)),
+        ]
         return RolloutPlan(
             waves: (0..<next(5)).map { _ in steps[next(steps.count)] }, parallel: next(2) == 0 ? nil : word(["8", "64"]),
             soak: next(2) == 0 ? nil : plain(["5m", "30s"]),

@@ -1,14 +1,16 @@
 import ArgumentParser
 import AutopilotClient
 import Foundation
+import RolloutRuntime
 
 /// `rollout doctor`: the first command to run against a new account. Each line names one thing
 /// rollout depends on (target, credentials and their source, project, proxy, TLS trust, clock, a
-/// signed read), passes or fails, and on failure says what to do next. Nothing is changed.
+/// signed read, the sources analyses measure with), passes or fails, and on failure says what to do
+/// next. Nothing is changed.
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check the target, credentials, project, proxy, TLS, clock and one signed read; nothing is changed.")
+        abstract: "Check the target, credentials, project, proxy, TLS, clock, one signed read and the analyses' Prometheus and AOM; nothing is changed.")
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var output: OutputOptions
@@ -33,6 +35,7 @@ struct DoctorCommand: AsyncParsableCommand {
             throw CLIExit(code: 1)
         }
         await Self.check(choice, session.client, url: session.url, into: &report)
+        await Self.checkSources(choice, session.sources, into: &report)
         await session.close()
         if report.failed { throw CLIExit(code: 1) }
     }
@@ -103,6 +106,38 @@ struct DoctorCommand: AsyncParsableCommand {
             report.pass("read", "a signed call was accepted: \(charts.count) chart\(charts.count == 1 ? "" : "s") listed")
         } catch {
             report.fail("read", error.description, next: error.hint == nil ? "see the error above" : "act on the sentence after the request id")
+        }
+    }
+}
+
+extension DoctorCommand {
+    /// The sources analyses measure with: each answers a query that needs no data (`vector(1)`).
+    /// A Prometheus server that was named must answer; AOM, there by default, warns when it does not.
+    static func checkSources(_ choice: TargetChoice, _ sources: AnalysisSources, into report: inout DoctorReport) async {
+        let probe = "vector(1)"
+        if let prometheus = sources.prometheus, let url = choice.metrics?.url {
+            do {
+                _ = try await prometheus.query(probe)
+                report.pass("prometheus", "\(url.absoluteString) answered a query")
+            } catch {
+                report.fail("prometheus", (error as? AutopilotError)?.sentence ?? "\(error)", next: "check --prometheus (or the profile's prometheus), its user and password or token, and the proxy")
+            }
+        } else {
+            report.skip("prometheus", "none named: analyses that ask Prometheus need --prometheus URL or the profile's prometheus")
+        }
+        guard let aom = sources.aom else {
+            report.skip("aom", "no AOM endpoint: name a region, or --aom-endpoint")
+            return
+        }
+        if choice.isEmbedded && choice.metrics == nil {
+            report.skip("aom", "the embedded emulator's AOM answers from the Prometheus server --prometheus names; none is named")
+            return
+        }
+        do {
+            _ = try await aom.query(probe)
+            report.pass("aom", "\((aom as? AOMSource)?.endpoint.description ?? "AOM") answered a signed query")
+        } catch {
+            report.warn("aom", (error as? AutopilotError)?.sentence ?? "\(error)", next: "analyses that ask AOM will fail; check the region or --aom-endpoint and the credentials' AOM permission (aom:metric:list)")
         }
     }
 }

@@ -30,6 +30,8 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Changes under way at once before the next gets 429 CCE.01429003 (0: no limit).") var concurrentChanges = 0
     @Option(help: "The generated fleet of edge clusters, \(DemoFleet.form) (default \(DemoFleet.standard.spelling), or $\(EmulatorFleet.variable)).")
     var fleet: String?
+    @Option(name: .customLong("aom-backend"), help: "The Prometheus server (scraping this emulator) that answers its AOM query API, /v1/{project_id}/aom/api/v1/query.")
+    var aomBackend: String?
     @Flag(help: "Start empty, without the demo clusters' releases and charts.") var noDemoData = false
     @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate chain (with --tls-key).") var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.") var tlsKey: String?
@@ -49,6 +51,12 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.demoData = !noDemoData
         configuration.fleet = try EmulatorFleet.shape(option: fleet, environment: ProcessInfo.processInfo.environment)
         configuration.settings = EmulatorSettings(deployTime: DurationText.seconds(deployTime), faults: faults)
+        if let aomBackend {
+            guard let url = URL(string: aomBackend), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw CLIError("--aom-backend: '\(aomBackend.terminalSafe)' is not an http or https URL", exitCode: 2)
+            }
+            configuration.aomBackend = url
+        }
         if let tlsCertificate, let tlsKey { configuration.tls = EmulatorTLS(certificateFile: tlsCertificate, keyFile: tlsKey) }
         let emulator: Emulator
         do {

@@ -35,6 +35,9 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "The Prometheus server analyses query (e.g. http://prometheus:9090); instead of the profile's prometheus.")
     var prometheus: String?
 
+    @Option(name: .customLong("aom-endpoint"), help: "AOM's endpoint for analyses that ask AOM; by default the region's (https://aom.<region>.myhuaweicloud.com), or an emulator target itself.")
+    var aomEndpoint: String?
+
     @Option(name: .customLong("prometheus-user"), help: "The user for the Prometheus server's basic authentication; the password from ROLLOUT_PROMETHEUS_PASSWORD.")
     var prometheusUser: String?
 }

@@ -13,6 +13,8 @@ final class FleetBoard: Sendable {
         var states: [MemberTag: MemberState] = [:]
         var startedAt: [MemberTag: ContinuousClock.Instant] = [:]
         var wave = 0
+        /// Each member's analyses: the last value and the measurements that passed and failed.
+        var analyses: [MemberTag: [String: (last: String, passed: Int, failed: Int)]] = [:]
         var note: String?
         var drawnLines = 0
         var closed = false
@@ -59,6 +61,16 @@ final class FleetBoard: Sendable {
             case .policy(let policy, let members): state.note = "\(policy.spelling): \(members) member\(members == 1 ? "" : "s")"
             default: break
             }
+        }
+    }
+
+    /// Takes in a measurement of a member's analysis.
+    func take(_ measurement: AnalysisMeasurement, of tag: MemberTag) {
+        state.withLock { state in
+            var seen = state.analyses[tag, default: [:]][measurement.analysis] ?? ("", 0, 0)
+            seen.last = measurement.value ?? measurement.verdict.rawValue
+            if measurement.verdict == .passed { seen.passed += 1 } else { seen.failed += 1 }
+            state.analyses[tag, default: [:]][measurement.analysis] = seen
         }
     }
 
@@ -117,6 +129,9 @@ final class FleetBoard: Sendable {
             let label = full.count > width ? String(full.prefix(width - 1)) + "…" : full
             var row = "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + style.status(memberState.shown)
             row += String(repeating: " ", count: max(1, 18 - memberState.shown.count)) + style.dim(memberState.isFinal ? "" : time)
+            for (name, seen) in (state.analyses[tag] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                row += " " + name.terminalSafe + " " + seen.last.terminalSafe + " " + style.green("✔\(seen.passed)") + (seen.failed > 0 ? " " + style.red("✘\(seen.failed)") : "")
+            }
             if let reason = memberState.reason { row += style.dim(" " + String(reason.terminalSafe.prefix(60))) }
             lines.append(row)
         }

@@ -196,7 +196,10 @@ final class Renderer: Sendable {
     /// A step of one member's block: nothing on the board (its state is there); else a plain line
     /// that names the member.
     private func showMember(_ event: RunEvent, _ tag: MemberTag) {
-        guard board.withLock({ $0 }) == nil else { return }
+        if let board = board.withLock({ $0 }) {
+            if case .measured(_, let measurement, _) = event { board.take(measurement, of: tag) }
+            return
+        }
         let prefix = "  \(tag.member.label.terminalSafe): "
         switch event {
         case .progress(_, let text): line(style.dim(prefix + "… " + text.terminalSafe))

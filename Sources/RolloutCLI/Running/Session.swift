@@ -34,12 +34,14 @@ final class Session: Sendable {
     /// What scripts run against: the client, with cluster names resolved on the way out.
     var api: any ReleaseAPI { NamedClusters(client: client, names: clusterNames) }
 
-    /// Where analyses measure: the Prometheus server named, and HTTP probes, through the target's
-    /// proxy and TLS settings.
+    /// Where analyses measure: the Prometheus server named, AOM signed as the target's calls are (on
+    /// the embedded emulator, the emulator itself), and HTTP probes, through the target's proxy and
+    /// TLS settings.
     var sources: AnalysisSources {
         let network = choice.network
         return AnalysisSources(
             prometheus: choice.metrics.map { PrometheusSource(url: $0.url, authorization: $0.authorization, network: network) },
+            aom: (choice.aomEndpoint ?? (choice.isEmbedded ? Endpoint(url: url) : nil)).map { client.aom(at: $0) },
             probe: HTTPProbe(network: network))
     }
 
@@ -84,6 +86,8 @@ final class Session: Sendable {
             configuration.settings = EmulatorSettings(
                 deployTime: DurationText.seconds(deployTime), faults: FaultSettings(failTags: ["*-bad"]))
             configuration.fleet = choice.emulatorFleet
+            // Its AOM API answers from the Prometheus server analyses are named, as AOM answers for a project.
+            configuration.aomBackend = choice.metrics?.url
             switch try await EmbeddedState.claim(paths, fleet: choice.emulatorFleet, fresh: choice.freshEmulator) {
             case .shared(let url, let pid):
                 Console.err(style.dim("→ on the embedded emulator that rollout (pid \(pid)) serves at \(url.absoluteString)"))

@@ -24,6 +24,7 @@ import TOMLKit
 /// prometheus = "http://prometheus:9090"   # what analyses query
 /// prometheus_user = "rollout"             # basic authentication, with prometheus_password_env,
 /// prometheus_password_env = "PROM_PASS"   # or a bearer token: prometheus_token_env
+/// aom_endpoint = "https://aom.cn-north-4.myhuaweicloud.com"   # instead of the region's
 /// [profiles.prod.clusters]
 /// shop = "a870253f-5dc7-11ee-bf71-0255ac100b03"
 /// [profiles.prod.fleets]              # for `group NAME = fleet <name>`
@@ -54,6 +55,7 @@ struct Profile: Equatable {
     var agency: String?
     var agencyDomain: String?
     var prometheus: String?
+    var aomEndpoint: String?
     var prometheusUser: String?
     var prometheusPassword: String?
     var prometheusToken: String?
@@ -151,7 +153,7 @@ struct Profile: Equatable {
             cluster: value("cluster"), namespace: value("namespace"), clusters: clusters, fleets: fleets, accessKey: secret("ak"),
             secretKey: secret("sk"), token: secret("token"), securityToken: secret("security_token"), proxy: value("proxy"),
             caFile: value("ca_file"), iamUser: value("iam_user"), iamDomain: value("iam_domain"), password: secret("password"),
-            agency: value("agency"), agencyDomain: value("agency_domain"), prometheus: value("prometheus"),
+            agency: value("agency"), agencyDomain: value("agency_domain"), prometheus: value("prometheus"), aomEndpoint: value("aom_endpoint"),
             prometheusUser: value("prometheus_user"), prometheusPassword: secret("prometheus_password"), prometheusToken: secret("prometheus_token"))
         // An unset variable for Prometheus is the analyses' problem, not the credentials'.
         profile.unsetVariables = unset.filter { !$0.key.hasPrefix("prometheus_") }

@@ -38,6 +38,9 @@ struct TargetChoice {
     var freshEmulator = false
     /// The Prometheus server analyses query, when one is named.
     var metrics: MetricsChoice?
+    /// AOM's endpoint for analyses that ask AOM: named, the region's, or an emulator target itself;
+    /// nil on the embedded emulator, whose address is known once it starts.
+    var aomEndpoint: Endpoint?
 
     var isEmbedded: Bool { kind == .embedded }
 
@@ -115,13 +118,21 @@ struct TargetChoice {
                 fleets[DemoFleet.fleetName] = fleets[DemoFleet.fleetName] ?? emulatorFleet.clusterNames
             }
         }
+        var aomEndpoint: Endpoint?
+        if let text = options.aomEndpoint ?? profile?.aomEndpoint {
+            do { aomEndpoint = try Endpoint(parsing: text) } catch {
+                throw CLIError("\(options.aomEndpoint != nil ? "--aom-endpoint" : "the profile's aom_endpoint"): \(error)", exitCode: 2)
+            }
+        } else if case .remote(let endpoint, _) = kind {
+            aomEndpoint = isEmulator ? endpoint : region?.aom
+        }
         return TargetChoice(
             kind: kind, credentials: credentials, fetcher: fetcher, credentialSource: source,
             projectLookup: isEmulator ? nil : region.map { ProjectLookup(region: $0, network: network) }, profile: profile,
             clusterAliases: aliases, aliasesNameEveryCluster: isEmulator, fleets: fleets, emulatorFleet: emulatorFleet,
             defaultCluster: environment["ROLLOUT_CLUSTER"] ?? profile?.cluster ?? (kind == .embedded ? DemoData.startCluster : nil),
             defaultNamespace: environment["ROLLOUT_NAMESPACE"] ?? profile?.namespace, network: network,
-            freshEmulator: options.freshEmulator, metrics: metrics)
+            freshEmulator: options.freshEmulator, metrics: metrics, aomEndpoint: aomEndpoint)
     }
 
     /// Proxies from `--proxy`, the profile or `HTTPS_PROXY`/`HTTP_PROXY` (with `NO_PROXY`); the CA

@@ -138,7 +138,7 @@ struct AnalysisProbe: Sendable {
                 return read(answer, measurement)
             }
         } catch {
-            return measurement(nil, .inconclusive, "\(error)")
+            return measurement(nil, .inconclusive, (error as? AutopilotError)?.sentence ?? "\(error)")
         }
     }
 

@@ -5,6 +5,8 @@ import RolloutSyntax
 struct RolloutSettings {
     var waves: [[MemberTag]]
     var gates: [Int: String]
+    /// The gates an analysis decides, by the wave each opens: the analysis, and whether a person is asked too.
+    var gateChecks: [Int: (analysis: AnalysisDefinition, ask: Bool)]
     var parallel: Int
     var soak: Duration?
     /// What each member is measured by while its wave soaks.
@@ -94,15 +96,18 @@ extension Interpreter {
         case nil:
             halt = HaltLimit(text: "the first failure halts", failures: 1)
         }
-        var analyses: [AnalysisDefinition] = []
-        for word in plan.analyses {
+        // A source that is not named fails the rollout before any member starts.
+        func definition(_ word: Word) throws(StepFailure) -> AnalysisDefinition {
             let definition = try analysis(named: try expand(word))
-            // A source that is not named fails the rollout before any member starts.
             if mode == .run { try requireSource(of: definition) }
-            analyses.append(definition)
+            return definition
         }
+        var analyses: [AnalysisDefinition] = []
+        for word in plan.analyses { analyses.append(try definition(word)) }
+        var gateChecks: [Int: (analysis: AnalysisDefinition, ask: Bool)] = [:]
+        for (wave, check) in plan.gateChecks { gateChecks[wave] = (try definition(check.analysis), check.ask) }
         return RolloutSettings(
-            waves: waves, gates: plan.gates, parallel: parallel, soak: soak, analyses: analyses, halt: halt, policy: plan.policy ?? .hold,
+            waves: waves, gates: plan.gates, gateChecks: gateChecks, parallel: parallel, soak: soak, analyses: analyses, halt: halt, policy: plan.policy ?? .hold,
             recoveredOK: plan.recoveredOK, failedOK: plan.failedOK)
     }
 
@@ -115,7 +120,7 @@ extension Interpreter {
             let number = wave[0].wave
             if control.stopRequested || Task.isCancelled { return (.interrupted, interruption(book)) }
             if let gate = settings.gates[number], position > 0 {
-                switch await onGate(GateRequest(name: gate, wave: number, members: book.snapshot)) {
+                switch await answer(gate, before: number, settings.gateChecks[number], book, info) {
                 case .pass(let how):
                     emit(.fleet(info, .gate(name: gate, passed: true, how: how)))
                 case .refuse(let why):
@@ -358,7 +363,7 @@ extension Interpreter {
         let memberContext = memberContext(tag)
         let (journal, emit) = (journal, emit)
         return Interpreter(
-            member: tag, context: memberContext, charts: chartCache, madeEarlier: madeEarlier, sharing: self,
+            member: tag, context: memberContext, charts: chartCache, madeEarlier: madeEarlier, sharing: self, analyses: analyses,
             journal: { record in
                 try journal(record)
                 book.note(record, of: tag)
@@ -432,7 +437,18 @@ extension Interpreter {
         emit(.progress(info, "\(all.count) member\(all.count == 1 ? "" : "s") in \(settings.waves.count) wave\(settings.waves.count == 1 ? "" : "s"), \(settings.parallel) at a time; \(settings.halt.text), then \(settings.policy.spelling)"))
         for wave in settings.waves where !wave.isEmpty {
             if let gate = settings.gates[wave[0].wave], wave[0].wave > 1 {
-                emit(.progress(info, "gate '\(gate)': asks before wave \(wave[0].wave); off a terminal it passes only with --approve \(gate) or --yes"))
+                let asks = "asks before wave \(wave[0].wave); off a terminal it passes only with --approve \(gate) or --yes"
+                if let (definition, ask) = settings.gateChecks[wave[0].wave] {
+                    let then = ", then " + (ask ? asks : "opens wave \(wave[0].wave)")
+                    do throws(StepFailure) {
+                        let query = try gateProbe(definition).query
+                        emit(.progress(info, "gate '\(gate)': waits for \(definition.name) to pass (\(definition.asking(query)))" + then))
+                    } catch {
+                        emit(.progress(info, "gate '\(gate)': would fail here: \(error.message) (a gate measures the rollout as a whole)"))
+                    }
+                } else {
+                    emit(.progress(info, "gate '\(gate)': " + asks))
+                }
             }
             emit(.progress(info, "wave \(wave[0].wave): \(Self.describe(wave))"))
             if !settings.analyses.isEmpty {

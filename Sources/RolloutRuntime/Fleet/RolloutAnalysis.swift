@@ -66,4 +66,48 @@ extension Interpreter {
         }
         return (nil, tally)
     }
+
+    /// A gate's answer: a person's, an analysis's, or the analysis's and then a person's.
+    func answer(
+        _ gate: String, before wave: Int, _ check: (analysis: AnalysisDefinition, ask: Bool)?, _ book: FleetBook, _ info: StepInfo
+    ) async -> GateAnswer {
+        let request = GateRequest(name: gate, wave: wave, members: book.snapshot)
+        guard let (definition, ask) = check else { return await onGate(request) }
+        let measured = await waitToPass(definition, info)
+        guard case .pass(let how) = measured, ask else { return measured }
+        switch await onGate(request) {
+        case .pass(let person): return .pass("\(how); \(person)")
+        case .refuse(let why): return .refuse(why)
+        }
+    }
+
+    /// The probe of a gate's analysis: for the rollout as a whole, with the cluster, namespace and
+    /// release in use as its names; one it needs and none is in use is an undefined variable.
+    func gateProbe(_ definition: AnalysisDefinition) throws(StepFailure) -> AnalysisProbe {
+        let cluster = context.cluster ?? ""
+        let release = ResolvedRelease(name: context.release ?? "", namespace: context.namespace, cluster: cluster.isEmpty ? "" : resolveCluster(cluster))
+        var variables = variables(naming: release, cluster: cluster)
+        if context.cluster == nil { variables[MemberVariable.cluster.rawValue] = nil }
+        if context.release == nil { variables[MemberVariable.release.rawValue] = nil }
+        return try probe(definition, release, variables: variables)
+    }
+
+    /// Measures a gate's analysis at its interval until a measurement passes (the gate opens) or
+    /// its limits fail it (the gate holds; a dry run opens it and says what it would have done).
+    private func waitToPass(_ definition: AnalysisDefinition, _ info: StepInfo) async -> GateAnswer {
+        let probe: AnalysisProbe
+        do { probe = try gateProbe(definition) } catch { return .refuse(error.message) }
+        var tally = AnalysisTally(failureLimit: definition.failureLimit, inconclusiveLimit: definition.inconclusiveLimit)
+        while !Task.isCancelled {
+            let measurement = await probe.measure(with: sources)
+            let failure = tally.record(measurement)
+            emit(.measured(info, measurement, decided: measurement.verdict == .passed || failure != nil))
+            if measurement.verdict == .passed { return .pass("analysis \(definition.name) passed: \(measurement.reason)") }
+            if let failure {
+                return definition.spec.dryRun ? .pass("analysis \(definition.name) is a dry run, and would have held the gate: \(failure)") : .refuse(failure)
+            }
+            do { try await Task.sleep(for: definition.interval) } catch { break }
+        }
+        return .refuse("interrupted while measuring \(definition.name)")
+    }
 }

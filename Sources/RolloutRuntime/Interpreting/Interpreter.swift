@@ -61,12 +61,13 @@ public actor Interpreter {
     /// An interpreter that runs one member's block of a rollout, sharing everything else with its parent.
     init(
         member tag: MemberTag, context: RunContext, charts: [Chart]?, madeEarlier: [ChangeRecord], sharing parent: Interpreter,
-        journal: @escaping @Sendable (ChangeRecord) throws -> Void, events: @escaping @Sendable (RunEvent) -> Void
+        analyses: [String: AnalysisDefinition], journal: @escaping @Sendable (ChangeRecord) throws -> Void,
+        events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.init(
             api: parent.api, context: context, environment: parent.environment, resolveCluster: parent.resolveCluster,
             journal: journal, fleets: parent.fleets, mode: parent.mode, readsLive: parent.readsLive, control: parent.control,
-            sources: parent.sources, member: tag, charts: charts, madeEarlier: madeEarlier, events: events)
+            sources: parent.sources, analyses: analyses, member: tag, charts: charts, madeEarlier: madeEarlier, events: events)
     }
 
     /// An interpreter over an API; `resolveCluster` maps aliases to cluster ids, `journal` puts each
@@ -85,11 +86,12 @@ public actor Interpreter {
     init(
         api: any ReleaseAPI, context: RunContext, environment: [String: String], resolveCluster: @escaping @Sendable (String) -> String,
         journal: @escaping @Sendable (ChangeRecord) throws -> Void, fleets: [String: [String]], mode: Mode, readsLive: Bool = false,
-        control: RunControl, sources: AnalysisSources = AnalysisSources(),
+        control: RunControl, sources: AnalysisSources = AnalysisSources(), analyses: [String: AnalysisDefinition] = [:],
         member: MemberTag? = nil, charts: [Chart]? = nil, madeEarlier: [ChangeRecord] = [], events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.member = member
         self.sources = sources
+        self.analyses = analyses
         self.madeEarlier = madeEarlier
         self.chartCache = charts
         self.control = control

@@ -301,7 +301,7 @@ public struct Checker {
             diagnostics.append(Diagnostic("no group '\(group)' is defined before this rollout", at: range, note: note))
         }
         let wavesAt = plan.wavesRange.isEmpty ? range : plan.wavesRange
-        for case .gate(let name?) in plan.waves where !gatesNamedHere.insert(name).inserted {
+        for case .gate(let name?, _) in plan.waves where !gatesNamedHere.insert(name).inserted {
             diagnostics.append(
                 Diagnostic("gate '\(name)' is named twice in this script", at: wavesAt, note: "--approve \(name) would pass both: name each gate once"))
         }
@@ -324,7 +324,8 @@ public struct Checker {
         case .at(let word): check(word, by: ClauseRules.haltAt)
         case nil: break
         }
-        for gate in plan.gateNames where !scope.gates.answers(gate) {
+        for check in plan.gateChecks.values { checkAnalysisName(check.analysis) }
+        for gate in plan.askedGateNames where !scope.gates.answers(gate) {
             diagnostics.append(
                 Diagnostic(
                     "the gate '\(gate)' cannot be answered: not on a terminal, and the command line does not approve it", at: wavesAt,

@@ -26,7 +26,7 @@ public enum RolloutClause: String, Sendable, CaseIterable {
     /// How it is written, for help.
     public var syntax: String {
         switch self {
-        case .waves: return "waves <n|p%|rest|gate [\"name\"]>..."
+        case .waves: return "waves <n|p%|rest|gate [\"name\"] [analysis <name> [and ask]]>..."
         case .parallel: return "parallel <n>"
         case .soak: return "soak <d>"
         case .analyze: return "analyze <analysis>[, <analysis>]..."
@@ -40,7 +40,7 @@ public enum RolloutClause: String, Sendable, CaseIterable {
     /// What it means, in a line.
     public var summary: String {
         switch self {
-        case .waves: return "wave sizes: counts, percentages of the group, and rest; a gate between two waves asks before the next (default: one wave of all)"
+        case .waves: return "wave sizes: counts, percentages of the group, and rest; a gate between two waves asks before the next, or waits for an analysis to pass (default: one wave of all)"
         case .parallel: return "at most n members at a time within a wave (default 1)"
         case .soak: return "wait this long after each wave, then read its members again: one no longer DEPLOYED has failed"
         case .analyze: return "measure each member by these analyses from when its block ends until its wave's soak ends (every wave soaks then); a member whose analysis fails has failed"
@@ -60,8 +60,9 @@ public enum WaveStep: Sendable, Hashable {
     case percent(Int)
     /// A wave of every member not in an earlier wave; it comes last.
     case rest
-    /// A manual gate before the next wave; the name is what `--approve` names.
-    case gate(String?)
+    /// A gate before the next wave; the name is what `--approve` names. With a check, an analysis
+    /// decides it (and a person too, when the check also asks).
+    case gate(String?, check: GateCheck? = nil)
 
     /// True for a gate, false for a wave size.
     public var isGate: Bool {
@@ -93,9 +94,31 @@ public enum WaveStep: Sendable, Hashable {
         case .count(let n): return String(n)
         case .percent(let p): return "\(p)%"
         case .rest: return Self.restWord
-        case .gate(let name): return name.map { "\(Self.gateWord) \(WordPrinter.print(Word($0, quoted: true)))" } ?? Self.gateWord
+        case .gate(let name, let check):
+            let named = name.map { "\(Self.gateWord) \(WordPrinter.print(Word($0, quoted: true)))" } ?? Self.gateWord
+            return named + (check.map { " " + $0.spelling } ?? "")
         }
     }
+}
+
+/// What decides a gate besides (or instead of) a person: `analysis <name> [and ask]`.
+public struct GateCheck: Sendable, Hashable {
+    /// The analysis that must pass.
+    public var analysis: Word
+    /// True when a person is asked too, once the analysis passed.
+    public var ask: Bool
+
+    /// A check.
+    public init(analysis: Word, ask: Bool = false) {
+        self.analysis = analysis
+        self.ask = ask
+    }
+
+    /// The words `analysis`, `and` and `ask`.
+    public static let analysisWord = "analysis", andWord = "and", askWord = "ask"
+
+    /// As written after the gate.
+    public var spelling: String { "\(Self.analysisWord) \(analysis.description)" + (ask ? " \(Self.andWord) \(Self.askWord)" : "") }
 }
 
 /// `halt after <n>` or `halt at <p>%`: when a rollout stops starting members, counted across it all.

@@ -318,11 +318,30 @@ public struct RolloutPlan: Sendable, Equatable {
         var wave = 0
         for step in waves {
             switch step {
-            case .gate(let name): gates[wave + 1] = name ?? Self.gateName(beforeWave: wave + 1)
+            case .gate(let name, _): gates[wave + 1] = name ?? Self.gateName(beforeWave: wave + 1)
             default: wave += 1
             }
         }
         return gates
+    }
+
+    /// The checks of its gates by the wave each opens: the gates an analysis decides.
+    public var gateChecks: [Int: GateCheck] {
+        var checks: [Int: GateCheck] = [:]
+        var wave = 0
+        for step in waves {
+            switch step {
+            case .gate(_, let check): checks[wave + 1] = check
+            default: wave += 1
+            }
+        }
+        return checks
+    }
+
+    /// The names of the gates a person answers (those with no analysis, or that also ask), in order.
+    public var askedGateNames: [String] {
+        let checks = gateChecks
+        return gates.sorted { $0.key < $1.key }.filter { checks[$0.key].map(\.ask) ?? true }.map(\.value)
     }
 
     /// The names of its gates, in order.

@@ -274,7 +274,8 @@ struct ArgumentReader {
                     tokens.removeFirst()
                     end = next.range.upperBound
                 }
-                steps.append(.gate(name))
+                guard let check = gateCheck(&end) else { return nil }
+                steps.append(.gate(name, check: check.value))
                 continue
             }
             for size in text.split(separator: ",") {
@@ -295,6 +296,27 @@ struct ArgumentReader {
             return nil
         }
         return (steps, keyword.range.lowerBound..<end)
+    }
+
+    /// After a gate: `analysis <name> [and ask]`, or nothing; nil after a diagnostic.
+    private mutating func gateCheck(_ end: inout Int) -> (value: GateCheck?, Void)? {
+        guard let first = tokens.first, literal(first) == GateCheck.analysisWord else { return (nil, ()) }
+        tokens.removeFirst()
+        // A comma may end it, as between wave sizes.
+        func bare(_ text: String) -> String { text.hasSuffix(",") ? String(text.dropLast()) : text }
+        guard let nameToken = tokens.first, let text = literal(nameToken).map(bare), GroupName.isValid(text) else {
+            diagnostics.append(Diagnostic("'analysis' after a gate needs the analysis's name", at: first.range, note: "e.g. gate \"prod\" analysis errors"))
+            return nil
+        }
+        tokens.removeFirst()
+        end = nameToken.range.upperBound
+        var check = GateCheck(analysis: Word(text, range: nameToken.range))
+        if tokens.count >= 2, literal(tokens[0]) == GateCheck.andWord, literal(tokens[1]).map(bare) == GateCheck.askWord {
+            end = tokens[1].range.upperBound
+            tokens.removeFirst(2)
+            check.ask = true
+        }
+        return (check, ())
     }
 
     /// The analysis names after `analyze`, up to the next clause (commas between them allowed).
