@@ -21,7 +21,7 @@ public final class AutopilotClient: Sendable {
     public let configuration: AutopilotConfiguration
     let api: Client
     /// The connection pool; none for a client that only shows calls (`wireRequest(for:)`).
-    private let httpClient: HTTPClient?
+    let httpClient: HTTPClient?
     /// The credentials of each call, fetched again before they expire.
     let credentials: CredentialProvider
 

@@ -27,10 +27,12 @@ public final class Emulator: Sendable {
     public let identity: IdentityService
     private let running = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
     private let boundURL = Mutex<URL?>(nil)
+    private let aomBackend: Mutex<URL?>
 
     /// Makes an emulator; opens the state file when one is set, and seeds demo data when the state is new.
     public init(configuration: EmulatorConfiguration = EmulatorConfiguration()) throws {
         self.configuration = configuration
+        aomBackend = Mutex(configuration.aomBackend)
         let clock = configuration.now
         identity = IdentityService(credentials: configuration.credentials, now: clock)
         store = try EmulatorStore(
@@ -42,6 +44,12 @@ public final class Emulator: Sendable {
             let now = clock().timeIntervalSince1970
             try store.seed(charts: DemoData.charts(at: now), releases: DemoData.releases(at: now) + (configuration.fleet?.releases(at: now) ?? []))
         }
+    }
+
+    /// Names the Prometheus server behind the AOM query API from now on: one that scrapes this
+    /// emulator, so it can be started once the emulator's address is known.
+    public func serveAOM(from backend: URL?) {
+        aomBackend.withLock { $0 = backend }
     }
 
     /// The base URL once listening.
@@ -95,7 +103,7 @@ public final class Emulator: Sendable {
         router.add(middleware: HuaweiErrorMiddleware(addsRequestID: false))
         ControlRoutes.register(on: router, store: store)
         MetricsRoutes.register(on: router, store: store)
-        AOMRoutes.register(on: router, backend: configuration.aomBackend, projectID: configuration.credentials.projectID)
+        AOMRoutes.register(on: router, backend: { [weak self] in self?.aomBackend.withLock { $0 } }, projectID: configuration.credentials.projectID)
         IdentityRoutes.register(on: router, identity: identity)
         // Compact answers, keys sorted: pretty-printing costs the emulator time on every answer.
         var runtime = OpenAPIRuntime.Configuration()

@@ -79,7 +79,8 @@ public struct EmulatorConfiguration: Sendable {
     /// Deploy time and faults.
     public var settings = EmulatorSettings()
     /// The Prometheus server behind the emulator's AOM query API (`/v1/{project_id}/aom/api/v1/query`),
-    /// which answers for AOM the way AOM answers for a cloud project; nil when there is none.
+    /// which answers for AOM the way AOM answers for a cloud project; nil when there is none
+    /// (`Emulator.serveAOM(from:)` names one later).
     public var aomBackend: URL?
     /// Who it lets in.
     public var credentials = EmulatorCredentials.localDefaults

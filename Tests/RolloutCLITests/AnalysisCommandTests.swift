@@ -25,10 +25,9 @@ import Testing
     /// AOM API), until `body` ends.
     static func withScrapedFleet(_ body: @Sendable (RolloutProcess, Emulator, PrometheusServer) async throws -> Void) async throws {
         let rollout = try RolloutProcess()
-        let port = try FreePort.take()
-        let backend = URL(string: "http://127.0.0.1:\(port)")!
-        try await withEmulator(deployTime: 0.3, configure: { $0.fleet = fleet; $0.aomBackend = backend }) { (_: AutopilotClient, emulator: Emulator) in
-            let prometheus = try await PrometheusServer.start(scraping: try #require(emulator.url), home: rollout.home, port: port)
+        try await withEmulator(deployTime: 0.3, configure: { $0.fleet = fleet }) { (_: AutopilotClient, emulator: Emulator) in
+            let prometheus = try await PrometheusServer.start(scraping: try #require(emulator.url), home: rollout.home)
+            emulator.serveAOM(from: prometheus.url)
             do {
                 // Every release has a ratio once two scrapes make a rate.
                 _ = try await prometheus.waitForValue(of: #"count(http_requests_total{release="web-10",code="500"})"#)
@@ -191,6 +190,13 @@ import Testing
             #expect(body.err.contains("HTTP 200, and the body does not contain \"no such text\""), "\(body.all)")
             let status = try await rollout.run(target + ["-c", script + "\nverify gone"])
             #expect(status.err.contains("not the expected 200"), "\(status.all)")
+            // A gate an HTTP probe decides: open when the page answers, holding the rollout when it does not.
+            let rollout2 = "group w = releases demo/monitoring/testwww demo/shop/shop-web\nset interval 100ms\n"
+                + "rollout w waves 1 gate \"probe\" analysis GATE rest { set tag v7; upgrade; wait deployed }"
+            let opened = try await rollout.run(target + ["-c", script + "\n" + rollout2.replacingOccurrences(of: "GATE", with: "up")])
+            #expect(opened.code == 0 && opened.out.contains("gate 'probe' passed: analysis up passed: HTTP 200"), "\(opened.all)")
+            let held = try await rollout.run(target + ["-c", script + "\n" + rollout2.replacingOccurrences(of: "GATE", with: "gone")])
+            #expect(held.code == ExitCode.halted.rawValue && held.all.contains("gate 'probe' not passed: analysis gone failed"), "\(held.all)")
             // A secret in a probe's URL is sent, and shown nowhere: not in the output, the JSON or the journal.
             let secret = "probe-token-7f3a9c"
             let withToken = "analysis keyed = http \"\(metrics)?token=${PROBE_TOKEN}\" expect 200\nuse cluster demo\nverify keyed for testwww"

@@ -20,8 +20,8 @@ struct PrometheusServer {
 
     /// Starts Prometheus scraping `target` and returns once it answers its readiness check; with
     /// `withBasicAuth`, it answers only `user` with `password`.
-    static func start(scraping target: URL, home: URL, withBasicAuth: Bool = false, port: Int? = nil) async throws -> PrometheusServer {
-        let port = try port ?? FreePort.take()
+    static func start(scraping target: URL, home: URL, withBasicAuth: Bool = false) async throws -> PrometheusServer {
+        let port = try FreePort.take()
         var webConfig: [String] = []
         var authorization: [String: String] = [:]
         if withBasicAuth {

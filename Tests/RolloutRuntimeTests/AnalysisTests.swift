@@ -1,6 +1,7 @@
 import AutopilotClient
 import AutopilotEmulator
 import AutopilotModels
+import AutopilotTesting
 import RolloutRuntime
 import RolloutSyntax
 import Synchronization
@@ -106,7 +107,7 @@ final class ScriptedMetrics: MetricsAPI {
             group web = releases of chart shop-web on edge-001
             set interval 50ms
             analysis errors = prometheus "ratio{release='${RELEASE}'}" < 0.01 every 20ms failures 2
-            rollout web waves 1, 2, rest parallel 3 soak 200ms analyze errors then rollback failed { set tag v2; upgrade; wait deployed }
+            rollout web waves 1, 2, rest parallel 3 soak 1s analyze errors then rollback failed { set tag v2; upgrade; wait deployed }
             """, fleet: fleet, sources: AnalysisSources(prometheus: metrics))
         #expect(run.code == .rolledBack)
         #expect(run.states["edge-001/web/web-04"] == "rolled back")
@@ -158,5 +159,30 @@ final class ScriptedMetrics: MetricsAPI {
         #expect(started == (code == .success ? 3 : 1), "\(run.states)")
         if code == .halted { #expect(run.failure?.contains("the gate 'health' before wave 2 was not passed: analysis errors failed") == true, "\(run.failure ?? "")") }
         #expect(metrics.asked.withLock { $0.allSatisfy { $0 == "sum(rate(errors[1m]))" } })
+    }
+
+    /// A run stopped during a wave's soak did not finish measuring it: resumed, the wave is measured
+    /// again before the next starts, by the analysis the replayed statements define.
+    @Test func aResumedRolloutMeasuresTheWaveItStoppedIn() async throws {
+        let fleet = DemoFleet(clusters: 1, releasesPerCluster: 3)
+        try await withEmulator(deployTime: 0.1, configure: { $0.fleet = fleet }) { client, _ in
+            let text = """
+                analysis errors = prometheus "ratio{release='${RELEASE}'}" < 0.01 every 20ms failures 2
+                group web = releases of chart shop-web on edge-001
+                rollout web waves 1, rest soak 5s analyze errors then rollback failed { set tag v2; upgrade; wait deployed }
+                """
+            let (script, diagnostics) = Parser.parse(SourceFile(name: "fleet.rollout", text: text))
+            #expect(diagnostics.isEmpty)
+            // web-01, the canary, finished its block before the stop, and serves errors since.
+            let metrics = ScriptedMetrics { query in .value(query.contains("web-01") ? 0.3 : 0) }
+            let log = EventLog()
+            let interpreter = Interpreter(
+                api: client, resolveCluster: { fleet.aliases[$0] ?? $0 }, sources: AnalysisSources(prometheus: metrics), events: { log.record($0) })
+            let code = await interpreter.run(script, resumingAt: ResumePoint(statement: 2, membersDone: ["edge-001/web/web-01"]))
+            #expect(code == .halted, "\(log.steps)")
+            #expect(metrics.asked.withLock { $0 }.contains("ratio{release='web-01'}"))
+            let states = log.all.compactMap { event -> FleetSummary? in if case .fleet(_, .ended(let summary)) = event { summary } else { nil } }.first?.members
+            #expect(states?.filter { $0.state == .notStarted }.count == 2, "the waves after it never start: \(String(describing: states))")
+        }
     }
 }

@@ -7,13 +7,17 @@ import datetime
 import json
 import os
 import pty
+import random
 import re
 import select
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROLLOUT = os.path.join(ROOT, ".build/release/rollout")
@@ -309,14 +313,14 @@ def ideal_fleet(clusters, releases, parallel):
     return rounds(clusters) * LATENCY + LATENCY + sum(rounds(n) for n in fleet_waves(releases, parallel)) * member
 
 
-def run_fleet(url, shape, parallel, tag):
-    """Seconds and peak RSS (MB) of the fleet script run by the release build."""
+def run_fleet(url, shape, parallel, tag, text=FLEET_SCRIPT, options=()):
+    """Seconds and peak RSS (MB) of a fleet script (the fleet 1 script unless given) run by the release build."""
     script = os.path.join(WORK, "fleet.rollout")
     with open(script, "w") as file:
-        file.write(FLEET_SCRIPT)
+        file.write(text)
     env = dict(ENV, ROLLOUT_EMULATOR_FLEET=shape)
     start = time.perf_counter()
-    process = subprocess.Popen([ROLLOUT, "--endpoint", url, script, "--", f"TAG={tag}", f"PARALLEL={parallel}"],
+    process = subprocess.Popen([ROLLOUT, "--endpoint", url, *options, script, "--", f"TAG={tag}", f"PARALLEL={parallel}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
@@ -379,6 +383,115 @@ def fleet_rollouts(results, goals):
     goals.append(("9: throttled fleet 1 within 1.2× of the rate limit's bound", elapsed[0] <= 1.2 * bound, f"{elapsed[0] / bound:.2f}× ({bound:.1f} s)"))
 
 
+ERRORS = ("analysis errors = prometheus \"sum(rate(http_requests_total{cluster='${CLUSTER}',namespace='${NAMESPACE}',"
+          "release='${RELEASE}',code=~'5..'}[5s])) / sum(rate(http_requests_total{cluster='${CLUSTER}',namespace='${NAMESPACE}',"
+          "release='${RELEASE}'}[5s]))\" < 0.01 every 1s failures 2\n")
+
+
+def prometheus(target):
+    """A Prometheus server scraping `target` (host:port) every second, once it has scraped it; (process, url)."""
+    port = free_port()
+    folder = tempfile.mkdtemp(prefix="prometheus-", dir=WORK)
+    config = os.path.join(folder, "prometheus.yml")
+    with open(config, "w") as file:
+        file.write(f"global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: emulator\n    static_configs:\n      - targets: [\"{target}\"]\n")
+    process = subprocess.Popen(["prometheus", f"--config.file={config}", f"--storage.tsdb.path={folder}/data",
+                                f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        if prometheus_value(url, "sum(rate(http_requests_total[5s]))") is not None:
+            return process, url
+        time.sleep(0.1)
+    raise RuntimeError("prometheus did not scrape the emulator within 60 s")
+
+
+def prometheus_value(url, query):
+    """The value of an instant query, or None while it has none."""
+    try:
+        with urllib.request.urlopen(f"{url}/api/v1/query?" + urllib.parse.urlencode({"query": query}), timeout=2) as answer:
+            result = json.load(answer)["data"]["result"]
+        return float(result[0]["value"][1]) if result else None
+    except (OSError, KeyError, IndexError, ValueError):
+        return None
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def analyses_cost(results, goals):
+    """Fleet 1 with a soak, with and without one analysis per member measured through the soak."""
+    print("11. analyses", flush=True)
+    latency_flag = ["--latency", f"{int(LATENCY * 1000)}ms", "--deploy-time", f"{int(DEPLOY * 1000)}ms"]
+    server, url = emulator(*latency_flag, "--fleet", "100x10")
+    scraper, prom = prometheus(url.split("//")[1])
+    plain = FLEET_SCRIPT.replace("parallel ${PARALLEL}", "parallel ${PARALLEL} soak 2s")
+    measured = ERRORS + FLEET_SCRIPT.replace("parallel ${PARALLEL}", "parallel ${PARALLEL} soak 2s analyze errors")
+    try:
+        without, with_ = [], []
+        for i in range(3):
+            without.append(run_fleet(url, "100x10", 64, f"soak-{i}", plain)[0])
+            with_.append(run_fleet(url, "100x10", 64, f"measured-{i}", measured, ["--prometheus", prom])[0])
+    finally:
+        scraper.terminate()
+        server.terminate()
+    base, cost = stats(without), stats(with_)
+    row(results, 11, "analyses: fleet 1 with a 2 s soak and one Prometheus analysis per member (every 1 s), against the same soak without",
+        "s", cost, None, base, "1,000 members measured about 3 times each; the limit column is the run without analyses")
+    goals.append(("11: analyses add under 5% to fleet 1", cost[0] <= 1.05 * base[0], f"+{100 * (cost[0] / base[0] - 1):.1f}%"))
+
+
+def analysis_soak(results, goals, runs=20):
+    """Seeded runs of a 10-member fleet with one sick member: it must halt the rollout in its own wave and
+    be the only one rolled back."""
+    print(f"12. analysis soak, {runs} seeded runs", flush=True)
+    server, url = emulator("--deploy-time", "300ms", "--fleet", "1x10")
+    scraper, prom = prometheus(url.split("//")[1])
+    script = ERRORS + ("group web = releases of chart shop-web in web on edge-001\nset interval 100ms\n"
+                       "rollout web waves 1, 10%, rest parallel 10 soak 4s analyze errors then rollback failed { set tag ${TAG}; upgrade; wait deployed }\n")
+    path = os.path.join(WORK, "analysis-soak.rollout")
+    with open(path, "w") as file:
+        file.write(script)
+    seeds = random.Random(26)
+    false_promotions = false_halts = missed = 0
+    measurements = []
+    try:
+        for run in range(runs):
+            sick = f"web-{seeds.randint(1, 10):02d}"
+            faults = urllib.request.Request(url + "/_emulator/faults", data=json.dumps({"sickReleases": [sick]}).encode(), method="PUT")
+            urllib.request.urlopen(faults).read()
+            process = subprocess.run([ROLLOUT, "--endpoint", url, "--prometheus", prom, "--output", "json", path, "--", f"TAG=soak-{run}"],
+                                     capture_output=True, text=True, env=ENV)
+            events = [json.loads(line) for line in process.stdout.splitlines() if line.startswith("{")]
+            ended = next(e["rollout"]["members"] for e in reversed(events) if e.get("event") == "rollout_ended")
+            label = f"edge-001/web/{sick}"
+            wave = next(m["wave"] for m in ended if m["member"] == label)
+            for member in ended:
+                if member["member"] == label:
+                    missed += member["state"] != "rolled back"
+                elif member["wave"] > wave:
+                    false_promotions += member["state"] != "not started"
+                else:
+                    false_halts += member["state"] != "succeeded"
+            missed += process.returncode != 6
+            measurements.append(sum(1 for e in events if e.get("event") == "measured" and e["release"] == label))
+            # The next run starts once the sick version's errors are out of the 5 s window.
+            for _ in range(300):
+                if prometheus_value(prom, f'sum(rate(http_requests_total{{release="{sick}",code="500"}}[5s]))') == 0:
+                    break
+                time.sleep(0.1)
+    finally:
+        scraper.terminate()
+        server.terminate()
+    worst = max(measurements)
+    row(results, 12, f"analysis soak: {runs} seeded runs of 10 members (waves 1, 10%, rest), one sick", "runs", (runs,) * 3, None, None,
+        f"{false_promotions} false promotions, {false_halts} false halts, {missed} sick members missed; the sick one decided within {worst} measurements of 1 s (bound: 4)")
+    goals.append((f"12: 0 false promotions and 0 false halts in {runs} seeded runs", false_promotions == 0 and false_halts == 0 and missed == 0,
+                  f"{false_promotions} / {false_halts} / {missed} missed"))
+
+
 def memory(results, fleet_rss):
     print("6. memory", flush=True)
     server, url = emulator()
@@ -418,6 +531,10 @@ def main():
     fleet_rss = fleet(results, goals) if wanted(4) else None
     if wanted(7):
         fleet_rollouts(results, goals)
+    if wanted(11):
+        analyses_cost(results, goals)
+    if wanted(12):
+        analysis_soak(results, goals)
     if wanted(6):
         memory(results, fleet_rss)
 

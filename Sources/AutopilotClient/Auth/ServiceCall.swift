@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -20,6 +20,9 @@ struct ServiceCall {
 
     let network: NetworkSettings
     var timeout: Duration = .seconds(10)
+    /// The connections to reuse (a metrics source's, asked again and again); nil for a client of its
+    /// own, shut down after the call.
+    var pool: ConnectionPool?
 
     /// Sends a request and reads the whole answer; a failure to connect or read is an `AutopilotError`
     /// that names the service.
@@ -27,8 +30,14 @@ struct ServiceCall {
         _ method: HTTPMethod, _ url: URL, headers: [(String, String)] = [], body: [UInt8]? = nil, service: String
     ) async throws(AutopilotError) -> Answer {
         let path = network.path(to: url)
-        let configuration = try network.httpConfiguration(for: url, connectTimeout: min(timeout, .seconds(3)), readTimeout: timeout)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let client: HTTPClient
+        if let pool {
+            client = pool.client
+        } else {
+            let configuration = try network.httpConfiguration(for: url, connectTimeout: min(timeout, .seconds(3)), readTimeout: timeout)
+            client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        }
+        let owned = pool == nil
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -41,10 +50,10 @@ struct ServiceCall {
                 let bytes = try await response.body.collect(upTo: 1 << 20)
                 return Answer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
             }
-            try? await client.shutdown()
+            if owned { try? await client.shutdown() }
             return answer
         } catch {
-            try? await client.shutdown()
+            if owned { try? await client.shutdown() }
             var failure = await TransportFailureClassifier.explained(
                 TransportFailureClassifier.autopilotError(for: error, path: path), url: url, path: path)
             failure.message = "\(service): \(failure.message)"
@@ -70,5 +79,28 @@ struct ServiceCall {
         var error = ErrorBody.error(status: answer.status, requestID: requestID, retryAfter: nil, body: answer.body)
         error.message = "\(service): \(error.message)"
         return error
+    }
+}
+
+/// Connections kept open for a service asked again and again (a metrics source during a rollout's
+/// soak), through the proxy and TLS settings for its URL. Shut it down when done.
+public final class ConnectionPool: Sendable {
+    let client: HTTPClient
+
+    /// A pool for the service at `url`.
+    public init(for url: URL, network: NetworkSettings, timeout: Duration = .seconds(10)) throws {
+        var configuration = try network.httpConfiguration(for: url, connectTimeout: min(timeout, .seconds(3)), readTimeout: timeout)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// A pool on an existing client, which its owner shuts down.
+    init(client: HTTPClient) {
+        self.client = client
+    }
+
+    /// Closes the connections; the pool cannot be used after it.
+    public func shutdown() async {
+        try? await client.shutdown()
     }
 }

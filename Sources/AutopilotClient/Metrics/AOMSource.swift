@@ -15,6 +15,8 @@ public struct AOMSource: MetricsAPI {
     let network: NetworkSettings
     let userAgent: String
     let now: @Sendable () -> Date
+    /// The client's own connections.
+    let pool: ConnectionPool?
 
     /// What errors call it: `AOM at https://…`.
     var name: String { "AOM at \(endpoint.url.absoluteString)" }
@@ -52,15 +54,15 @@ public struct AOMSource: MetricsAPI {
             }
         }
         let url = endpoint.url(path: path, query: Canonical.query(query))
-        return try await ServiceCall(network: network, timeout: timeout).send(.POST, url, headers: headers, service: name)
+        return try await ServiceCall(network: network, timeout: timeout, pool: pool).send(.POST, url, headers: headers, service: name)
     }
 }
 
 extension AutopilotClient {
-    /// AOM's query API at `endpoint`, signed as this client's calls are.
+    /// AOM's query API at `endpoint`, signed as this client's calls are, over its connections.
     public func aom(at endpoint: Endpoint, timeout: Duration = .seconds(10)) -> AOMSource {
         AOMSource(
             endpoint: endpoint, timeout: timeout, credentials: credentials, network: configuration.network, userAgent: configuration.userAgent,
-            now: configuration.now)
+            now: configuration.now, pool: httpClient.map(ConnectionPool.init(client:)))
     }
 }

@@ -13,6 +13,8 @@ public struct PrometheusSource: MetricsAPI {
     public var timeout: Duration
     /// How it proves who asks, if the server wants to know.
     public var authorization: Authorization?
+    /// Connections to reuse from query to query; nil for a connection per query.
+    public var pool: ConnectionPool?
 
     /// How a source proves who asks.
     public enum Authorization: Sendable {
@@ -32,8 +34,10 @@ public struct PrometheusSource: MetricsAPI {
 
     /// A source at `url`.
     public init(
-        url: URL, authorization: Authorization? = nil, network: NetworkSettings = NetworkSettings(), timeout: Duration = .seconds(10)
+        url: URL, authorization: Authorization? = nil, network: NetworkSettings = NetworkSettings(), timeout: Duration = .seconds(10),
+        pool: ConnectionPool? = nil
     ) {
+        self.pool = pool
         self.url = url
         self.authorization = authorization
         self.network = network
@@ -46,7 +50,7 @@ public struct PrometheusSource: MetricsAPI {
         var headers = [("Content-Type", "application/x-www-form-urlencoded")]
         if let authorization { headers.append(("Authorization", authorization.header)) }
         let name = "Prometheus at \(url.absoluteString)"
-        let answer = try await ServiceCall(network: network, timeout: timeout).send(
+        let answer = try await ServiceCall(network: network, timeout: timeout, pool: pool).send(
             .POST, url.appendingPathComponent("api/v1/query"), headers: headers, body: Array(form.utf8), service: name)
         return try PrometheusAnswer.read(answer.status, answer.body, source: name)
     }

@@ -12,7 +12,7 @@ import NIOHTTP1
 enum AOMRoutes {
     static let path = "/v1/:project/aom/api/v1/query"
 
-    static func register<Context: RequestContext>(on router: Router<Context>, backend: URL?, projectID: String) {
+    static func register<Context: RequestContext>(on router: Router<Context>, backend: @escaping @Sendable () -> URL?, projectID: String) {
         let answer: @Sendable (Request, Context) async throws -> Response = { request, context in
             guard context.parameters.get("project") == projectID else {
                 return error(404, "not_found", "no project \(context.parameters.get("project") ?? "") in this account")
@@ -23,7 +23,7 @@ enum AOMRoutes {
                 for (key, value) in formPairs(String(buffer: body)) where form[key] == nil { form[key] = value }
             }
             guard let query = form["query"], !query.isEmpty else { return error(400, "bad_data", "invalid parameter \"query\": empty") }
-            guard let backend else {
+            guard let backend = backend() else {
                 return error(503, "unavailable", "the emulator has no Prometheus behind its AOM API: start it with --aom-backend URL")
             }
             return await forward(query: query, time: form["time"], to: backend)

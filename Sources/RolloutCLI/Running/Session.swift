@@ -17,11 +17,14 @@ final class Session: Sendable {
     private let state: EmbeddedState?
     /// True on the embedded emulator that another process serves.
     private let sharesState: Bool
+    /// The connections to the Prometheus server analyses query, kept from query to query.
+    private let prometheusPool: ConnectionPool?
 
     private init(
         choice: TargetChoice, client: AutopilotClient, emulator: Emulator?, url: URL, state: EmbeddedState?,
-        sharesState: Bool
+        sharesState: Bool, prometheusPool: ConnectionPool?
     ) {
+        self.prometheusPool = prometheusPool
         self.sharesState = sharesState
         self.choice = choice
         self.client = client
@@ -40,7 +43,7 @@ final class Session: Sendable {
     var sources: AnalysisSources {
         let network = choice.network
         return AnalysisSources(
-            prometheus: choice.metrics.map { PrometheusSource(url: $0.url, authorization: $0.authorization, network: network) },
+            prometheus: choice.metrics.map { PrometheusSource(url: $0.url, authorization: $0.authorization, network: network, pool: prometheusPool) },
             aom: (choice.aomEndpoint ?? (choice.isEmbedded ? Endpoint(url: url) : nil)).map { client.aom(at: $0) },
             probe: HTTPProbe(network: network))
     }
@@ -123,13 +126,15 @@ final class Session: Sendable {
             Console.err(style.dim("→ \(endpoint) \(proxy)" + (configuration.network.caFile.map { ", trusting \($0)" } ?? "")))
         }
         if debug { configuration.onCall = CallLog(style: style).observe }
+        let pool = try choice.metrics.map { try ConnectionPool(for: $0.url, network: choice.network) }
         return Session(
             choice: choice, client: try AutopilotClient(configuration: configuration), emulator: emulator, url: endpoint.url,
-            state: state, sharesState: shared)
+            state: state, sharesState: shared, prometheusPool: pool)
     }
 
     /// Closes the client and stops the emulator.
     func close() async {
+        await prometheusPool?.shutdown()
         try? await client.shutdown()
         await emulator?.stop()
     }

@@ -152,11 +152,12 @@ extension Interpreter {
                 haltReason = haltText(settings, book)
                 break
             }
-            // A wave whose members all finished in an earlier try has soaked then.
+            // A wave whose members all finished in an earlier try has soaked then; but with analyses
+            // every wave is measured, the last and a resumed one too, since a try that stopped during
+            // its soak did not finish measuring it.
             let ranNow = wave.contains { !membersDone.contains($0.member.label) }
-            // With analyses every wave soaks, the last too: its members are measured as the others were.
             let readAgain = settings.soak != nil && position < waves.count - 1
-            if ranNow, readAgain || !settings.analyses.isEmpty {
+            if (ranNow && readAgain) || !settings.analyses.isEmpty {
                 let length = settings.soak ?? AnalysisDefinition.window(of: settings.analyses)
                 emit(.fleet(info, .soaking(wave: number, length, analyses: settings.analyses.map(\.name))))
                 if settings.analyses.isEmpty {
@@ -166,7 +167,7 @@ extension Interpreter {
                     break
                 }
                 if control.stopRequested || Task.isCancelled { return (.interrupted, interruption(book)) }
-                if readAgain {
+                if ranNow && readAgain {
                     await lookAgain(wave, settings, book, info)
                     if book.failedCount >= settings.halt.failures {
                         let reason = haltText(settings, book) + " (after the soak of wave \(number))"
@@ -282,6 +283,8 @@ extension Interpreter {
         case .rollbackAll: chosen = book.tags
         }
         let targets = chosen.filter { !book.changes(of: $0).isEmpty }
+        // "Rolled back" is said only of something rolled back.
+        guard !targets.isEmpty else { return (.held, reason + "; \(settings.policy.spelling): nothing this rollout changed is left to roll back; holding as it is") }
         emit(.fleet(info, .policy(settings.policy, members: targets.count)))
         var undo: [(MemberTag, Interpreter, [Statement])] = []
         var earlier: [MemberTag: MemberState] = [:]

@@ -28,7 +28,7 @@ public struct ResumePoint: Sendable, Equatable {
 
 extension Interpreter {
     /// Runs a script from a statement on, with the context the statements before it made: those
-    /// are replayed without a call that changes or waits (`use`, `set`, `let` and `group` take
+    /// are replayed without a call that changes or waits (`use`, `set`, `let`, `group` and `analysis` take
     /// effect, a change takes its settings, and each statement's release becomes the one in use),
     /// so that nothing done before is done again.
     public func run(_ script: Script, resumingAt point: ResumePoint) async -> ExitCode {
@@ -50,7 +50,7 @@ extension Interpreter {
         let info = StepInfo(number: 0, location: SourceLocation(file: "", line: 0, column: 0, offset: 0), text: "", statement: kind, narration: [], isElse: false)
         do throws(StepFailure) {
             switch kind {
-            case .use, .set, .assign, .group:
+            case .use, .set, .assign, .group, .analysis:
                 _ = try await perform(kind, info)
             default:
                 if kind.keyword.changesRelease { context.change = PendingChange() }
