@@ -105,6 +105,24 @@ import Testing
         }
     }
 
+    @Test func theBoardShowsEachMembersAnalyses() async throws {
+        try await Self.withScrapedFleet { rollout, emulator, prometheus in
+            let file = rollout.home.appendingPathComponent("board.rollout")
+            try (Self.errors + "\ngroup web = releases edge-001/web/web-01 edge-001/web/web-02\nset interval 100ms\n"
+                + "rollout web waves 1 rest soak 3s analyze errors { set tag v2; upgrade; wait deployed }\n").write(to: file, atomically: true, encoding: .utf8)
+            let kept = rollout.environment.filter { ["HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "PATH"].contains($0.key) }
+            let command = "env -u NO_COLOR " + kept.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+                + " TERM=xterm \(RolloutProcess.binary) --endpoint \(try #require(emulator.url).absoluteString) --prometheus \(prometheus.url.absoluteString) \(file.path)"
+            let pane = TmuxPane()
+            defer { pane.killSoon() }
+            try await pane.start(command)
+            // The canary's row: its state, then its analysis's last value and passed measurements.
+            let live = try await pane.waitFor("errors 0 ✔", timeout: 30)
+            #expect(live.contains("soaking 3s after wave 1, measuring each member by errors"), "\(live)")
+            _ = try await pane.waitFor("rollout web succeeded in", timeout: 30)
+        }
+    }
+
     @Test func verifyAfterAnUpgradeRollsBackASickReleaseAndPassesAHealthyOne() async throws {
         try await Self.withScrapedFleet { rollout, emulator, prometheus in
             let target = ["--endpoint", try #require(emulator.url).absoluteString, "--prometheus", prometheus.url.absoluteString]

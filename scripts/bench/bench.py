@@ -440,7 +440,7 @@ def analyses_cost(results, goals):
     base, cost = stats(without), stats(with_)
     row(results, 11, "analyses: fleet 1 with a 2 s soak and one Prometheus analysis per member (every 1 s), against the same soak without",
         "s", cost, None, base, "1,000 members measured about 3 times each; the limit column is the run without analyses")
-    goals.append(("11: analyses add under 5% to fleet 1", cost[0] <= 1.05 * base[0], f"+{100 * (cost[0] / base[0] - 1):.1f}%"))
+    goals.append(("11: analyses add under 5% to fleet 1", cost[0] <= 1.05 * base[0], f"{100 * (cost[0] / base[0] - 1):+.1f}%"))
 
 
 def analysis_soak(results, goals, runs=20):
