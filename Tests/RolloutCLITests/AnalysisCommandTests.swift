@@ -105,6 +105,26 @@ import Testing
         }
     }
 
+    @Test func aPrometheusThatAsksForAPasswordGetsItAndItIsShownNowhere() async throws {
+        let rollout = try RolloutProcess()
+        try await withEmulator { (_: AutopilotClient, emulator: Emulator) in
+            let prometheus = try await PrometheusServer.start(scraping: try #require(emulator.url), home: rollout.home, withBasicAuth: true)
+            do {
+                let target = ["doctor", "--endpoint", try #require(emulator.url).absoluteString, "--prometheus", prometheus.url.absoluteString]
+                let user = ["--prometheus-user", PrometheusServer.user]
+                let right = try await rollout.run(target + user, extraEnvironment: ["ROLLOUT_PROMETHEUS_PASSWORD": PrometheusServer.password])
+                #expect(right.code == 0 && right.out.contains("✔ prometheus"), "\(right.all)")
+                let wrong = try await rollout.run(target + user + ["-v"], extraEnvironment: ["ROLLOUT_PROMETHEUS_PASSWORD": "not-the-password-4711"])
+                #expect(wrong.code == 1 && wrong.out.contains("✘ prometheus") && wrong.out.contains("401"), "\(wrong.all)")
+                #expect(!right.all.contains(PrometheusServer.password) && !wrong.all.contains("not-the-password-4711"))
+                await prometheus.stop()
+            } catch {
+                await prometheus.stop()
+                throw error
+            }
+        }
+    }
+
     @Test func theBoardShowsEachMembersAnalyses() async throws {
         try await Self.withScrapedFleet { rollout, emulator, prometheus in
             let file = rollout.home.appendingPathComponent("board.rollout")
@@ -134,6 +154,13 @@ import Testing
             #expect(sick.code == ExitCode.recovered.rawValue, "\(sick.all)")
             #expect(sick.err.contains("analysis errors failed for edge-001/web/web-02:"), "\(sick.err)")
             #expect(sick.out.contains("rollback web-02"), "\(sick.out)")
+            // A dry run measures and records what it would have done, and changes nothing.
+            let dry = Self.errors.replacingOccurrences(of: "analysis errors =", with: "analysis watch =").replacingOccurrences(of: "failures 2", with: "failures 2 dry-run")
+            let dryRun = try await rollout.run(target + ["-c", dry + "\n" + script + "set tag v3-sick\nupgrade web-04\nwait deployed\nverify watch during 10s\nelse rollback"])
+            #expect(dryRun.code == 0 && dryRun.out.contains("(dry run) would have failed: analysis watch failed for edge-001/web/web-04"), "\(dryRun.all)")
+            #expect(!dryRun.out.contains("rollback web-04"), "\(dryRun.out)")
+            let recorded = try Self.journal(rollout).filter { $0["kind"] == "analysis" && $0["analysis"] == "watch" }
+            #expect(recorded.count == 1 && recorded[0]["dry_run"] == true && recorded[0]["verdict"] == "failed", "\(recorded)")
             // No data fails by default; `no-data ok` passes it.
             let absent = "analysis absent = prometheus \"sum(rate(http_requests_total{release='no-such'}[5s]))\" > 1"
             let none = try await rollout.run(target + ["-c", absent + "\nuse cluster edge-001\nverify absent for web-03 in web"])
@@ -198,6 +225,8 @@ import Testing
                 analysis up = http GET "\(metrics)" expect 200 contains "http_requests_total" timeout 5s
                 analysis wrong = http "\(metrics)" expect 200 contains "no such text"
                 analysis gone = http "\(try #require(emulator.url).appendingPathComponent("no-such-page").absoluteString)" expect 200
+                analysis healthy = http "\(try #require(emulator.url).appendingPathComponent("_emulator/health").absoluteString)" expect 200 json status == ok
+                analysis unwell = http "\(try #require(emulator.url).appendingPathComponent("_emulator/health").absoluteString)" expect 200 json status == degraded
                 use cluster demo
                 use release testwww
                 verify up
@@ -206,6 +235,9 @@ import Testing
             #expect(passed.code == 0 && passed.out.contains("✔ verify up: HTTP 200"), "\(passed.all)")
             let body = try await rollout.run(target + ["-c", script + "\nverify wrong"])
             #expect(body.err.contains("HTTP 200, and the body does not contain \"no such text\""), "\(body.all)")
+            let json = try await rollout.run(target + ["-c", script + "\nverify healthy\nverify unwell"])
+            #expect(json.out.contains("✔ verify healthy: HTTP 200, status is ok"), "\(json.all)")
+            #expect(json.err.contains("HTTP 200, and status is ok, not == degraded"), "\(json.all)")
             let status = try await rollout.run(target + ["-c", script + "\nverify gone"])
             #expect(status.err.contains("not the expected 200"), "\(status.all)")
             // A gate an HTTP probe decides: open when the page answers, holding the rollout when it does not.

@@ -7,7 +7,7 @@ import Testing
 
     @Test(arguments: [
         ("verify erors for testwww", "t.rollout:2:8: error: no analysis 'erors' is defined before this\nverify erors for testwww\n       ^~~~~\nnote: did you mean 'errors'?"),
-        ("analysis p = prometheus \"up\" betwen 1 and 2", "t.rollout:2:30: error: expected a condition after the query"),
+        ("analysis p = prometheus \"up\" betwen 1 and 2", "t.rollout:2:30: error: expected a condition after the query\nanalysis p = prometheus \"up\" betwen 1 and 2\n                             ^~~~~~\nnote: did you mean 'between'?"),
         ("analysis p = prometheus \"up\" between 3 and 2", "t.rollout:2:38: error: the range 3 to 2 is empty: its low end is above its high end"),
         ("analysis p = prometheus \"up\" < x", "t.rollout:2:32: error: 'x' is not a number"),
         ("analysis p = prometheus \"up\" < 1 every 0s", "t.rollout:2:40: error: every needs a duration above zero such as 10s or 1m, not '0s'"),

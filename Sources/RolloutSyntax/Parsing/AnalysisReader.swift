@@ -24,10 +24,9 @@ extension ArgumentReader {
             return AnalysisSpec(source: source, query: query, condition: .compare(comparison, bound))
         }
         guard literal(first) == ProbeWord.between.rawValue else {
-            diagnostics.append(
-                Diagnostic(
-                    "expected a condition after the query", at: first.range,
-                    note: "a comparison (\(Comparison.allCases.map(\.rawValue).joined(separator: " "))) and a number, or between <low> and <high>"))
+            let note = literal(first).flatMap { Suggest.closest(to: $0, in: [ProbeWord.between.rawValue]) }.map(Suggest.didYouMean)
+                ?? "a comparison (\(Comparison.allCases.map(\.rawValue).joined(separator: " "))) and a number, or between <low> and <high>"
+            diagnostics.append(Diagnostic("expected a condition after the query", at: first.range, note: note))
             return nil
         }
         tokens.removeFirst()
