@@ -7,8 +7,10 @@ import RolloutSyntax
 import Testing
 
 /// Analyses as a user runs them: the built command, a real Prometheus server scraping the emulator
-/// every second, and a fleet whose one bad member must halt the rollout by what it measures.
-@Suite struct AnalysisCommandTests {
+/// every second, and a fleet whose one bad member must halt the rollout by what it measures. One test
+/// at a time: each starts a Prometheus server, and several at once on a small machine would slow the
+/// suites beside them.
+@Suite(.serialized) struct AnalysisCommandTests {
     /// One shop-web release per member, `web-01` … `web-10`, on one cluster.
     static let fleet = DemoFleet(clusters: 1, releasesPerCluster: 10)
 

@@ -162,7 +162,7 @@ import Testing
         #expect(changes.map(\.attempt) == [2, 1])
         let entry = try #require(try Journal.entries(in: file).last)
         #expect(entry.change.place == ChangePlace(line: 3, column: 1, member: "c/n/r", wave: 2))
-        #expect(!entry.user.isEmpty && !entry.host.isEmpty, "every line says who and where")
+        #expect(!entry.user.isEmpty && !entry.stamp.host.isEmpty, "every line says who and where")
     }
 
     /// An upgrade's intent, as the journal is given it before the call.

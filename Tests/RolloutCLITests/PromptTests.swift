@@ -155,6 +155,30 @@ struct TmuxPane {
         }
     }
 
+    @Test func anAnalysisDefinedAtThePromptIsCompletedCheckedAndSavedOnLaterLines() async throws {
+        let rollout = try RolloutProcess()
+        let file = rollout.home.appendingPathComponent("analysis.rollout").path
+        try await withEmulator { _, emulator in
+            let health = emulator.url!.appendingPathComponent("_emulator/health").absoluteString
+            let pane = TmuxPane()
+            defer { pane.killSoon() }
+            try await pane.start(Self.command(rollout, "--endpoint \(emulator.url!.absoluteString)"))
+            try await pane.waitFor("Type help")
+            try await pane.send("analysis healthy = http \"\(health)\" expect 200 json status == ok", "Enter")
+            try await pane.waitFor("✔ analysis healthy defined")
+            try await pane.send("verify heal", "Tab")
+            try await pane.waitFor("verify healthy")
+            try await pane.send(" for testwww in monitoring on demo", "Enter")
+            try await pane.waitFor("✔ verify healthy for testwww in monitoring on demo: HTTP 200, status is ok")
+            try await pane.send("save \(file)", "Enter")
+            try await pane.waitFor("saved 3 statements to \(file)")
+            try await pane.send("exit", "Enter")
+            try await pane.waitForCommand("sleep")
+        }
+        let saved = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(saved.contains("analysis healthy = http \"") && saved.contains("verify healthy for testwww in monitoring on demo"), "\(saved)")
+    }
+
     @Test func aSessionSavedAsAScriptRunsAgainWithTheSameEffect() async throws {
         let rollout = try RolloutProcess()
         let file = rollout.home.appendingPathComponent("session.rollout").path

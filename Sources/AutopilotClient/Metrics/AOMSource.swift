@@ -1,5 +1,5 @@
 public import AutopilotModels
-public import Foundation
+import Foundation
 import NIOHTTP1
 
 /// AOM's Prometheus-compatible instant query in a region (`POST /v1/{project_id}/aom/api/v1/query`,

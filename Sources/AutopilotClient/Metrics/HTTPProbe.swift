@@ -1,5 +1,5 @@
 public import AutopilotModels
-public import Foundation
+import Foundation
 import NIOHTTP1
 
 /// Sends an analysis's HTTP probes, through the same proxy and TLS settings as the Autopilot calls.

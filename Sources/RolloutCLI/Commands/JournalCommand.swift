@@ -36,12 +36,12 @@ struct JournalCommand: AsyncParsableCommand {
             }
             Console.out(table.render())
             let since = entries.first?.time ?? ""
-            let analyses = try Journal.analyses(in: Paths().journalFile).filter { $0.time >= since }
+            let analyses = try Journal.analyses(in: Paths().journalFile).filter { $0.stamp.time >= since }
             guard !analyses.isEmpty else { return }
             var measured = Table(headers: ["TIME", "ANALYSIS", "RELEASE", "MEMBER", "VALUE", "VERDICT", "REASON"])
             measured.rows = analyses.map { entry in
                 let verdict = entry.dryRun ? "\(entry.verdict.rawValue) (dry run)" : entry.verdict.rawValue
-                return [entry.time, entry.analysis, entry.release, entry.member ?? "-", entry.value ?? "-", verdict, entry.reason]
+                return [entry.stamp.time, entry.analysis, entry.release, entry.member ?? "-", entry.value ?? "-", verdict, entry.reason]
             }
             Console.out("\n" + measured.render())
         }

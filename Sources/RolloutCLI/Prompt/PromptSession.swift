@@ -65,7 +65,7 @@ final class PromptSession {
     func loop() async {
         while true {
             let context = await interpreter.context
-            completer.update(context, groups: Array(await interpreter.groupKinds.keys))
+            completer.update(context, groups: Array(await interpreter.groupKinds.keys), analyses: Array(await interpreter.analysisNames))
             let label = "rollout \(context.cluster ?? "-")/\(context.namespace)> "
             switch await readStatement(prompt: label) {
             case .end:
@@ -178,6 +178,7 @@ final class PromptSession {
     func scope() async -> CheckScope {
         var scope = choice.checkScope(await interpreter.context, environment: environment)
         scope.groups = await interpreter.groupKinds
+        scope.analyses = await interpreter.analysisNames
         return scope
     }
 }

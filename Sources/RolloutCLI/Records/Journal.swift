@@ -57,9 +57,12 @@ struct Journal: Sendable {
 
     /// The entry this journal writes for a change.
     func entry(_ record: ChangeRecord, at date: Date = Date()) -> JournalEntry {
-        JournalEntry(
-            time: date.formatted(Self.timeFormat), target: target, run: runID, attempt: attempt, user: user, host: host,
-            change: record)
+        JournalEntry(stamp: stamp(at: date), change: record)
+    }
+
+    /// What each line this journal writes says of where it comes from.
+    func stamp(at date: Date) -> JournalStamp {
+        JournalStamp(time: date.formatted(Self.timeFormat), target: target, run: runID, attempt: attempt, user: user, host: host)
     }
 
     /// Appends a change and flushes it to disk; throws when it cannot. A line is on disk whole or
@@ -70,10 +73,7 @@ struct Journal: Sendable {
 
     /// Appends the measurement that decided an analysis, made by a step, as a change is appended.
     func append(_ measurement: AnalysisMeasurement, of step: StepInfo, at date: Date = Date()) throws(WriteFailure) {
-        try appendLine(
-            AnalysisJournalEntry(
-                time: date.formatted(Self.timeFormat), target: target, run: runID, attempt: attempt, user: user, host: host,
-                measurement: measurement, step: step))
+        try appendLine(AnalysisJournalEntry(stamp: stamp(at: date), measurement: measurement, step: step))
     }
 
     private func appendLine(_ entry: some Encodable) throws(WriteFailure) {

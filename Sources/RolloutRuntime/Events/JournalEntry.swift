@@ -1,11 +1,9 @@
 public import AutopilotModels
 public import RolloutSyntax
 
-/// One line of the journal: a change's intent (outcome `sending`) or its result, with the run and
-/// try that made it, who made it and where, and the request id the service gave it. The journal
-/// writes these and everything that reads the journal (`rollout journal`, resume) reads these, so
-/// a field has one name and one meaning.
-public struct JournalEntry: Sendable, Equatable {
+/// What every journal line says of where it comes from: when it was written, the target, the run and
+/// its try, and who ran it where. A change's line and an analysis's line carry it under the same keys.
+public struct JournalStamp: Sendable, Equatable, Codable {
     /// When it was written, ISO 8601 in UTC.
     public var time: String
     /// The target's URL.
@@ -17,19 +15,57 @@ public struct JournalEntry: Sendable, Equatable {
     /// The user and host that ran it.
     public var user: String
     public var host: String
-    /// The change, with the request id of its call.
-    public var change: ChangeRecord
 
-    /// An entry.
-    public init(time: String, target: String, run: String, attempt: Int, user: String, host: String, change: ChangeRecord) {
+    /// A stamp.
+    public init(time: String, target: String, run: String, attempt: Int, user: String, host: String) {
         self.time = time
         self.target = target
         self.run = run
         self.attempt = attempt
         self.user = user
         self.host = host
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case time, target, run, attempt = "try", user, host
+    }
+
+    /// Reads a stamp; a line written before runs had ids and tries reads as try 1 of no run.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            time: try c.decode(String.self, forKey: .time), target: try c.decode(String.self, forKey: .target),
+            run: try c.decodeIfPresent(String.self, forKey: .run) ?? "", attempt: try c.decodeIfPresent(Int.self, forKey: .attempt) ?? 1,
+            user: try c.decodeIfPresent(String.self, forKey: .user) ?? "", host: try c.decodeIfPresent(String.self, forKey: .host) ?? "")
+    }
+}
+
+/// One line of the journal: a change's intent (outcome `sending`) or its result, with the run and
+/// try that made it, who made it and where, and the request id the service gave it. The journal
+/// writes these and everything that reads the journal (`rollout journal`, resume) reads these, so
+/// a field has one name and one meaning.
+public struct JournalEntry: Sendable, Equatable {
+    /// Where it comes from.
+    public var stamp: JournalStamp
+    /// The change, with the request id of its call.
+    public var change: ChangeRecord
+
+    /// An entry.
+    public init(stamp: JournalStamp, change: ChangeRecord) {
+        self.stamp = stamp
         self.change = change
     }
+
+    /// When it was written, ISO 8601 in UTC.
+    public var time: String { stamp.time }
+    /// The target's URL.
+    public var target: String { stamp.target }
+    /// The run's id.
+    public var run: String { stamp.run }
+    /// The run's try.
+    public var attempt: Int { stamp.attempt }
+    /// The user that ran it.
+    public var user: String { stamp.user }
 
     /// The change it is about, the same for its intent and its result: run, statement, member,
     /// release and action. Two tries of a run share it, since a resume settles the change an
@@ -49,7 +85,7 @@ public struct ChangeKey: Hashable, Sendable {
 
 extension JournalEntry: Codable {
     enum CodingKeys: String, CodingKey {
-        case time, target, run, attempt = "try", user, host, requestID = "request_id"
+        case requestID = "request_id"
         case cluster, namespace, release, action, outcome, values, error, line, column, member, wave
         case versionBefore = "version_before", versionAfter = "version_after"
     }
@@ -70,21 +106,12 @@ extension JournalEntry: Codable {
             values: try c.decodeIfPresent(JSONValue.self, forKey: .values) ?? .object([:]), error: try c.decodeIfPresent(String.self, forKey: .error),
             place: place)
         change.requestID = try c.decodeIfPresent(String.self, forKey: .requestID)
-        self.init(
-            time: try c.decode(String.self, forKey: .time), target: try c.decode(String.self, forKey: .target),
-            run: try c.decodeIfPresent(String.self, forKey: .run) ?? "", attempt: try c.decodeIfPresent(Int.self, forKey: .attempt) ?? 1,
-            user: try c.decodeIfPresent(String.self, forKey: .user) ?? "", host: try c.decodeIfPresent(String.self, forKey: .host) ?? "",
-            change: change)
+        self.init(stamp: try JournalStamp(from: decoder), change: change)
     }
 
     public func encode(to encoder: any Encoder) throws {
+        try stamp.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(time, forKey: .time)
-        try c.encode(target, forKey: .target)
-        try c.encode(run, forKey: .run)
-        try c.encode(attempt, forKey: .attempt)
-        try c.encode(user, forKey: .user)
-        try c.encode(host, forKey: .host)
         try c.encode(change.requestID, forKey: .requestID)
         try c.encode(change.cluster, forKey: .cluster)
         try c.encode(change.namespace, forKey: .namespace)
@@ -104,15 +131,11 @@ extension JournalEntry: Codable {
 }
 
 /// A journal line about an analysis: the measurement that decided it (failed it, would have failed
-/// a dry run, or was its last), with the query as sent, the value and the verdict, and the same
-/// run, try, user and host as a change's line. Readers of changes pass over it (it has no action).
+/// a dry run, or was its last), with the query as sent, the value and the verdict, stamped as a
+/// change's line is. Readers of changes pass over it (it has no action).
 public struct AnalysisJournalEntry: Sendable, Equatable, Codable {
-    public var time: String
-    public var target: String
-    public var run: String
-    public var attempt: Int
-    public var user: String
-    public var host: String
+    /// Where it comes from.
+    public var stamp: JournalStamp
     /// Always `analysis`, telling it from a change's line.
     public var kind = "analysis"
     public var analysis: String
@@ -130,13 +153,8 @@ public struct AnalysisJournalEntry: Sendable, Equatable, Codable {
     public var wave: Int?
 
     /// The line for a measurement made by a step.
-    public init(time: String, target: String, run: String, attempt: Int, user: String, host: String, measurement: AnalysisMeasurement, step: StepInfo) {
-        self.time = time
-        self.target = target
-        self.run = run
-        self.attempt = attempt
-        self.user = user
-        self.host = host
+    public init(stamp: JournalStamp, measurement: AnalysisMeasurement, step: StepInfo) {
+        self.stamp = stamp
         analysis = measurement.analysis
         source = measurement.source.rawValue
         query = measurement.query
@@ -152,7 +170,43 @@ public struct AnalysisJournalEntry: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case time, target, run, attempt = "try", user, host, kind, analysis, source, query, release, value, verdict, reason
-        case dryRun = "dry_run", line, column, member, wave
+        case kind, analysis, source, query, release, value, verdict, reason, dryRun = "dry_run", line, column, member, wave
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        stamp = try JournalStamp(from: decoder)
+        kind = try c.decode(String.self, forKey: .kind)
+        guard kind == "analysis" else { throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "not an analysis line") }
+        analysis = try c.decode(String.self, forKey: .analysis)
+        source = try c.decode(String.self, forKey: .source)
+        query = try c.decode(String.self, forKey: .query)
+        release = try c.decode(String.self, forKey: .release)
+        value = try c.decodeIfPresent(String.self, forKey: .value)
+        verdict = try c.decode(Verdict.self, forKey: .verdict)
+        reason = try c.decode(String.self, forKey: .reason)
+        dryRun = try c.decode(Bool.self, forKey: .dryRun)
+        line = try c.decodeIfPresent(Int.self, forKey: .line)
+        column = try c.decodeIfPresent(Int.self, forKey: .column)
+        member = try c.decodeIfPresent(String.self, forKey: .member)
+        wave = try c.decodeIfPresent(Int.self, forKey: .wave)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try stamp.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(analysis, forKey: .analysis)
+        try c.encode(source, forKey: .source)
+        try c.encode(query, forKey: .query)
+        try c.encode(release, forKey: .release)
+        try c.encodeIfPresent(value, forKey: .value)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(dryRun, forKey: .dryRun)
+        try c.encodeIfPresent(line, forKey: .line)
+        try c.encodeIfPresent(column, forKey: .column)
+        try c.encodeIfPresent(member, forKey: .member)
+        try c.encodeIfPresent(wave, forKey: .wave)
     }
 }

@@ -294,7 +294,7 @@ extension Interpreter {
             undo.append((tag, memberInterpreter(tag, book, info), Self.undoing(book.changes(of: tag), at: info.location)))
         }
         let failures = await Self.inBatches(undo, width: settings.parallel) { item async -> String? in
-            let (tag, member, statements) = item
+            let (_, member, statements) = item
             let outcome = await member.runList(statements, asElse: false)
             if case .failed(let failure) = outcome { return failure.message }
             if statements.isEmpty { return "an uninstall cannot be undone" }

@@ -125,6 +125,9 @@ public actor Interpreter {
         }
     }
 
+    /// The names of the analyses defined so far (for a prompt, line after line).
+    public var analysisNames: Set<String> { Set(analyses.keys) }
+
     /// Adds variables to the context, as `let` would, without a step (the secrets behind the
     /// variables of text edited at the prompt).
     public func define(_ variables: [String: String]) { context.variables.merge(variables) { $1 } }

@@ -69,6 +69,9 @@ public enum SlotKind: Sendable, Equatable {
         }
     }
 
+    /// Its noun after `a` or `an`: `an analysis name`.
+    var withArticle: String { (noun.first.map { "aeiou".contains($0) } == true ? "an " : "a ") + noun }
+
     /// The words it is limited to, for a kind with a closed set (nil for any word).
     public var choices: [String]? {
         switch self {

@@ -85,7 +85,7 @@ extension ArgumentReader {
             }
         }
         for slot in slots where !call.has(slot.name) && slot.need(given: { call[$0]?.literal }) == .required {
-            missing(slot.kind.noun, example: keyword.example)
+            missing(slot.kind.withArticle, example: keyword.example)
             return false
         }
         return true
