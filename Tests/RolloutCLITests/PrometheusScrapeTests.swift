@@ -22,8 +22,9 @@ import Testing
                 values: ReleaseValues(imageTag: "v2-sick"))
             let prometheus = try await PrometheusServer.start(scraping: try #require(emulator.url), home: rollout.home, withBasicAuth: basicAuth)
             do {
-                // Two scrapes make a rate.
-                _ = try await prometheus.waitForValue(of: errorRatio("testwww"))
+                // Two scrapes make a rate; four in the window make it steady enough to read as a fifth
+                // (the counts are whole requests, so two scrapes close together could read 1 in 9).
+                _ = try await prometheus.waitForValue(of: #"count_over_time(http_requests_total{release="testwww",code="500"}[5s]) >= 4"#)
                 try await body(prometheus)
                 await prometheus.stop()
             } catch {

@@ -40,8 +40,9 @@ struct JournalCommand: AsyncParsableCommand {
             guard !analyses.isEmpty else { return }
             var measured = Table(headers: ["TIME", "ANALYSIS", "RELEASE", "MEMBER", "VALUE", "VERDICT", "REASON"])
             measured.rows = analyses.map { entry in
-                let verdict = entry.dryRun ? "\(entry.verdict.rawValue) (dry run)" : entry.verdict.rawValue
-                return [entry.stamp.time, entry.analysis, entry.release, entry.member ?? "-", entry.value ?? "-", verdict, entry.reason]
+                let measurement = entry.measurement
+                let verdict = measurement.dryRun ? "\(measurement.verdict.rawValue) (dry run)" : measurement.verdict.rawValue
+                return [entry.stamp.time, measurement.analysis, measurement.release, entry.place.member ?? "-", measurement.value ?? "-", verdict, measurement.reason]
             }
             Console.out("\n" + measured.render())
         }

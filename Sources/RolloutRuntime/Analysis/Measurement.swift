@@ -12,7 +12,7 @@ public enum Verdict: String, Sendable, Codable {
 
 /// One measurement of an analysis for a release: what was asked (the query or URL with the
 /// release's names in it), what came back, and its verdict.
-public struct AnalysisMeasurement: Sendable, Equatable {
+public struct AnalysisMeasurement: Sendable, Equatable, Codable {
     /// The analysis's name.
     public var analysis: String
     /// Where it measured.
@@ -43,6 +43,12 @@ public struct AnalysisMeasurement: Sendable, Equatable {
         self.verdict = verdict
         self.reason = reason
         self.dryRun = dryRun
+    }
+}
+
+extension AnalysisMeasurement {
+    enum CodingKeys: String, CodingKey {
+        case analysis, source, query, release, value, verdict, reason, dryRun = "dry_run"
     }
 }
 

@@ -132,81 +132,44 @@ extension JournalEntry: Codable {
 
 /// A journal line about an analysis: the measurement that decided it (failed it, would have failed
 /// a dry run, or was its last), with the query as sent, the value and the verdict, stamped as a
-/// change's line is. Readers of changes pass over it (it has no action).
+/// change's line is, with the statement and member it was made for. Readers of changes pass over it
+/// (it has no action).
 public struct AnalysisJournalEntry: Sendable, Equatable, Codable {
     /// Where it comes from.
     public var stamp: JournalStamp
-    /// Always `analysis`, telling it from a change's line.
-    public var kind = "analysis"
-    public var analysis: String
-    public var source: String
-    public var query: String
-    public var release: String
-    public var value: String?
-    public var verdict: Verdict
-    public var reason: String
-    public var dryRun: Bool
+    /// The measurement.
+    public var measurement: AnalysisMeasurement
     /// The statement (`verify`, or the rollout) and the member it measured for.
-    public var line: Int?
-    public var column: Int?
-    public var member: String?
-    public var wave: Int?
+    public var place: ChangePlace
 
     /// The line for a measurement made by a step.
     public init(stamp: JournalStamp, measurement: AnalysisMeasurement, step: StepInfo) {
         self.stamp = stamp
-        analysis = measurement.analysis
-        source = measurement.source.rawValue
-        query = measurement.query
-        release = measurement.release
-        value = measurement.value
-        verdict = measurement.verdict
-        reason = measurement.reason
-        dryRun = measurement.dryRun
-        line = step.location.line
-        column = step.location.column
-        member = step.member?.member.label
-        wave = step.member?.wave
+        self.measurement = measurement
+        place = ChangePlace(line: step.location.line, column: step.location.column, member: step.member?.member.label, wave: step.member?.wave)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case kind, analysis, source, query, release, value, verdict, reason, dryRun = "dry_run", line, column, member, wave
-    }
+    /// `kind`, always `analysis`, tells it from a change's line.
+    enum CodingKeys: String, CodingKey { case kind }
+    static let kind = "analysis"
 
+    /// Reads an analysis line; a change's line is not one.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard try c.decode(String.self, forKey: .kind) == Self.kind else {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "not an analysis line")
+        }
         stamp = try JournalStamp(from: decoder)
-        kind = try c.decode(String.self, forKey: .kind)
-        guard kind == "analysis" else { throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "not an analysis line") }
-        analysis = try c.decode(String.self, forKey: .analysis)
-        source = try c.decode(String.self, forKey: .source)
-        query = try c.decode(String.self, forKey: .query)
-        release = try c.decode(String.self, forKey: .release)
-        value = try c.decodeIfPresent(String.self, forKey: .value)
-        verdict = try c.decode(Verdict.self, forKey: .verdict)
-        reason = try c.decode(String.self, forKey: .reason)
-        dryRun = try c.decode(Bool.self, forKey: .dryRun)
-        line = try c.decodeIfPresent(Int.self, forKey: .line)
-        column = try c.decodeIfPresent(Int.self, forKey: .column)
-        member = try c.decodeIfPresent(String.self, forKey: .member)
-        wave = try c.decodeIfPresent(Int.self, forKey: .wave)
+        measurement = try AnalysisMeasurement(from: decoder)
+        place = try ChangePlace(from: decoder)
     }
 
+    /// Writes the stamp, the measurement and the place side by side in one object.
     public func encode(to encoder: any Encoder) throws {
-        try stamp.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(analysis, forKey: .analysis)
-        try c.encode(source, forKey: .source)
-        try c.encode(query, forKey: .query)
-        try c.encode(release, forKey: .release)
-        try c.encodeIfPresent(value, forKey: .value)
-        try c.encode(verdict, forKey: .verdict)
-        try c.encode(reason, forKey: .reason)
-        try c.encode(dryRun, forKey: .dryRun)
-        try c.encodeIfPresent(line, forKey: .line)
-        try c.encodeIfPresent(column, forKey: .column)
-        try c.encodeIfPresent(member, forKey: .member)
-        try c.encodeIfPresent(wave, forKey: .wave)
+        try c.encode(Self.kind, forKey: .kind)
+        try stamp.encode(to: encoder)
+        try measurement.encode(to: encoder)
+        try place.encode(to: encoder)
     }
 }

@@ -1,5 +1,5 @@
 /// Where an analysis measures: the word after `analysis NAME =`.
-public enum AnalysisSource: String, Sendable, CaseIterable {
+public enum AnalysisSource: String, Sendable, CaseIterable, Codable {
     /// `prometheus "<PromQL>"`: the Prometheus server the command line or the profile names.
     case prometheus
     /// `aom "<PromQL>"`: AOM's Prometheus-compatible query API in the target's region, signed as

@@ -77,18 +77,10 @@ extension ArgumentReader {
     private mutating func readOptions(into spec: inout AnalysisSpec) -> Bool {
         var seen: Set<AnalysisOption> = []
         let names = AnalysisOption.allCases.map(\.rawValue)
-        while let token = tokens.first {
-            guard let text = literal(token), let option = AnalysisOption(rawValue: text) else {
-                let text = Self.text(of: token.kind)
-                let note = Suggest.closest(to: text, in: names).map(Suggest.didYouMean) ?? "options: \(names.joined(separator: ", "))"
-                diagnostics.append(Diagnostic("unexpected '\(text)' in the analysis", at: token.range, note: note))
-                return false
-            }
-            tokens.removeFirst()
-            guard seen.insert(option).inserted else {
-                diagnostics.append(Diagnostic("'\(text)' is given twice", at: token.range))
-                return false
-            }
+        while !tokens.isEmpty {
+            guard let (option, token) = nextWord(AnalysisOption.self, seen: &seen, in: "the analysis", listing: "options: \(names.joined(separator: ", "))")
+            else { return false }
+            let text = option.rawValue
             switch option {
             case .dryRun: spec.dryRun = true
             case .noData:

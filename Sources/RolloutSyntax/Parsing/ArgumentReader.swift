@@ -194,19 +194,10 @@ struct ArgumentReader {
         var plan = RolloutPlan()
         var seen: Set<RolloutClause> = []
         let clauseWords = RolloutClause.allCases.map(\.rawValue)
-        while let token = tokens.first {
-            guard let text = literal(token), let clause = RolloutClause(rawValue: text) else {
-                let text = Self.text(of: token.kind)
-                let note = Suggest.closest(to: text, in: clauseWords).map(Suggest.didYouMean)
-                    ?? "clauses: \(clauseWords.joined(separator: ", ")); the block follows in { }"
-                diagnostics.append(Diagnostic("unexpected '\(text)' in the rollout header", at: token.range, note: note))
-                return nil
-            }
-            tokens.removeFirst()
-            guard seen.insert(clause).inserted else {
-                diagnostics.append(Diagnostic("'\(text)' is given twice", at: token.range))
-                return nil
-            }
+        while !tokens.isEmpty {
+            let listed = "clauses: \(clauseWords.joined(separator: ", ")); the block follows in { }"
+            guard let (clause, token) = nextWord(RolloutClause.self, seen: &seen, in: "the rollout header", listing: listed) else { return nil }
+            let text = clause.rawValue
             switch clause {
             case .waves:
                 guard let waves = waves(after: token, stoppingAt: Set(clauseWords)) else { return nil }
@@ -250,6 +241,26 @@ struct ArgumentReader {
             }
         }
         return .rollout(group: group, plan: plan, body: [])
+    }
+
+    /// The next word of a set that may come in any order, each once (a rollout's clauses, an analysis's
+    /// options), taken with its token; nil after a diagnostic for a word not of the set or given twice.
+    mutating func nextWord<Choice: RawRepresentable & CaseIterable & Hashable>(
+        _: Choice.Type, seen: inout Set<Choice>, in place: String, listing: String
+    ) -> (Choice, Token)? where Choice.RawValue == String {
+        guard let token = tokens.first else { return nil }
+        guard let text = literal(token), let word = Choice(rawValue: text) else {
+            let text = Self.text(of: token.kind)
+            let note = Suggest.closest(to: text, in: Choice.allCases.map(\.rawValue)).map(Suggest.didYouMean) ?? listing
+            diagnostics.append(Diagnostic("unexpected '\(text)' in \(place)", at: token.range, note: note))
+            return nil
+        }
+        tokens.removeFirst()
+        guard seen.insert(word).inserted else {
+            diagnostics.append(Diagnostic("'\(text)' is given twice", at: token.range))
+            return nil
+        }
+        return (word, token)
     }
 
     /// The entries of a `waves` list up to the next clause: sizes (commas between them allowed) and gates.
