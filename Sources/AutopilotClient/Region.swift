@@ -10,8 +10,9 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
     /// IAM's endpoint for the region's project lookup and tokens (or `HUAWEICLOUD_SDK_IAM_ENDPOINT`,
     /// or the `iam_endpoint` of Huawei's credentials file).
     public var iam: Endpoint
-    /// AOM's endpoint in the region, for analyses (or `HUAWEICLOUD_SDK_REGION_AOM_<ID>`).
-    public var aom: Endpoint
+    /// AOM's endpoint in the region, for analyses (or `HUAWEICLOUD_SDK_REGION_AOM_<ID>`); nil when
+    /// the region's id makes no host name.
+    public var aom: Endpoint?
 
     /// The regions where the Python SDK (huaweicloudsdkcce 3.1.219, `CceRegion`) has a CCE endpoint.
     public static let known: [String] = [
@@ -48,7 +49,8 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
                 throw RegionProblem(
                     message: "unknown region '\(id)'\(note) (CCE is in \(Self.known.count) regions, which the README lists; \(variable) names the endpoint of another)")
             }
-            self.endpoint = Self.endpoint(of: "cce", in: id)
+            // A known id makes a host name.
+            self.endpoint = Self.endpoint(of: "cce", in: id)!
         }
         self.id = id
         iam = try Self.iam(of: id, environment: environment)
@@ -66,18 +68,21 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
         environment[variable]?.split(separator: ",").first.map(String.init).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// AOM's endpoint in a region: `HUAWEICLOUD_SDK_REGION_AOM_<ID>`, else the public one.
-    private static func aom(of id: String, environment: [String: String]) throws(RegionProblem) -> Endpoint {
+    /// AOM's endpoint in a region: `HUAWEICLOUD_SDK_REGION_AOM_<ID>`, else the public one; nil for an
+    /// id that cannot be part of a host name (a region given with its own CCE endpoint may be any id).
+    private static func aom(of id: String, environment: [String: String]) throws(RegionProblem) -> Endpoint? {
         let variable = overrideVariable("AOM", id)
         guard let text = override(variable, environment) else { return endpoint(of: "aom", in: id) }
         do { return try Endpoint(parsing: text) } catch { throw RegionProblem(message: "\(variable): \(error)") }
     }
 
     /// A service's public endpoint in a region: `https://<service>.<region>.myhuaweicloud.com`, `.eu`
-    /// for the European sovereign region `eu-west-101`.
-    public static func endpoint(of service: String, in id: String) -> Endpoint {
+    /// for the European sovereign region `eu-west-101`; nil for an id that is not a host name's part
+    /// (letters, digits and `-`).
+    public static func endpoint(of service: String, in id: String) -> Endpoint? {
+        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { return nil }
         let domain = id == "eu-west-101" ? "myhuaweicloud.eu" : "myhuaweicloud.com"
-        return Endpoint(url: URL(string: "https://\(service).\(id).\(domain)")!)
+        return URL(string: "https://\(service).\(id).\(domain)").map(Endpoint.init(url:))
     }
 
     /// A region whose CCE endpoint is given (a private endpoint); IAM and AOM as for any region.
@@ -96,7 +101,7 @@ public struct Region: Sendable, Hashable, CustomStringConvertible {
         if let text = environment["HUAWEICLOUD_SDK_IAM_ENDPOINT"], !text.isEmpty {
             do { return try Endpoint(parsing: text) } catch { throw RegionProblem(message: "HUAWEICLOUD_SDK_IAM_ENDPOINT: \(error)") }
         }
-        if id == "eu-west-101" || regionalIAM.contains(id) { return endpoint(of: "iam", in: id) }
+        if id == "eu-west-101" || regionalIAM.contains(id) { return endpoint(of: "iam", in: id)! }
         return Endpoint(url: URL(string: "https://iam.myhuaweicloud.com")!)
     }
 

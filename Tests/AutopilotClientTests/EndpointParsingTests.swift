@@ -43,4 +43,15 @@ import Testing
             #expect(!error.description.contains("secret"))
         }
     }
+
+    @Test func aRegionsAOMIsItsOwnOverriddenOrNoneForAnIdThatIsNoHostName() throws {
+        #expect(try Region("cn-north-4", environment: [:]).aom?.url.absoluteString == "https://aom.cn-north-4.myhuaweicloud.com")
+        #expect(try Region("eu-west-101", environment: [:]).aom?.url.absoluteString == "https://aom.eu-west-101.myhuaweicloud.eu")
+        let overridden = try Region("cn-north-4", environment: ["HUAWEICLOUD_SDK_REGION_AOM_CN_NORTH_4": "http://127.0.0.1:9"])
+        #expect(overridden.aom?.url.absoluteString == "http://127.0.0.1:9")
+        // A region given with its own endpoint may be any id: one that makes no host name has no AOM, and no crash.
+        let odd = try Region(id: "cn-north-4[]中文", endpoint: Endpoint(url: URL(string: "http://127.0.0.1:9")!), environment: [:])
+        #expect(odd.aom == nil)
+        #expect(Region.endpoint(of: "aom", in: "") == nil)
+    }
 }
