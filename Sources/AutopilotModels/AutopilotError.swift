@@ -108,6 +108,9 @@ public struct AutopilotError: Error, Sendable, CustomStringConvertible {
     /// errors need; any other error as described.
     public var sentence: String { kind == .api ? message.terminalSafe : description }
 
+    /// Any error in a sentence: an `AutopilotError`'s `sentence`, any other as described.
+    public static func sentence(of error: any Error) -> String { (error as? AutopilotError)?.sentence ?? "\(error)" }
+
     private var line: String {
         switch kind {
         case .api:

@@ -120,7 +120,7 @@ extension DoctorCommand {
                 _ = try await prometheus.query(probe)
                 report.pass("prometheus", "\(url.absoluteString) answered a query")
             } catch {
-                report.fail("prometheus", (error as? AutopilotError)?.sentence ?? "\(error)", next: "check --prometheus (or the profile's prometheus), its user and password or token, and the proxy")
+                report.fail("prometheus", AutopilotError.sentence(of: error), next: "check --prometheus (or the profile's prometheus), its user and password or token, and the proxy")
             }
         } else {
             report.skip("prometheus", "none named: analyses that ask Prometheus need --prometheus URL or the profile's prometheus")
@@ -137,7 +137,7 @@ extension DoctorCommand {
             _ = try await aom.query(probe)
             report.pass("aom", "\((aom as? AOMSource)?.endpoint.description ?? "AOM") answered a signed query")
         } catch {
-            report.warn("aom", (error as? AutopilotError)?.sentence ?? "\(error)", next: "analyses that ask AOM will fail; check the region or --aom-endpoint and the credentials' AOM permission (aom:metric:list)")
+            report.warn("aom", AutopilotError.sentence(of: error), next: "analyses that ask AOM will fail; check the region or --aom-endpoint and the credentials' AOM permission (aom:metric:list)")
         }
     }
 }

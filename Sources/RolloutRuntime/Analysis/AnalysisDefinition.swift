@@ -23,7 +23,7 @@ struct AnalysisDefinition: Sendable {
 
         func holds(_ value: Double) -> Bool {
             switch self {
-            case .compare(let comparison, let bound): return comparison.holds(value, bound)
+            case .compare(let comparison, let bound): return comparison.relates(value, bound)
             case .between(let low, let high): return low <= value && value <= high
             }
         }
@@ -70,6 +70,9 @@ struct AnalysisDefinition: Sendable {
         status = try read(spec.status) { (t) throws(ClauseProblem) in try AnalysisRules.status(t) }
     }
 
+    /// A tally with no measurement yet, failing at this analysis's limits.
+    var tally: AnalysisTally { AnalysisTally(failureLimit: failureLimit, inconclusiveLimit: inconclusiveLimit) }
+
     /// The window a rollout's analyses run for when it has no soak: long enough for the slowest of
     /// them to fail by its limits.
     static func window(of analyses: [AnalysisDefinition]) -> Duration {
@@ -81,20 +84,6 @@ struct AnalysisDefinition: Sendable {
         switch spec.source {
         case .http: return "\(method) \(query) expect \(status ?? 200)"
         case .prometheus, .aom: return "\(spec.source.rawValue) \"\(query)\" \(condition?.text ?? "")"
-        }
-    }
-}
-
-extension Comparison {
-    /// True when `actual` stands in this relation to `expected`, as numbers.
-    func holds(_ actual: Double, _ expected: Double) -> Bool {
-        switch self {
-        case .equal: return actual == expected
-        case .notEqual: return actual != expected
-        case .less: return actual < expected
-        case .lessOrEqual: return actual <= expected
-        case .greater: return actual > expected
-        case .greaterOrEqual: return actual >= expected
         }
     }
 }
@@ -138,7 +127,7 @@ struct AnalysisProbe: Sendable {
                 return read(answer, measurement)
             }
         } catch {
-            return measurement(nil, .inconclusive, (error as? AutopilotError)?.sentence ?? "\(error)")
+            return measurement(nil, .inconclusive, AutopilotError.sentence(of: error))
         }
     }
 
@@ -178,7 +167,7 @@ struct AnalysisProbe: Sendable {
         case .json(let path, let comparison, let expectedValue):
             guard let json = try? JSONValue.parse(answer.body) else { return measurement(value, .failed, "\(value), and the body is not JSON") }
             guard let actual = json[path: path]?.scalarText else { return measurement(value, .failed, "\(value), and the JSON has no \(path)") }
-            let holds = Double(actual).flatMap { a in Double(expectedValue).map { comparison.holds(a, $0) } } ?? comparison.holds(actual, expectedValue)
+            let holds = Double(actual).flatMap { a in Double(expectedValue).map { comparison.relates(a, $0) } } ?? comparison.holds(actual, expectedValue)
             let relation = "\(path) is \(actual)"
             return measurement(
                 value, holds ? .passed : .failed,

@@ -13,6 +13,9 @@ struct RolloutSettings {
     var analyses: [AnalysisDefinition]
     var halt: HaltLimit
     var policy: HaltPolicy
+
+    /// How long a wave soaks with analyses: the soak, else long enough for the slowest to fail.
+    var analysisSoak: Duration { soak ?? AnalysisDefinition.window(of: analyses) }
     var recoveredOK: Bool
     var failedOK: Bool
 }
@@ -158,7 +161,7 @@ extension Interpreter {
             let ranNow = wave.contains { !membersDone.contains($0.member.label) }
             let readAgain = settings.soak != nil && position < waves.count - 1
             if (ranNow && readAgain) || !settings.analyses.isEmpty {
-                let length = settings.soak ?? AnalysisDefinition.window(of: settings.analyses)
+                let length = settings.analysisSoak
                 emit(.fleet(info, .soaking(wave: number, length, analyses: settings.analyses.map(\.name))))
                 if settings.analyses.isEmpty {
                     do { try await Task.sleep(for: length) } catch { return (.interrupted, interruption(book)) }
@@ -414,13 +417,11 @@ extension Interpreter {
 
     /// The analyses a member would be measured by, their queries written for it.
     private func analysisLines(_ tag: MemberTag, _ settings: RolloutSettings) -> [String] {
-        let member = memberContext(tag)
-        let release = ResolvedRelease(name: member.release ?? "", namespace: member.namespace, cluster: resolveCluster(tag.member.cluster))
-        return settings.analyses.map { definition in
+        settings.analyses.map { definition in
             let limits = "every \(DurationText.format(definition.interval)), failing at \(definition.failureLimit) failed"
                 + (definition.spec.dryRun ? ", dry run" : "")
             do throws(StepFailure) {
-                let probe = try probe(definition, release, variables: member.variables)
+                let probe = try probe(definition, for: tag)
                 return "\(tag.member.label): \(definition.name): \(definition.asking(probe.query)) (\(limits))"
             } catch {
                 return "\(tag.member.label): \(definition.name): would fail here: \(error.message)"
@@ -455,7 +456,7 @@ extension Interpreter {
             }
             emit(.progress(info, "wave \(wave[0].wave): \(Self.describe(wave))"))
             if !settings.analyses.isEmpty {
-                let length = settings.soak ?? AnalysisDefinition.window(of: settings.analyses)
+                let length = settings.analysisSoak
                 emit(.progress(info, "then soaks \(DurationText.format(length)), measuring each member:"))
                 for tag in wave { for line in analysisLines(tag, settings) { emit(.progress(info, "  \(line)")) } }
             } else if let soak = settings.soak, wave[0].wave < settings.waves.count {

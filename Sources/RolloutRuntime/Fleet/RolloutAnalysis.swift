@@ -8,12 +8,9 @@ extension Interpreter {
     func analyze(_ wave: [MemberTag], _ settings: RolloutSettings, _ book: FleetBook, _ info: StepInfo, for length: Duration) async -> Bool {
         var probes: [(MemberTag, AnalysisProbe)] = []
         for tag in wave where [.succeeded, .recovered].contains(book.state(of: tag)) {
-            let member = memberContext(tag)
-            let release = ResolvedRelease(
-                name: member.release ?? "", namespace: member.namespace, cluster: resolveCluster(tag.member.cluster))
             for definition in settings.analyses {
                 do {
-                    probes.append((tag, try probe(definition, release, variables: member.variables)))
+                    probes.append((tag, try probe(definition, for: tag)))
                 } catch {
                     setState(tag, .failed(error.message), book, info)
                 }
@@ -27,8 +24,7 @@ extension Interpreter {
                 var memberInfo = info
                 memberInfo.member = tag
                 group.addTask { [memberInfo] in
-                    let tally = AnalysisTally(failureLimit: probe.definition.failureLimit, inconclusiveLimit: probe.definition.inconclusiveLimit)
-                    let (failure, _) = await Self.measure(probe, tally, until: end, with: sources) { emit(.measured(memberInfo, $0, decided: $1)) }
+                    let (failure, _) = await Self.measure(probe, probe.definition.tally, until: end, with: sources) { emit(.measured(memberInfo, $0, decided: $1)) }
                     // A dry run's failure was reported as it was measured, and fails nothing.
                     return (tag, probe.definition.spec.dryRun ? nil : failure)
                 }
@@ -67,6 +63,13 @@ extension Interpreter {
         return (nil, tally)
     }
 
+    /// An analysis written for a rollout member: its names are the member's.
+    func probe(_ definition: AnalysisDefinition, for tag: MemberTag) throws(StepFailure) -> AnalysisProbe {
+        let member = memberContext(tag)
+        let release = ResolvedRelease(name: member.release ?? "", namespace: member.namespace, cluster: resolveCluster(tag.member.cluster))
+        return try probe(definition, release, variables: member.variables)
+    }
+
     /// A gate's answer: a person's, an analysis's, or the analysis's and then a person's.
     func answer(
         _ gate: String, before wave: Int, _ check: (analysis: AnalysisDefinition, ask: Bool)?, _ book: FleetBook, _ info: StepInfo
@@ -97,7 +100,7 @@ extension Interpreter {
     private func waitToPass(_ definition: AnalysisDefinition, _ info: StepInfo) async -> GateAnswer {
         let probe: AnalysisProbe
         do { probe = try gateProbe(definition) } catch { return .refuse(error.message) }
-        var tally = AnalysisTally(failureLimit: definition.failureLimit, inconclusiveLimit: definition.inconclusiveLimit)
+        var tally = definition.tally
         while !Task.isCancelled {
             let measurement = await probe.measure(with: sources)
             let failure = tally.record(measurement)

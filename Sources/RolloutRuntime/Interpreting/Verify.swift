@@ -72,8 +72,7 @@ extension Interpreter {
         }
         try requireSource(of: definition)
         // Once, one measurement decides; for a while, the analysis's limits do.
-        let tally = during == nil ? AnalysisTally(failureLimit: 1, inconclusiveLimit: 1)
-            : AnalysisTally(failureLimit: definition.failureLimit, inconclusiveLimit: definition.inconclusiveLimit)
+        let tally = during == nil ? AnalysisTally(failureLimit: 1, inconclusiveLimit: 1) : definition.tally
         let emit = emit
         let (failure, measured) = await Self.measure(probe, tally, until: ContinuousClock.now + (during ?? .zero), with: sources) {
             emit(.measured(info, $0, decided: $1))

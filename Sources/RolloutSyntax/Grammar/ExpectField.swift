@@ -26,7 +26,8 @@ public enum Comparison: String, Sendable, CaseIterable {
         return relates(actual, expected)
     }
 
-    private func relates<T: Comparable>(_ a: T, _ b: T) -> Bool {
+    /// True when `a` stands in this relation to `b` (numbers, an analysis's measurement and bound).
+    public func relates<T: Comparable>(_ a: T, _ b: T) -> Bool {
         switch self {
         case .equal: return a == b
         case .notEqual: return a != b
