@@ -120,47 +120,47 @@ import Testing
         #expect(throws: CLIError.self) { try Profile.load(named: "staging", from: file, environment: [:]) }
     }
 
-    @Test func theJournalShowsTheLastChangesNotTheLastLines() throws {
+    @Test func theJournalShowsTheLastChangesNotTheLastLines() async throws {
         let file = URL(fileURLWithPath: Self.emptyFolder()).appendingPathComponent("journal.jsonl")
-        let journal = Journal(file: file, target: "http://127.0.0.1:1")
+        let journal = Journal(store: FileStore(journal: file), target: "http://127.0.0.1:1")
         for version in 1...3 {
             var record = ChangeRecord(
                 action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: version, versionAfter: nil,
                 outcome: .sending, values: .object([:]))
-            try journal.append(record)
+            try await journal.append(record)
             record.outcome = .applied
             record.versionAfter = version + 1
             record.requestID = "id-\(version)"
-            try journal.append(record)
+            try await journal.append(record)
             record.requestID = nil
         }
-        let results = try Journal.changes(in: file, last: 2)
+        let results = try Journal.changes(in: try await FileStore(journal: file).journal(.all), last: 2)
         #expect(results.map(\.change.versionAfter) == [3, 4])
         #expect(results.map(\.change.requestID) == ["id-2", "id-3"])
-        let lines = try Journal.lines(in: file, lastChanges: 2)
+        let lines = try Journal.texts(of: try await FileStore(journal: file).journal(.all), lastChanges: 2)
         #expect(lines.map { $0.contains("\"outcome\":\"sending\"") } == [true, false, true, false], "\(lines)")
     }
 
-    @Test func aChangeWithNoResultIsShownAsSentAndItsSettlingLineClosesIt() throws {
+    @Test func aChangeWithNoResultIsShownAsSentAndItsSettlingLineClosesIt() async throws {
         let file = URL(fileURLWithPath: Self.emptyFolder()).appendingPathComponent("journal.jsonl")
-        let journal = Journal(file: file, target: "t", runID: "run-1")
+        let journal = Journal(store: FileStore(journal: file), target: "t", runID: "run-1")
         var record = ChangeRecord(
             action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: 1, versionAfter: nil, outcome: .sending,
             values: .object([:]), place: ChangePlace(line: 3, column: 1, member: "c/n/r", wave: 2))
-        try journal.append(record)
+        try await journal.append(record)
         var other = record
         other.place.member = "d/n/r"
-        try journal.append(other)
-        #expect(try Journal.changes(in: file, last: 5).map(\.change.outcome) == [.sending, .sending], "both intents are still open")
+        try await journal.append(other)
+        #expect(try Journal.changes(in: try await FileStore(journal: file).journal(.all), last: 5).map(\.change.outcome) == [.sending, .sending], "both intents are still open")
         // A resume's read-back, written by a later try with the same statement and member.
-        let resumed = Journal(file: file, target: "t", runID: "run-1", attempt: 2)
+        let resumed = Journal(store: FileStore(journal: file), target: "t", runID: "run-1", attempt: 2)
         record.outcome = .confirmed
         record.versionAfter = 2
-        try resumed.append(record)
-        let changes = try Journal.changes(in: file, last: 5)
+        try await resumed.append(record)
+        let changes = try Journal.changes(in: try await FileStore(journal: file).journal(.all), last: 5)
         #expect(changes.map(\.change.outcome) == [.confirmed, .sending], "the settled one closes its own change, not the other member's")
         #expect(changes.map(\.attempt) == [2, 1])
-        let entry = try #require(try Journal.entries(in: file).last)
+        let entry = try #require(try Journal.entries(of: try await FileStore(journal: file).journal(.all)).last)
         #expect(entry.change.place == ChangePlace(line: 3, column: 1, member: "c/n/r", wave: 2))
         #expect(!entry.user.isEmpty && !entry.stamp.host.isEmpty, "every line says who and where")
     }
@@ -170,12 +170,12 @@ import Testing
         action: .upgrade, cluster: "c", namespace: "n", release: "r", versionBefore: 1, versionAfter: nil, outcome: .sending,
         values: .object([:]))
 
-    @Test func aFullDiskLeavesNoHalfLineAndSaysSo() throws {
+    @Test func aFullDiskLeavesNoHalfLineAndSaysSo() async throws {
         // /dev/full answers every write with ENOSPC.
-        let journal = Journal(file: URL(fileURLWithPath: "/dev/full"), target: "t")
+        let journal = Journal(store: FileStore(journal: URL(fileURLWithPath: "/dev/full")), target: "t")
         let record = Self.intent
-        #expect {
-            try journal.append(record)
+        await #expect {
+            try await journal.append(record)
         } throws: { error in
             "\(error)".contains("No space left on device")
         }
@@ -184,14 +184,14 @@ import Testing
         #expect(mount("tmpfs", folder, "tmpfs", 0, "size=8k") == 0, "a tmpfs can be mounted (the tests run as root): \(String(cString: strerror(errno)))")
         defer { umount(folder) }
         let file = URL(fileURLWithPath: folder).appendingPathComponent("journal.jsonl")
-        let full = Journal(file: file, target: "t")
+        let full = Journal(store: FileStore(journal: file), target: "t")
         var big = record
         big.values = .object(["imageTag": .string(String(repeating: "x", count: 3000))])
         var written = 0
         var failure: String?
         while failure == nil, written < 10 {
             do {
-                try full.append(big)
+                try await full.append(big)
                 written += 1
             } catch {
                 failure = "\(error)"
@@ -200,17 +200,17 @@ import Testing
         #expect(failure?.contains("No space left on device") == true, "\(failure ?? "no failure")")
         let text = try String(contentsOf: file, encoding: .utf8)
         #expect(text.hasSuffix("\n") && text.split(separator: "\n").count == written, "\(written) whole lines and nothing else")
-        #expect(try Journal.entries(in: file).count == written)
+        #expect(try Journal.entries(of: try await FileStore(journal: file).journal(.all)).count == written)
     }
 
-    @Test func aJournalThatCannotBeWrittenSaysWhichFileAndWhy() throws {
+    @Test func aJournalThatCannotBeWrittenSaysWhichFileAndWhy() async throws {
         let folder = URL(fileURLWithPath: Self.emptyFolder())
         let blocker = folder.appendingPathComponent("not-a-folder")
         try "".write(to: blocker, atomically: true, encoding: .utf8)
-        let journal = Journal(file: blocker.appendingPathComponent("journal.jsonl"), target: "t")
+        let journal = Journal(store: FileStore(journal: blocker.appendingPathComponent("journal.jsonl")), target: "t")
         let record = Self.intent
-        #expect {
-            try journal.append(record)
+        await #expect {
+            try await journal.append(record)
         } throws: { error in
             "\(error)".contains(blocker.path) && "\(error)".contains("cannot be written")
         }
@@ -218,18 +218,18 @@ import Testing
 
     @Test func linesWrittenSideBySideNeverInterleave() async throws {
         let file = URL(fileURLWithPath: Self.emptyFolder()).appendingPathComponent("state/journal.jsonl")
-        let journal = Journal(file: file, target: "http://127.0.0.1")
+        let journal = Journal(store: FileStore(journal: file), target: "http://127.0.0.1")
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<200 {
                 group.addTask {
                     let record = ChangeRecord(
                         action: .upgrade, cluster: "c", namespace: "n", release: "r\(index)", versionBefore: 1, versionAfter: 2,
                         outcome: .applied, values: .object(["imageTag": .string(String(repeating: "x", count: 3000))]))
-                    try? journal.append(record)
+                    try? await journal.append(record)
                 }
             }
         }
-        let entries = try Journal.entries(in: file)
+        let entries = try Journal.entries(of: try await FileStore(journal: file).journal(.all))
         #expect(entries.count == 200)
         #expect(Set(entries.map(\.change.release)).count == 200)
         #expect(Set(entries.map(\.run)) == [journal.runID])

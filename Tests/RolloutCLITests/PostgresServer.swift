@@ -44,26 +44,52 @@ struct PostgresServer {
             bin.appendingPathComponent("initdb").path,
             ["-D", data.path, "-U", user, "--pwfile", passwordFile.path, "-A", "scram-sha-256", "--no-sync", "-E", "UTF8", "--locale", "C"])
         guard initdb.code == 0 else { throw CLIFailure("initdb failed: \(initdb.all)") }
-        let port = try FreePort.take()
+        let server = try await launch(folder: folder, port: try FreePort.take())
+        // initdb makes only the `postgres` database; the tests' own is made once the server answers.
+        _ = try await server.sql("create database \(user)", at: server.url(database: "postgres"))
+        return server
+    }
+
+    /// Starts the server of a folder's cluster; returns once it answers.
+    private static func launch(folder: URL, port: Int) async throws -> PostgresServer {
+        guard let bin = binaries else { throw CLIFailure("no PostgreSQL under /usr/lib/postgresql: .ci/run installs it") }
         let (executable, arguments) = asServerUser(
             bin.appendingPathComponent("postgres").path,
-            ["-D", data.path, "-p", String(port), "-h", "127.0.0.1", "-k", folder.path, "-c", "fsync=off"])
+            ["-D", folder.appendingPathComponent("data").path, "-p", String(port), "-h", "127.0.0.1", "-k", folder.path, "-c", "fsync=off"])
         let child = Child.start(executable, arguments, environment: ProcessInfo.processInfo.environment)
         let server = PostgresServer(child: child, port: port, folder: folder)
         let start = ContinuousClock.now
         while ContinuousClock.now - start < .seconds(30) {
             if child.status.isSet { throw CLIFailure("postgres exited: \(await child.output().err)") }
-            // initdb makes only the `postgres` database; the tests' own is made once the server answers.
-            let maintenance = server.url(database: "postgres")
-            if (try? await server.sql("select 1", at: maintenance)) != nil {
-                _ = try await server.sql("create database \(user)", at: maintenance)
-                return server
-            }
+            if (try? await server.sql("select 1", at: server.url(database: "postgres"))) != nil { return server }
             try await Task.sleep(for: .milliseconds(100))
         }
         await server.stop()
         throw CLIFailure("postgres did not accept connections within 30 s")
     }
+
+    /// Stops the server at once, dropping its connections, and keeps its data (a database gone in
+    /// the middle of a run). The signal goes to the server itself: `runuser` passes on only SIGTERM,
+    /// which waits for clients to leave.
+    func halt() async throws {
+        let pidFile = folder.appendingPathComponent("data/postmaster.pid")
+        guard let text = try? String(contentsOf: pidFile, encoding: .utf8), let pid = text.split(separator: "\n").first.flatMap({ Int32($0) }) else {
+            throw CLIFailure("no postmaster.pid in \(pidFile.path)")
+        }
+        kill(pid, SIGINT)
+        _ = await child.exit()
+    }
+
+    /// Starts the halted server again, on its port and data; the running server.
+    func startAgain() async throws -> PostgresServer {
+        try await Self.launch(folder: folder, port: port)
+    }
+
+    /// The URL rollout is given: the role without its password, which comes from `stateEnvironment`.
+    var stateURL: String { "postgres://\(Self.user)@127.0.0.1:\(port)/\(Self.user)" }
+
+    /// The environment that names this server's database as rollout's state.
+    var stateEnvironment: [String: String] { ["ROLLOUT_STATE": stateURL, "ROLLOUT_STATE_PASSWORD": Self.password] }
 
     /// Runs one statement with psql as the test role (or at `url`), over TCP with its password; the rows as text.
     func sql(_ statement: String, at url: String? = nil) async throws -> String {

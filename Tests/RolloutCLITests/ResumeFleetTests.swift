@@ -132,7 +132,7 @@ import Testing
         let counts = try await emulator.counts("changes")
         #expect(counts.count == 24 && Set(counts.values) == [2], "each release changed once by each of the two upgrades (kills after \(kills)): \(counts.filter { $0.value != 2 })")
         var made: [String: Int] = [:]
-        for entry in try Journal.entries(in: rollout.journal) where entry.change.outcome.madeTheChange {
+        for entry in Journal.entries(of: try await FileStore(journal: rollout.journal).journal(.all)) where entry.change.outcome.madeTheChange {
             made["\(entry.change.cluster)/\(entry.change.namespace)/\(entry.change.release)", default: 0] += 1
         }
         #expect(made == counts, "the journal's outcomes are the emulator's: \(made.filter { counts[$0.key] != $0.value })")

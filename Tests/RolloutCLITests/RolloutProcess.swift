@@ -27,6 +27,8 @@ struct RolloutProcess {
         env["ROLLOUT_EMULATOR_DEPLOY_TIME"] = "200ms"
         env["PATH"] = URL(fileURLWithPath: Self.binary).deletingLastPathComponent().path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         env["NO_COLOR"] = "1"
+        // One user name wherever the tests run, as the journal and the documents show it.
+        env["USER"] = "ops"
         return env
     }
 

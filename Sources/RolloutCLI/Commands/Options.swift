@@ -66,3 +66,9 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: [.customShort("v"), .customLong("debug")], help: "Show each HTTP call: method, path, status, time and request id.")
     var debug = false
 }
+
+/// Where rollout keeps its journal, run records and locks.
+struct StateOptions: ParsableArguments {
+    @Option(help: "files (the default: $XDG_STATE_HOME/rollout) or postgres://USER@HOST[:PORT]/DATABASE, a database a team shares (its password from ROLLOUT_STATE_PASSWORD); instead of ROLLOUT_STATE and the profile's state.")
+    var state: String?
+}

@@ -28,6 +28,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var gates: GateOptions
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup var stateOptions: StateOptions
     @OptionGroup var output: OutputOptions
 
     @Argument(parsing: .postTerminator, help: "Variables for the script: -- NAME=VALUE ...")
@@ -35,13 +36,27 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var variables = try Assignments.parse(assignments)
+        let variables = try Assignments.parse(assignments)
         let interactive = isatty(0) == 1 && isatty(1) == 1
         if commands != nil && file != nil { throw CLIError("give a script file or -c, not both", exitCode: 2) }
         if resume && commands != nil { throw CLIError("--resume goes on with a script file's run, not with -c", exitCode: 2) }
         let choice = try TargetChoice.resolve(target, environment: environment)
+        let store = try await StateChoice.resolve(stateOptions.state, profile: choice.profile, environment: environment).open()
+        do {
+            try await run(on: choice, store: store, variables: variables, interactive: interactive)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    /// Runs the script, the statements or the prompt on a target, with the state in a store.
+    private func run(on choice: TargetChoice, store: any StateStore, variables given: [String: String], interactive: Bool) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var variables = given
         let resumption = resume
-            ? try Resumption.prepare(id: file, store: RunStore(), choice: choice, given: variables, environment: environment) : nil
+            ? try await Resumption.prepare(id: file, store: store, choice: choice, given: variables, environment: environment) : nil
         let source: SourceFile?
         if let resumption {
             source = resumption.source
@@ -68,7 +83,8 @@ struct RunCommand: AsyncParsableCommand {
             variables: variables)
 
         guard let source else {
-            try await Prompt(choice: choice, options: output, renderer: renderer, confirmChanges: !gates.yes && !choice.isEmbedded, gates: gates)
+            try await Prompt(
+                choice: choice, store: store, options: output, renderer: renderer, confirmChanges: !gates.yes && !choice.isEmbedded, gates: gates)
                 .run(environment: environment, variables: variables)
             return
         }
@@ -77,20 +93,21 @@ struct RunCommand: AsyncParsableCommand {
         else {
             throw CLIExit(code: ExitCode.invalid.rawValue)
         }
-        let code = try await runScript(script, source, choice: choice, context: context, renderer: renderer, resumption: resumption)
+        let code = try await runScript(script, source, choice: choice, store: store, context: context, renderer: renderer, resumption: resumption)
         throw CLIExit(code: code.rawValue)
     }
 
     /// Runs a checked script on the target: a script file's run kept on record (from where a
     /// resumed one goes on), its changes journaled, its events shown.
     private func runScript(
-        _ script: Script, _ source: SourceFile, choice: TargetChoice, context: RunContext, renderer: Renderer, resumption: Resumption?
+        _ script: Script, _ source: SourceFile, choice: TargetChoice, store: any StateStore, context: RunContext, renderer: Renderer,
+        resumption: Resumption?
     ) async throws -> RolloutRuntime.ExitCode {
         Interrupts.install()
         let environment = ProcessInfo.processInfo.environment
         let attempt = resumption.map { ($0.record.tries ?? 1) + 1 } ?? 1
         let runner = try await ScriptRunner.open(
-            choice, renderer: renderer, debug: output.debug, environment: environment, attempt: attempt, held: resumption?.lock)
+            choice, store: store, renderer: renderer, debug: output.debug, environment: environment, attempt: attempt, held: resumption?.hold)
         var point: ResumePoint?
         if let resumption {
             do {
@@ -100,8 +117,8 @@ struct RunCommand: AsyncParsableCommand {
                 throw error
             }
         }
-        let recorder = RunRecorder.begin(
-            resumption, id: renderer.runID, source: source, script: script, context: context, choice: choice, lock: runner.lock)
+        let recorder = await RunRecorder.begin(
+            resumption, id: renderer.runID, source: source, script: script, context: context, choice: choice, store: store, hold: runner.hold)
         if let recorder {
             renderer.runBegan(recorder.id, script: source.name, resumed: point.map { " at \($0.place(in: script, source.name))" })
         }
@@ -109,13 +126,16 @@ struct RunCommand: AsyncParsableCommand {
             recorder?.observe(event)
             renderer.show(event)
         }
+        if let recorder {
+            await interpreter.setBeforeStatement { info in try await recorder.starting(info) }
+        }
         if step {
             await interpreter.setBeforeStep(StepMode.decider(renderer))
         }
         await interpreter.setPauseHandler(StepMode.pause)
         await interpreter.setGateHandler(gates.handler(renderer: renderer))
         let code = await ScriptRunner.run(script, on: interpreter, from: point)
-        recorder?.finish(code)
+        await recorder?.finish(code)
         if let recorder { renderer.runEnded(recorder.id, code: code) }
         await runner.close()
         return code

@@ -10,13 +10,14 @@ import Synchronization
 /// `watch`, `exit`). Ctrl-C stops a running statement or clears the line; Ctrl-D exits.
 struct Prompt {
     let choice: TargetChoice
+    let store: any StateStore
     let options: OutputOptions
     let renderer: Renderer
     let confirmChanges: Bool
     let gates: GateOptions
 
     func run(environment: [String: String], variables: [String: String]) async throws {
-        let runner = try await ScriptRunner.open(choice, renderer: renderer, debug: options.debug, environment: environment)
+        let runner = try await ScriptRunner.open(choice, store: store, renderer: renderer, debug: options.debug, environment: environment)
         let start = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: variables)
         let session = PromptSession(prompt: self, runner: runner, start: start, environment: environment)
         await session.prepare()

@@ -7,20 +7,22 @@ import RolloutSyntax
 /// the same target, with its variables, and held by this process until it ends.
 struct Resumption {
     let record: RunRecord
-    let lock: RunLock
+    let hold: any RunHold
     let source: SourceFile
     /// The run's variables: those it kept, and its secrets given again.
     let variables: [String: String]
 
-    /// Finds the run (by id; by a script's path, its last run that did not succeed; with neither,
-    /// the last run that did not succeed) and refuses, saying why, when
-    /// it cannot be resumed here: unknown, succeeded, held by another process, its script gone or
+    /// Finds the run (by id; by a script, its last run of that path or content that did not
+    /// succeed; with neither, the last run that did not succeed) and refuses, saying why, when it
+    /// cannot be resumed here: unknown, succeeded, held by another process, its script gone or
     /// changed, another target or starting cluster, other variables, or a secret not given again.
+    /// A run kept in a shared store goes on from any machine: its script is read where it was, or
+    /// from the store when it is not there.
     static func prepare(
-        id: String?, store: RunStore, choice: TargetChoice, given: [String: String], environment: [String: String]
-    ) throws -> Resumption {
-        let record = try find(id, in: store)
-        guard let lock = try store.lock(record.id) else {
+        id: String?, store: any StateStore, choice: TargetChoice, given: [String: String], environment: [String: String]
+    ) async throws -> Resumption {
+        let record = try await find(id, in: store)
+        guard let hold = try await store.hold(record.id, by: .this(run: record.id)) else {
             throw CLIError("run \(record.id) is being run or resumed by another process (pid \(record.pid)); wait for it to end", exitCode: 2)
         }
         switch record.state {
@@ -31,14 +33,7 @@ struct Resumption {
                 exitCode: 2)
         default: break
         }
-        guard let hash = RunRecord.hash(of: record.script) else {
-            throw CLIError("the script \(record.script) of run \(record.id) no longer exists, so the run cannot go on", exitCode: 2)
-        }
-        guard hash == record.sha256 else {
-            throw CLIError(
-                "\(record.script) changed since run \(record.id) began (its content hash differs), so its steps may not be the ones that ran; run it from the start: rollout \(record.script)",
-                exitCode: 2)
-        }
+        let source = try await script(of: record, in: store)
         guard record.target == choice.identity else {
             throw CLIError(
                 "run \(record.id) was against \(record.target), and this is \(choice.identity): resume it on the target it began on (the same --profile, --region or --endpoint)",
@@ -65,26 +60,51 @@ struct Resumption {
                 "run \(record.id) needs \(missing.joined(separator: ", ")) again (a secret is never written down): rollout --resume \(record.id) -- \(example)",
                 exitCode: 2)
         }
-        return Resumption(record: record, lock: lock, source: try SourceLoader.load(record.script), variables: variables)
+        return Resumption(record: record, hold: hold, source: source, variables: variables)
     }
 
-    private static func find(_ id: String?, in store: RunStore) throws -> RunRecord {
-        let unfinished = store.all().filter { !$0.state.isOver && !($0.state == .running && store.isHeld($0.id)) }
+    /// The script a run ran, with the content it began with: its file where it was, or the text the
+    /// store kept when the file is not on this machine.
+    private static func script(of record: RunRecord, in store: any StateStore) async throws -> SourceFile {
+        let text: String
+        if FileManager.default.fileExists(atPath: record.script) {
+            text = try FileProblem.text(record.script)
+        } else if let kept = try await store.keptText(of: record.id) {
+            text = kept
+        } else {
+            throw CLIError("the script \(record.script) of run \(record.id) no longer exists, so the run cannot go on", exitCode: 2)
+        }
+        guard RunRecord.hash(of: Array(text.utf8)) == record.sha256 else {
+            throw CLIError(
+                "\(record.script) changed since run \(record.id) began (its content hash differs), so its steps may not be the ones that ran; run it from the start: rollout \(record.script)",
+                exitCode: 2)
+        }
+        return SourceLoader.source(record.script, text: text)
+    }
+
+    private static func find(_ id: String?, in store: any StateStore) async throws -> RunRecord {
+        var unfinished: [RunRecord] = []
+        for record in try await store.records() where !record.state.isOver {
+            if record.state == .running, try await store.isHeld(record.id) { continue }
+            unfinished.append(record)
+        }
         if let id {
-            if let record = store.load(id) { return record }
+            if let record = try await store.record(id) { return record }
             if FileManager.default.fileExists(atPath: id) {
-                // A script's path: its last run that did not succeed.
+                // A script: its last run that did not succeed, by its path or, from another
+                // machine or checkout, by its content.
                 let path = URL(fileURLWithPath: id).standardizedFileURL.path
-                guard let last = unfinished.last(where: { $0.script == path }) else {
+                let hash = (try? FileProblem.text(id)).map { RunRecord.hash(of: Array($0.utf8)) }
+                guard let last = unfinished.last(where: { $0.script == path || $0.sha256 == hash }) else {
                     throw CLIError("no run of \(id) failed or was interrupted, so there is nothing to resume", exitCode: 2)
                 }
                 return last
             }
             let recent = unfinished.suffix(3).map(\.id).reversed().joined(separator: ", ")
-            throw CLIError("no run \(id) is on record in \(store.folder.path)" + (recent.isEmpty ? "" : "; runs that can be resumed: \(recent)"), exitCode: 2)
+            throw CLIError("no run \(id) is on record in \(store.place)" + (recent.isEmpty ? "" : "; runs that can be resumed: \(recent)"), exitCode: 2)
         }
         guard let last = unfinished.last else {
-            throw CLIError("no failed or interrupted run to resume (script runs are recorded in \(store.folder.path))", exitCode: 2)
+            throw CLIError("no failed or interrupted run to resume (script runs are recorded in \(store.place))", exitCode: 2)
         }
         return last
     }
@@ -96,7 +116,7 @@ struct Resumption {
         // Each change of the run as its last line says, in the order the changes began.
         var last: [ChangeKey: JournalEntry] = [:]
         var order: [ChangeKey] = []
-        for entry in try Journal.entries(in: journal.file) where entry.run == record.id {
+        for entry in Journal.entries(of: try await journal.store.journal(JournalFilter(run: record.id))) {
             if last[entry.changeKey] == nil { order.append(entry.changeKey) }
             last[entry.changeKey] = entry
         }

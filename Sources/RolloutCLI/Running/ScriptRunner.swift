@@ -12,46 +12,51 @@ struct ScriptRunner {
     let journal: Journal
     let environment: [String: String]
     /// The run held by this process while it runs, so that no other process settles a change of
-    /// it as left unknown meanwhile; nil when the state folder cannot be written.
-    let lock: RunLock?
+    /// it as left unknown meanwhile; nil when the store cannot hold it.
+    let hold: (any RunHold)?
+    /// The journal's lines about analyses, written in the order they were measured.
+    private let analysisLines = SerialWork()
 
     /// Opens a session on the target, holds the run (`held` when it is already held), and wires
-    /// the renderer and the journal to it. Before anything is sent, a change on this target that
-    /// a run no process holds left with no known outcome is read back and settled.
+    /// the renderer and the journal in the store to it. Before anything is sent, a change on this
+    /// target that a run no process holds left with no known outcome is read back and settled.
     static func open(
-        _ choice: TargetChoice, renderer: Renderer, debug: Bool, environment: [String: String], attempt: Int = 1, held: RunLock? = nil
+        _ choice: TargetChoice, store: any StateStore, renderer: Renderer, debug: Bool, environment: [String: String], attempt: Int = 1,
+        held: (any RunHold)? = nil
     ) async throws -> ScriptRunner {
-        let store = RunStore()
-        let lock = held ?? (try? store.lock(renderer.runID)) ?? nil
+        var hold = held
+        if hold == nil { hold = (try? await store.hold(renderer.runID, by: .this(run: renderer.runID))) ?? nil }
         let session = try await Session.open(choice, debug: debug, style: renderer.style)
-        let journal = Journal(file: Paths().journalFile, target: choice.identity, runID: renderer.runID, attempt: attempt)
+        let journal = Journal(store: store, target: choice.identity, runID: renderer.runID, attempt: attempt)
         if session.keepsState {
             do {
-                try await Settling.leftovers(journal: journal, store: store, api: session.api) { renderer.note($0) }
+                try await Settling.leftovers(journal: journal, api: session.api) { renderer.note($0) }
             } catch {
                 await session.close()
                 throw error
             }
         }
-        return ScriptRunner(session: session, renderer: renderer, journal: journal, environment: environment, lock: lock)
+        return ScriptRunner(session: session, renderer: renderer, journal: journal, environment: environment, hold: hold)
     }
 
     /// Makes an interpreter whose changes are journaled and whose events are shown (or, for
     /// `watch`, given to `events`).
     func interpreter(context: RunContext, events: (@Sendable (RunEvent) -> Void)? = nil) -> Interpreter {
-        let (renderer, journal, session) = (renderer, journal, session)
+        let (renderer, journal, session, analysisLines) = (renderer, journal, session, analysisLines)
         let show = events ?? { renderer.show($0) }
         // The measurement that decided an analysis goes on record; one that cannot be written is
         // said, and the run goes on (it changes nothing).
         let events: @Sendable (RunEvent) -> Void = { event in
             show(event)
             guard case .measured(let step, let measurement, decided: true) = event else { return }
-            do { try journal.append(measurement, of: step) } catch { renderer.note("warning: \(error)") }
+            analysisLines.add {
+                do { try await journal.append(measurement, of: step) } catch { renderer.note("warning: \(error)") }
+            }
         }
         return Interpreter(
             api: session.api, context: context, environment: environment,
             resolveCluster: { session.choice.clusterID($0) },
-            journal: { record in try journal.append(record) },
+            journal: { record in try await journal.append(record) },
             fleets: session.choice.fleets, sources: session.sources,
             events: events)
     }
@@ -98,6 +103,10 @@ struct ScriptRunner {
         return code
     }
 
-    /// Closes the session.
-    func close() async { await session.close() }
+    /// Writes what is left to write, lets go of the run and closes the session.
+    func close() async {
+        await analysisLines.finish()
+        await hold?.release()
+        await session.close()
+    }
 }

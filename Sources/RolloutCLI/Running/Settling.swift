@@ -9,15 +9,14 @@ import RolloutSyntax
 enum Settling {
     /// Settles every change on the journal's target that a run no process holds now left with no
     /// known outcome. A change that cannot be read back stops the run: nothing is sent until it can.
-    static func leftovers(journal: Journal, store: RunStore, api: any ReleaseAPI, say: (String) -> Void) async throws {
-        let entries = try Journal.entries(in: journal.file)
+    static func leftovers(journal: Journal, api: any ReleaseAPI, say: (String) -> Void) async throws {
+        let entries = Journal.entries(of: try await journal.store.journal(JournalFilter(target: journal.target)))
         var held: [String: Bool] = [:]
         for span in Journal.spans(of: entries) {
             let entry = entries[span.last]
-            guard entry.change.outcome.isUnsettled, entry.target == journal.target, entry.run != journal.runID else { continue }
-            let isHeld = held[entry.run] ?? store.isHeld(entry.run)
-            held[entry.run] = isHeld
-            guard !isHeld else { continue }
+            guard entry.change.outcome.isUnsettled, entry.run != journal.runID else { continue }
+            if held[entry.run] == nil { held[entry.run] = try await journal.store.isHeld(entry.run) }
+            guard held[entry.run] == false else { continue }
             _ = try await settle(entry, api: api, journal: journal.writing(for: entry.run, attempt: entry.attempt), say: say)
         }
     }
@@ -51,11 +50,11 @@ enum Settling {
         case .unknown:
             change.outcome = .outcomeUnknown
             change.error = "read back later: \(change.release) is at version \(readBack.release?.version ?? 0), more than one change past version \(change.versionBefore ?? 0)"
-            if entry.change.outcome != .outcomeUnknown { try journal.append(change) }
+            if entry.change.outcome != .outcomeUnknown { try await journal.append(change) }
             throw CLIError(
                 "cannot tell whether \(what) was applied: \(change.error ?? ""); nothing is sent until it can be told, so look at its history, then put its outcome on record by running the script again from the start")
         }
-        try journal.append(change)
+        try await journal.append(change)
         return journal.entry(change)
     }
 }

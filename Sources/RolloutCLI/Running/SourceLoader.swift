@@ -5,7 +5,11 @@ import RolloutSyntax
 enum SourceLoader {
     /// The file's text as a source.
     static func load(_ file: String) throws -> SourceFile {
-        let text = try FileProblem.text(file)
+        source(file, text: try FileProblem.text(file))
+    }
+
+    /// A file's text as a source: a Markdown runbook's ```rollout blocks, or the whole text.
+    static func source(_ file: String, text: String) -> SourceFile {
         if MarkdownRunbook.isMarkdown(file) { return MarkdownRunbook.source(name: file, text: text) }
         return SourceFile(name: file, text: text)
     }

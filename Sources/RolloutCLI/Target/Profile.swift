@@ -25,6 +25,8 @@ import TOMLKit
 /// prometheus_user = "rollout"             # basic authentication, with prometheus_password_env,
 /// prometheus_password_env = "PROM_PASS"   # or a bearer token: prometheus_token_env
 /// aom_endpoint = "https://aom.cn-north-4.myhuaweicloud.com"   # instead of the region's
+/// state = "postgres://rollout@db.corp:5432/rollout"   # the team's shared records (default: local files)
+/// state_password_env = "ROLLOUT_DB_PASSWORD"
 /// [profiles.prod.clusters]
 /// shop = "a870253f-5dc7-11ee-bf71-0255ac100b03"
 /// [profiles.prod.fleets]              # for `group NAME = fleet <name>`
@@ -59,11 +61,16 @@ struct Profile: Equatable {
     var prometheusUser: String?
     var prometheusPassword: String?
     var prometheusToken: String?
+    /// The state store's URL, and its password.
+    var state: String?
+    var statePassword: String?
 
     /// The `_env` settings whose variable is not set: the key (`sk`) and the variable (`PROD_SK`).
     var unsetVariables: [UnsetVariable] = []
     /// The same, for the Prometheus settings.
     var unsetMetricsVariables: [UnsetVariable] = []
+    /// The same, for the state store's password.
+    var unsetStateVariables: [UnsetVariable] = []
 
     /// A `<key>_env` setting whose variable is not set.
     struct UnsetVariable: Equatable {
@@ -72,7 +79,7 @@ struct Profile: Equatable {
     }
 
     /// The keys whose literal value is a secret (each also has a `_env` form).
-    static let secretKeys = ["sk", "token", "security_token", "password", "prometheus_password", "prometheus_token"]
+    static let secretKeys = ["sk", "token", "security_token", "password", "prometheus_password", "prometheus_token", "state_password"]
 
     /// True when the profile names credentials of its own (even ones it cannot supply).
     var hasCredentials: Bool {
@@ -154,10 +161,13 @@ struct Profile: Equatable {
             secretKey: secret("sk"), token: secret("token"), securityToken: secret("security_token"), proxy: value("proxy"),
             caFile: value("ca_file"), iamUser: value("iam_user"), iamDomain: value("iam_domain"), password: secret("password"),
             agency: value("agency"), agencyDomain: value("agency_domain"), prometheus: value("prometheus"), aomEndpoint: value("aom_endpoint"),
-            prometheusUser: value("prometheus_user"), prometheusPassword: secret("prometheus_password"), prometheusToken: secret("prometheus_token"))
-        // An unset variable for Prometheus is the analyses' problem, not the credentials'.
-        profile.unsetVariables = unset.filter { !$0.key.hasPrefix("prometheus_") }
+            prometheusUser: value("prometheus_user"), prometheusPassword: secret("prometheus_password"), prometheusToken: secret("prometheus_token"),
+            state: value("state"), statePassword: secret("state_password"))
+        // An unset variable for Prometheus is the analyses' problem, and one for the state store
+        // the store's, not the credentials'.
+        profile.unsetVariables = unset.filter { !$0.key.hasPrefix("prometheus_") && !$0.key.hasPrefix("state_") }
         profile.unsetMetricsVariables = unset.filter { $0.key.hasPrefix("prometheus_") }
+        profile.unsetStateVariables = unset.filter { $0.key.hasPrefix("state_") }
         return profile
     }
 

@@ -151,7 +151,8 @@ public struct AnalysisJournalEntry: Sendable, Equatable, Codable {
 
     /// `kind`, always `analysis`, tells it from a change's line.
     enum CodingKeys: String, CodingKey { case kind }
-    static let kind = "analysis"
+    /// The `kind` of every analysis line.
+    public static let kind = "analysis"
 
     /// Reads an analysis line; a change's line is not one.
     public init(from decoder: any Decoder) throws {

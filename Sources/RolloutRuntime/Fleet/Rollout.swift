@@ -371,7 +371,7 @@ extension Interpreter {
         return Interpreter(
             member: tag, context: memberContext, charts: chartCache, madeEarlier: madeEarlier, sharing: self, analyses: analyses,
             journal: { record in
-                try journal(record)
+                try await journal(record)
                 book.note(record, of: tag)
             },
             events: { event in

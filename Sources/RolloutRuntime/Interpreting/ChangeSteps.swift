@@ -21,7 +21,7 @@ extension Interpreter {
             let preview = try await upgradePreview(target, current: current, change: change, chart: chosen)
             if onlyIfChanged, preview.isEmpty, current.status == .deployed {
                 if mode == .plan { return .planned("no call: \(target.name) would not change, so the upgrade is skipped") }
-                journalResult(
+                await journalResult(
                     ChangeRecord(
                         action: .upgrade, cluster: target.cluster, namespace: target.namespace, release: target.name,
                         versionBefore: current.version, versionAfter: current.version, outcome: .skipped,
@@ -92,7 +92,7 @@ extension Interpreter {
         var record = ChangeRecord(
             action: .uninstall, cluster: target.cluster, namespace: target.namespace, release: target.name,
             versionBefore: current.version, versionAfter: nil, outcome: .sending, values: .object([:]))
-        try journalIntent(record, info)
+        try await journalIntent(record, info)
         // An uninstall is not sent again: once the service may have it, the release is read back.
         _ = try await attempt(
             ChangeAttempt(.uninstall, release: target.name, versionBefore: current.version), target, info, deadline: ContinuousClock.now,
@@ -127,7 +127,7 @@ extension Interpreter {
         var record = ChangeRecord(
             action: action, cluster: target.cluster, namespace: target.namespace, release: target.name,
             versionBefore: before?.version, versionAfter: nil, outcome: .sending, values: values.redactingSecrets())
-        try journalIntent(record, info)
+        try await journalIntent(record, info)
         let outcome = try await attempt(
             ChangeAttempt(action, release: target.name, versionBefore: before?.version, dryRun: dryRun), target, info, deadline: deadline,
             record: &record
@@ -175,7 +175,7 @@ extension Interpreter {
                 record.outcome = outcome.recorded
                 record.versionAfter = outcome.madeTheChange ? outcome.release?.version : nil
                 record.error = outcome.error
-                journalResult(record, info)
+                await journalResult(record, info)
                 if let failure = outcome.failure { throw failure }
                 if let note = outcome.note { emit(.progress(info, note)) }
                 return outcome
@@ -229,12 +229,12 @@ extension Interpreter {
     }
 
     /// Puts a change's intent on record before it is sent; when that fails, the change is not sent.
-    private func journalIntent(_ record: ChangeRecord, _ info: StepInfo) throws(StepFailure) {
+    private func journalIntent(_ record: ChangeRecord, _ info: StepInfo) async throws(StepFailure) {
         var intent = record
         intent.outcome = .sending
         intent.place = place(of: info)
         do {
-            try journal(intent)
+            try await journal(intent)
         } catch {
             throw StepFailure(.notRecorded, "not sent: \(error)")
         }
@@ -242,11 +242,11 @@ extension Interpreter {
     }
 
     /// Puts a change's result on record; the change is made by then, so a failure is reported, not thrown.
-    func journalResult(_ record: ChangeRecord, _ info: StepInfo) {
+    func journalResult(_ record: ChangeRecord, _ info: StepInfo) async {
         var record = record
         record.place = place(of: info)
         do {
-            try journal(record)
+            try await journal(record)
         } catch {
             emit(.progress(info, "warning: the result of this \(record.action.rawValue) is not on record: \(error)"))
         }

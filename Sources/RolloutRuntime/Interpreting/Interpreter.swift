@@ -24,7 +24,7 @@ public actor Interpreter {
     let resolveCluster: @Sendable (String) -> String
     let emit: @Sendable (RunEvent) -> Void
     /// Puts a change on record; a change whose intent it cannot record is not sent.
-    let journal: @Sendable (ChangeRecord) throws -> Void
+    let journal: @Sendable (ChangeRecord) async throws -> Void
     /// What an interrupt reaches: a rollout's members, and read-backs under way.
     let control: RunControl
     /// The profile's named fleets, for `group ... = fleet <name>`.
@@ -38,6 +38,9 @@ public actor Interpreter {
     /// The rollout member this interpreter runs a block for, if it does.
     var member: MemberTag?
     var beforeStep: (@Sendable (StepInfo) async -> StepDecision)?
+    /// Puts a statement's start on record before it runs; a statement whose start cannot be
+    /// recorded does not run.
+    var beforeStatement: (@Sendable (StepInfo) async throws -> Void)?
     var onPause: @Sendable (String) async -> Bool = { _ in true }
     var onGate: @Sendable (GateRequest) async -> GateAnswer = { _ in .refuse("no one can answer it here") }
     private var stepNumber = 0
@@ -61,7 +64,7 @@ public actor Interpreter {
     /// An interpreter that runs one member's block of a rollout, sharing everything else with its parent.
     init(
         member tag: MemberTag, context: RunContext, charts: [Chart]?, madeEarlier: [ChangeRecord], sharing parent: Interpreter,
-        analyses: [String: AnalysisDefinition], journal: @escaping @Sendable (ChangeRecord) throws -> Void,
+        analyses: [String: AnalysisDefinition], journal: @escaping @Sendable (ChangeRecord) async throws -> Void,
         events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.init(
@@ -75,7 +78,7 @@ public actor Interpreter {
     public init(
         api: any ReleaseAPI, context: RunContext = RunContext(), environment: [String: String] = [:],
         resolveCluster: @escaping @Sendable (String) -> String = { $0 },
-        journal: @escaping @Sendable (ChangeRecord) throws -> Void = { _ in }, fleets: [String: [String]] = [:], mode: Mode = .run,
+        journal: @escaping @Sendable (ChangeRecord) async throws -> Void = { _ in }, fleets: [String: [String]] = [:], mode: Mode = .run,
         sources: AnalysisSources = AnalysisSources(), events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.init(
@@ -85,7 +88,7 @@ public actor Interpreter {
 
     init(
         api: any ReleaseAPI, context: RunContext, environment: [String: String], resolveCluster: @escaping @Sendable (String) -> String,
-        journal: @escaping @Sendable (ChangeRecord) throws -> Void, fleets: [String: [String]], mode: Mode, readsLive: Bool = false,
+        journal: @escaping @Sendable (ChangeRecord) async throws -> Void, fleets: [String: [String]], mode: Mode, readsLive: Bool = false,
         control: RunControl, sources: AnalysisSources = AnalysisSources(), analyses: [String: AnalysisDefinition] = [:],
         member: MemberTag? = nil, charts: [Chart]? = nil, madeEarlier: [ChangeRecord] = [], events: @escaping @Sendable (RunEvent) -> Void
     ) {
@@ -137,6 +140,9 @@ public actor Interpreter {
 
     /// Asks before each step (step mode).
     public func setBeforeStep(_ decide: @escaping @Sendable (StepInfo) async -> StepDecision) { beforeStep = decide }
+
+    /// Records each statement's start before it runs (a run's record, for a resume).
+    public func setBeforeStatement(_ record: @escaping @Sendable (StepInfo) async throws -> Void) { beforeStatement = record }
 
     /// Answers `pause`: true to go on, false to stop.
     public func setPauseHandler(_ handler: @escaping @Sendable (String) async -> Bool) { onPause = handler }
@@ -195,6 +201,8 @@ public actor Interpreter {
         let result: Result<StepResult, StepFailure>
         if Task.isCancelled {
             result = .failure(StepFailure(.interrupted, "interrupted before it started"))
+        } else if let failure = await recordStart(info) {
+            result = .failure(failure)
         } else {
             do {
                 result = .success(try await perform(statement.kind, info))
@@ -210,6 +218,17 @@ public actor Interpreter {
         guard case .failure(let failure) = result else { return .completed }
         guard failure.kind != .interrupted, let branch = statement.elseBranch else { return .failed(failure) }
         return await runElse(branch, after: info, failure: failure)
+    }
+
+    /// Puts the statement's start on record; the failure that keeps it from running when that fails.
+    private func recordStart(_ info: StepInfo) async -> StepFailure? {
+        guard let beforeStatement else { return nil }
+        do {
+            try await beforeStatement(info)
+            return nil
+        } catch {
+            return StepFailure(.notRecorded, "not started: \(error)")
+        }
     }
 
     /// Lists each else branch of a planned statement from the state before it, which stays as it was.

@@ -1,0 +1,114 @@
+import Foundation
+import RolloutRuntime
+
+/// Where rollout keeps what it must not lose: the journal, the run records and who holds a run.
+/// Local files (`FileStore`, the default) or a PostgreSQL database a team shares (`PostgresStore`);
+/// everything that writes or reads those records goes through this, so both keep the same rules.
+protocol StateStore: Sendable {
+    /// Where it is, in words for a message: a folder, or a database URL without its password.
+    var place: String { get }
+
+    /// Appends a journal line and makes it durable before it returns; throws when it cannot, and
+    /// then nothing of the line is kept.
+    func append(_ line: JournalLine) async throws(Journal.WriteFailure)
+
+    /// The journal's lines that the filter takes, oldest first.
+    func journal(_ filter: JournalFilter) async throws -> [Journal.Line]
+
+    /// Writes a run's record whole, over the one before.
+    func save(_ record: RunRecord) async throws
+
+    /// Keeps the text a run runs (statements from `-c` or stdin, or a script file's content), for
+    /// a resume wherever the file is not; where it was put, as the record's script path.
+    func keep(text: String, of id: String, at path: String?) async throws -> String
+
+    /// The text kept for a run, when there is some.
+    func keptText(of id: String) async throws -> String?
+
+    /// A run's record; nil when there is none.
+    func record(_ id: String) async throws -> RunRecord?
+
+    /// Every run's record, oldest first.
+    func records() async throws -> [RunRecord]
+
+    /// Holds a run for this process while it runs, so that no other process runs, resumes or
+    /// settles it meanwhile; nil when another process holds it. A process that dies lets it go.
+    func hold(_ id: String, by holder: Holder) async throws -> (any RunHold)?
+
+    /// True while some process holds the run.
+    func isHeld(_ id: String) async throws -> Bool
+
+    /// Forgets the records of runs that are over but the newest `count`, which nothing resumes.
+    func prune(keeping count: Int) async
+
+    /// Lets go of its connections.
+    func close() async
+}
+
+/// A run held by this process; `release()` lets it go before the process ends.
+protocol RunHold: Sendable {
+    func release() async
+}
+
+/// Who holds a run or a lease: the user, host and process, the run, since when, and what it runs.
+struct Holder: Codable, Sendable, Equatable {
+    var user: String
+    var host: String
+    var pid: Int32
+    var run: String
+    var since: String
+    var statement: String?
+
+    /// This process, for a run.
+    static func this(run: String, statement: String? = nil) -> Holder {
+        Holder(user: Who.user, host: Who.host, pid: getpid(), run: run, since: Date().formatted(Journal.timeFormat), statement: statement)
+    }
+
+    /// The holder in words: `alice on ci-7 (pid 412, run …, since …)`.
+    var description: String {
+        "\(user) on \(host) (pid \(pid), run \(run), since \(since)\(statement.map { ", at \($0)" } ?? ""))"
+    }
+}
+
+/// Who runs rollout here: the user and the host, as every journal line and holder names them.
+enum Who {
+    static let user: String = {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["USER"] ?? environment["LOGNAME"] ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? String(getuid())
+    }()
+    static let host = ProcessInfo.processInfo.hostName
+}
+
+/// A journal line as a store keeps it: its JSON text (secrets masked) and what it is found by.
+struct JournalLine: Sendable {
+    var text: String
+    var stamp: JournalStamp
+    /// `change` or `analysis`.
+    var kind: String
+    var cluster: String
+    var namespace: String
+    var release: String
+}
+
+/// Which journal lines to read: each field given must match, times are ISO 8601 (`since`
+/// inclusive, `until` exclusive).
+struct JournalFilter: Sendable, Equatable {
+    var target: String?
+    var cluster: String?
+    var release: String?
+    var user: String?
+    var run: String?
+    var since: String?
+    var until: String?
+
+    /// Every line.
+    static let all = JournalFilter()
+
+    /// True when the filter takes the line.
+    func takes(_ line: Journal.Line) -> Bool {
+        guard let stamp = line.stamp else { return false }
+        return (target == nil || target == stamp.target) && (cluster == nil || cluster == line.cluster)
+            && (release == nil || release == line.release) && (user == nil || user == stamp.user) && (run == nil || run == stamp.run)
+            && (since.map { stamp.time >= $0 } ?? true) && (until.map { stamp.time < $0 } ?? true)
+    }
+}
