@@ -13,7 +13,7 @@ let swiftSettings: [SwiftSetting] = [
 
 /// The articles of `Sources/RolloutCLI/RolloutCLI.docc` that `rollout help` shows.
 enum HelpArticles {
-    static let names = ["Command", "Language", "Targets", "Fleets", "Analyses", "Runbooks", "Resume", "Emulation", "Architecture", "Testing"]
+    static let names = ["Command", "Language", "Targets", "Fleets", "Analyses", "Runbooks", "Resume", "State", "Emulation", "Architecture", "Testing"]
 }
 
 let package = Package(

@@ -64,7 +64,7 @@ import Testing
         let rollout = try RolloutProcess()
         let catalog = "Sources/RolloutCLI/RolloutCLI.docc/"
         let articles = Self.documents.filter { $0.hasPrefix(catalog) && !$0.hasSuffix("/RolloutCLI.md") }
-        #expect(articles.count == 10)
+        #expect(articles.count == 11)
         for article in articles {
             let topic = article.dropFirst(catalog.count).dropLast(".md".count).lowercased()
             let result = try await rollout.run(["help", topic])

@@ -31,8 +31,15 @@ import Testing
                 extraEnvironment: ["XDG_STATE_HOME": blocker.appendingPathComponent("state").path])
             #expect(result.code == 1, "\(result.all)")
             #expect(
-                result.err.contains("not sent: the journal \(blocker.path)/state/rollout/journal.jsonl cannot be written: \(blocker.path) is a file, not a folder"),
+                result.err.contains("not sent: this run cannot hold the releases it changes: the state folder \(blocker.path)/state/rollout/runs cannot be made: \(blocker.path) is a file, not a folder"),
                 "\(result.err)")
+            #expect(emulator.store.changeCounts().isEmpty, "nothing was sent")
+            // The run is held, but its journal is a folder: it cannot be read to settle what earlier runs left.
+            try FileManager.default.createDirectory(at: rollout.journal, withIntermediateDirectories: true)
+            let unwritable = try await rollout.run(
+                ["--endpoint", emulator.url!.absoluteString, "-c", "use cluster demo; set tag v9; upgrade testwww in monitoring"])
+            #expect(unwritable.code == 1, "\(unwritable.all)")
+            #expect(unwritable.err == "rollout: cannot read the journal \(rollout.journal.path): it is a folder, not a file\n", "\(unwritable.err)")
             #expect(emulator.store.changeCounts().isEmpty, "nothing was sent")
         }
     }

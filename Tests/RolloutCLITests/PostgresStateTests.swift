@@ -126,7 +126,7 @@ import Testing
             let endpoint = ["--endpoint", emulator.url.absoluteString]
             let child = try rollout.start(endpoint + [file.path], extraEnvironment: environment)
             try await EveryRunTests.waitUntil("the first upgrade's result to be in the journal") {
-                ((try? await server.sql("select count(*) from rollout_journal where line like '%\"outcome\":\"applied\"%'")) ?? "").hasPrefix("1")
+                ((try? await server.sql("select count(*) from rollout_journal where line::json->>'outcome' = 'applied'")) ?? "").hasPrefix("1")
             }
             // Gone while the run waits for the first deploy (5 s), before the second upgrade.
             try await server.halt()

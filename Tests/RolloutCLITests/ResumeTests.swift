@@ -82,7 +82,7 @@ import Testing
         let resuming = try rollout.start(["--resume", file.path])
         try await Self.waitUntilLocked(rollout, run: id)
         let meanwhile = try await rollout.run(["--resume", id])
-        #expect(meanwhile.code == 2 && meanwhile.err.contains("run \(id) is being run or resumed by another process"), "\(meanwhile.all)")
+        #expect(meanwhile.code == 8 && meanwhile.err.contains("run \(id) is being run or resumed by another process"), "\(meanwhile.all)")
         #expect(await resuming.exit() == 0)
         let (out, resumedErr) = await resuming.output()
         #expect(resumedErr.contains("at \(file.path):2"), "\(resumedErr)")

@@ -7,7 +7,7 @@ import RolloutRuntime
 /// A topic is its article's file name in lower case, and none is a subcommand's name, which
 /// `rollout help <subcommand>` keeps for the subcommand's options.
 enum HelpTopic: String, CaseIterable {
-    case command, language, targets, fleets, analyses, runbooks, resume, emulation, architecture, testing
+    case command, language, targets, fleets, analyses, runbooks, resume, state, emulation, architecture, testing
 
     /// The article's Markdown, compiled in (Package.swift embeds each file the cases name).
     var markdown: String {
@@ -20,6 +20,7 @@ enum HelpTopic: String, CaseIterable {
             case .analyses: PackageResources.Analyses_md
             case .runbooks: PackageResources.Runbooks_md
             case .resume: PackageResources.Resume_md
+            case .state: PackageResources.State_md
             case .emulation: PackageResources.Emulation_md
             case .architecture: PackageResources.Architecture_md
             case .testing: PackageResources.Testing_md

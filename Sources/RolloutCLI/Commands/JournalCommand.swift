@@ -19,7 +19,7 @@ struct JournalCommand: AsyncParsableCommand {
     @Option(help: "Only changes made by this run (its id).") var run: String?
     @Option(help: "Only changes from this time on (ISO 8601, e.g. 2026-12-06 or 2026-12-06T10:00:00Z).") var since: String?
     @Option(help: "Only changes before this time (ISO 8601).") var until: String?
-    @Option(help: "The profile whose state to read.") var profile: String?
+    @OptionGroup var profile: StateProfileOption
     @OptionGroup var stateOptions: StateOptions
 
     func run() async throws {
@@ -28,9 +28,7 @@ struct JournalCommand: AsyncParsableCommand {
         let filter = JournalFilter(
             target: target, cluster: cluster, release: release, user: user, run: run, since: try Self.time(since, "--since"),
             until: try Self.time(until, "--until"))
-        let named = profile ?? environment["ROLLOUT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
-        let profile = try Profile.load(named: named, from: Paths(environment).configFile, environment: environment)
-        let store = try await StateChoice.resolve(stateOptions.state, profile: profile, environment: environment).open()
+        let store = try await profile.open(stateOptions, environment: environment)
         let lines: [Journal.Line]
         do { lines = try await store.journal(filter) } catch {
             await store.close()

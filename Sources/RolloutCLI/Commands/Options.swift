@@ -1,4 +1,6 @@
 import ArgumentParser
+import AutopilotModels
+import RolloutSyntax
 
 /// Where to send calls.
 struct TargetOptions: ParsableArguments {
@@ -71,4 +73,28 @@ struct OutputOptions: ParsableArguments {
 struct StateOptions: ParsableArguments {
     @Option(help: "files (the default: $XDG_STATE_HOME/rollout) or postgres://USER@HOST[:PORT]/DATABASE, a database a team shares (its password from ROLLOUT_STATE_PASSWORD); instead of ROLLOUT_STATE and the profile's state.")
     var state: String?
+
+    @Option(name: .customLong("lock-timeout"), help: "How long a change waits for a release another run holds (e.g. 30s or 10m; 0s, the default, does not wait); then the run exits 8, naming the holder.")
+    var lockTimeout: String = "0s"
+
+    /// `--lock-timeout` as a duration.
+    func lockWait() throws(CLIError) -> Duration {
+        guard let duration = DurationText.parse(lockTimeout) ?? (lockTimeout == "0" ? .zero : nil) else {
+            throw CLIError("--lock-timeout '\(lockTimeout.terminalSafe)' is not a duration such as 30s or 10m", exitCode: 2)
+        }
+        return duration
+    }
+}
+
+/// The profile whose state a command that reaches no target reads (`journal`, `unlock`).
+struct StateProfileOption: ParsableArguments {
+    @Option(help: "The profile of $XDG_CONFIG_HOME/rollout/config.toml whose state to use.")
+    var profile: String?
+
+    /// Opens the store the state options, the environment and this profile choose.
+    func open(_ state: StateOptions, environment: [String: String]) async throws -> any StateStore {
+        let named = profile ?? environment["ROLLOUT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let profile = try Profile.load(named: named, from: Paths(environment).configFile, environment: environment)
+        return try await StateChoice.resolve(state.state, profile: profile, environment: environment).open(Paths(environment))
+    }
 }

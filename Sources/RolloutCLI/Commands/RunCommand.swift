@@ -56,7 +56,9 @@ struct RunCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         var variables = given
         let resumption = resume
-            ? try await Resumption.prepare(id: file, store: store, choice: choice, given: variables, environment: environment) : nil
+            ? try await Resumption.prepare(
+                id: file, store: store, choice: choice, given: variables, environment: environment, lockTimeout: try stateOptions.lockWait())
+            : nil
         let source: SourceFile?
         if let resumption {
             source = resumption.source
@@ -84,7 +86,8 @@ struct RunCommand: AsyncParsableCommand {
 
         guard let source else {
             try await Prompt(
-                choice: choice, store: store, options: output, renderer: renderer, confirmChanges: !gates.yes && !choice.isEmbedded, gates: gates)
+                choice: choice, store: store, options: output, renderer: renderer, confirmChanges: !gates.yes && !choice.isEmbedded, gates: gates,
+                lockTimeout: try stateOptions.lockWait())
                 .run(environment: environment, variables: variables)
             return
         }
@@ -107,7 +110,8 @@ struct RunCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let attempt = resumption.map { ($0.record.tries ?? 1) + 1 } ?? 1
         let runner = try await ScriptRunner.open(
-            choice, store: store, renderer: renderer, debug: output.debug, environment: environment, attempt: attempt, held: resumption?.hold)
+            choice, store: store, renderer: renderer, debug: output.debug, environment: environment, attempt: attempt, held: resumption?.hold,
+            lockTimeout: try stateOptions.lockWait())
         var point: ResumePoint?
         if let resumption {
             do {

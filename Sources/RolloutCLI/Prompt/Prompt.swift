@@ -15,9 +15,11 @@ struct Prompt {
     let renderer: Renderer
     let confirmChanges: Bool
     let gates: GateOptions
+    let lockTimeout: Duration
 
     func run(environment: [String: String], variables: [String: String]) async throws {
-        let runner = try await ScriptRunner.open(choice, store: store, renderer: renderer, debug: options.debug, environment: environment)
+        let runner = try await ScriptRunner.open(
+            choice, store: store, renderer: renderer, debug: options.debug, environment: environment, lockTimeout: lockTimeout)
         let start = RunContext(cluster: choice.defaultCluster, namespace: choice.defaultNamespace, variables: variables)
         let session = PromptSession(prompt: self, runner: runner, start: start, environment: environment)
         await session.prepare()

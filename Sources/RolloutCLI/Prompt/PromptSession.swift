@@ -168,6 +168,8 @@ final class PromptSession {
         for statement in script.statements {
             declined.value = false
             let code = await ScriptRunner.run(Script(statements: [statement]), on: interpreter)
+            // A person at the prompt holds a release only while a statement changes it.
+            await runner.hold?.releaseLeases()
             // A statement whose else ran is left out of `save`: run again, it would end the script there.
             if code == .success && !declined.value { record.add(statement) }
             if code != .success { break }

@@ -4,8 +4,9 @@ import Synchronization
 
 /// The state in local files, the default: the journal in `$XDG_STATE_HOME/rollout/journal.jsonl`
 /// (one JSON line each, appended under `flock` and flushed with `fsync`), a JSON file per run in
-/// `runs/`, and a run held with `flock` on its `.lock` file, which the kernel lets go when the
-/// process dies.
+/// `runs/`, a run held with `flock` on its `.lock` file, and a lease on a release with `flock` on a
+/// file in `locks/` named by the key's hash, which holds its holder. The kernel lets a lock go when
+/// its process dies, so a lease here ends with its holder, between the processes of one machine.
 struct FileStore: StateStore {
     let journalFile: URL
     let folder: URL
@@ -51,10 +52,16 @@ struct FileStore: StateStore {
         }
     }
 
+    /// The lines that read as a change or an analysis; a line cut short or garbled is passed over.
     func journal(_ filter: JournalFilter) async throws -> [Journal.Line] {
-        guard FileManager.default.fileExists(atPath: journalFile.path) else { return [] }
-        let text = try String(contentsOf: journalFile, encoding: .utf8)
-        return text.split(separator: "\n").compactMap { Journal.Line(String($0)) }.filter { filter.takes($0) }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: journalFile.path, isDirectory: &isFolder) else { return [] }
+        guard !isFolder.boolValue else { throw CLIError("cannot read the journal \(journalFile.path): it is a folder, not a file") }
+        let data: Data
+        do { data = try Data(contentsOf: journalFile) } catch {
+            throw CLIError("cannot read the journal \(journalFile.path): \(FileProblem.cause(of: error))")
+        }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Journal.Line(String($0)) }.filter { filter.takes($0) }
     }
 
     /// Writes a line at the end of a file and flushes it; when it cannot be written whole (a full
@@ -111,9 +118,14 @@ struct FileStore: StateStore {
 
     private func textFile(_ id: String) -> URL { folder.appendingPathComponent("\(id).rollout") }
 
-    /// Makes the folder, readable by the owner only.
+    /// Makes the folder, readable by the owner only; says why it cannot be made.
     private func ensureFolder() throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            let cause = Self.blockingFile(above: folder.appendingPathComponent("x")).map { "\($0) is a file, not a folder" } ?? FileProblem.cause(of: error)
+            throw CLIError("the state folder \(folder.path) cannot be made: \(cause)")
+        }
     }
 
     func save(_ record: RunRecord) async throws {
@@ -173,36 +185,119 @@ struct FileStore: StateStore {
             Glibc.close(fd)
             return nil
         }
-        return FileHold(fd: fd)
+        return FileHold(fd: fd, locks: locksFolder)
+    }
+
+    /// Where leases on releases are.
+    var locksFolder: URL { journalFile.deletingLastPathComponent().appendingPathComponent("locks") }
+
+    func leases(of run: String) async throws -> [Lease] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: locksFolder.path)) ?? []
+        return names.filter { $0.hasSuffix(".lock") }.compactMap { name in
+            let path = locksFolder.appendingPathComponent(name).path
+            guard FileHold.isLocked(path), let lease = FileHold.lease(at: path), lease.holder.run == run else { return nil }
+            return lease
+        }
+    }
+
+    /// A lock here ends with its process: a dead run holds none, and a live one's cannot be taken.
+    func unlock(_ run: String) async throws {
+        let held = try await leases(of: run)
+        guard held.isEmpty else {
+            throw CLIError("run \(run) is alive (\(held[0].holder.description)) and holds \(held.count) lease(s); stop it first", exitCode: 2)
+        }
     }
 
     func isHeld(_ id: String) async throws -> Bool { held(id) }
 
-    private func held(_ id: String) -> Bool {
-        let fd = open(lockFile(id), O_RDWR | O_CLOEXEC)
+    private func held(_ id: String) -> Bool { FileHold.isLocked(lockFile(id)) }
+
+    func close() async {}
+}
+
+/// A run held with `flock` on an open file, and its leases, each `flock` on a file of its own that
+/// names its holder: let go when they are closed, or the process ends.
+final class FileHold: RunHold {
+    private struct Held {
+        var run: Int32
+        var leases: [String: Int32] = [:]
+    }
+
+    private let held: Mutex<Held>
+    private let locks: URL
+
+    init(fd: Int32, locks: URL) {
+        held = Mutex(Held(run: fd))
+        self.locks = locks
+    }
+
+    /// The file of a key's lease: its hash, since a key may hold any character.
+    private func file(_ key: String) -> String {
+        locks.appendingPathComponent(RunRecord.hash(of: Array(key.utf8)).prefix(32) + ".lock").path
+    }
+
+    func take(_ keys: [String], as holder: Holder) async throws -> Lease? {
+        try FileManager.default.createDirectory(at: locks, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for key in keys {
+            if held.withLock({ $0.leases[key] != nil }) { continue }
+            let path = file(key)
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw CLIError("cannot open the lock \(path): \(String(cString: strerror(errno)))") }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                Glibc.close(fd)
+                // Its holder may be writing its name still: one that cannot be read yet is unnamed.
+                return Self.lease(at: path) ?? Lease(key: key, holder: .unnamed, expires: nil)
+            }
+            let text = Array((try JSONEncoder().encode(LeaseFile(key: key, holder: holder))))
+            _ = ftruncate(fd, 0)
+            _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+            held.withLock { $0.leases[key] = fd }
+        }
+        return nil
+    }
+
+    func releaseLeases() async {
+        let fds = held.withLock { held in
+            defer { held.leases = [:] }
+            return Array(held.leases.values)
+        }
+        for fd in fds { Glibc.close(fd) }
+    }
+
+    func release() async {
+        await releaseLeases()
+        letGo()
+    }
+
+    private func letGo() {
+        held.withLock { held in
+            if held.run >= 0 { Glibc.close(held.run) }
+            for fd in held.leases.values { Glibc.close(fd) }
+            held = Held(run: -1)
+        }
+    }
+
+    deinit { letGo() }
+
+    /// What a lease file says: its key and holder.
+    private struct LeaseFile: Codable {
+        var key: String
+        var holder: Holder
+    }
+
+    /// The lease a file names; nil when it names none.
+    static func lease(at path: String) -> Lease? {
+        guard let data = FileManager.default.contents(atPath: path), let file = try? JSONDecoder().decode(LeaseFile.self, from: data) else { return nil }
+        return Lease(key: file.key, holder: file.holder, expires: nil)
+    }
+
+    /// True while some process holds the file's lock.
+    static func isLocked(_ path: String) -> Bool {
+        let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { Glibc.close(fd) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return true }
         flock(fd, LOCK_UN)
         return false
     }
-
-    func close() async {}
-}
-
-/// A run held with `flock` on an open file: let go when it is closed, or the process ends.
-final class FileHold: RunHold {
-    private let fd: Mutex<Int32>
-    init(fd: Int32) { self.fd = Mutex(fd) }
-
-    func release() async { letGo() }
-
-    private func letGo() {
-        fd.withLock { fd in
-            if fd >= 0 { Glibc.close(fd) }
-            fd = -1
-        }
-    }
-
-    deinit { letGo() }
 }

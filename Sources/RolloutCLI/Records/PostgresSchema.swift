@@ -23,7 +23,7 @@ enum PostgresSchema {
             "CREATE TABLE rollout_scripts (id text PRIMARY KEY, text text NOT NULL)",
             """
             CREATE TABLE rollout_leases (
-                key text PRIMARY KEY, run text NOT NULL, holder text NOT NULL, expires timestamptz NOT NULL)
+                key text PRIMARY KEY, run text NOT NULL, owner text NOT NULL, holder text NOT NULL, expires timestamptz NOT NULL)
             """,
             "CREATE INDEX rollout_leases_run ON rollout_leases (run)",
         ]

@@ -195,62 +195,83 @@ final class PostgresStore: StateStore {
     // MARK: Leases
 
     func hold(_ id: String, by holder: Holder) async throws -> (any RunHold)? {
-        try await lease(LeaseKey.run(id), for: holder)
+        let hold = PostgresHold(run: id, store: self)
+        guard try await hold.take([LeaseKey.run(id)], as: holder) == nil else {
+            await hold.release()
+            return nil
+        }
+        return hold
     }
 
     func isHeld(_ id: String) async throws -> Bool {
-        try await self.holder(of: LeaseKey.run(id)) != nil
+        try await !leases(where: LeaseKey.run(id), run: nil).isEmpty
     }
 
-    /// Takes a lease for a holder, unless another holder's has not expired; the lease, renewed
-    /// until it is released, or nil.
-    func lease(_ key: String, for holder: Holder) async throws -> PostgresLease? {
-        let text = String(decoding: try JSONEncoder().encode(holder), as: UTF8.self)
-        let seconds = Double(settings.lease.components.seconds)
-        let taken = try await call("cannot take the lease \(key) in") { client in
+    func leases(of run: String) async throws -> [Lease] {
+        try await leases(where: nil, run: run)
+    }
+
+    /// Leases that have not expired, by key or by run.
+    private func leases(where key: String?, run: String?) async throws -> [Lease] {
+        try await call("cannot read the leases in") { client in
             let rows = try await client.query(
                 """
-                INSERT INTO rollout_leases (key, run, holder, expires) VALUES (\(key), \(holder.run), \(text), now() + make_interval(secs => \(seconds)))
-                ON CONFLICT (key) DO UPDATE SET run = excluded.run, holder = excluded.holder, expires = excluded.expires
-                WHERE rollout_leases.expires < now() OR rollout_leases.run = excluded.run
+                SELECT key, holder, to_char(expires AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM rollout_leases
+                WHERE expires > now() AND (\(key)::text IS NULL OR key = \(key)) AND (\(run)::text IS NULL OR run = \(run))
+                ORDER BY key
+                """, logger: Self.logger)
+            var leases: [Lease] = []
+            for try await (key, text, expires) in rows.decode((String, String, String).self) {
+                guard let holder = try? JSONDecoder().decode(Holder.self, from: Data(text.utf8)) else { continue }
+                leases.append(Lease(key: key, holder: holder, expires: expires))
+            }
+            return leases
+        }
+    }
+
+    func unlock(_ run: String) async throws {
+        try await call("cannot release the leases of run \(run) in") { client in
+            try await client.query("DELETE FROM rollout_leases WHERE run = \(run)", logger: Self.logger)
+        }
+    }
+
+    /// Takes a lease for an owner, unless another owner's has not expired; true when it is the owner's.
+    func lease(_ key: String, owner: String, holder: Holder) async throws -> Bool {
+        let text = String(decoding: try JSONEncoder().encode(holder), as: UTF8.self)
+        let seconds = Double(settings.lease.components.seconds)
+        return try await call("cannot take the lease on \(LeaseKey.releaseName(key)) in") { client in
+            let rows = try await client.query(
+                """
+                INSERT INTO rollout_leases (key, run, owner, holder, expires)
+                VALUES (\(key), \(holder.run), \(owner), \(text), now() + make_interval(secs => \(seconds)))
+                ON CONFLICT (key) DO UPDATE SET run = excluded.run, owner = excluded.owner, holder = excluded.holder, expires = excluded.expires
+                WHERE rollout_leases.expires < now() OR rollout_leases.owner = excluded.owner
                 RETURNING key
                 """, logger: Self.logger)
             for try await _ in rows.decode(String.self) { return true }
             return false
         }
-        guard taken else { return nil }
-        return PostgresLease(key: key, run: holder.run, store: self)
     }
 
-    /// Who holds a lease that has not expired; nil when no one does.
-    func holder(of key: String) async throws -> Holder? {
-        try await call("cannot read the lease \(key) in") { client in
-            let rows = try await client.query("SELECT holder FROM rollout_leases WHERE key = \(key) AND expires > now()", logger: Self.logger)
-            for try await text in rows.decode(String.self) {
-                return try? JSONDecoder().decode(Holder.self, from: Data(text.utf8))
-            }
-            return nil
-        }
+    /// A lease that has not expired; nil when no one holds the key.
+    func lease(of key: String) async throws -> Lease? {
+        try await leases(where: key, run: nil).first
     }
 
-    /// Moves a run's lease on by the lease time; false when it is no longer the run's.
-    func renew(_ key: String, of run: String) async throws -> Bool {
+    /// Moves an owner's leases on by the lease time.
+    func renew(owner: String) async throws {
         let seconds = Double(settings.lease.components.seconds)
-        return try await call("cannot renew the lease \(key) in") { client in
-            let rows = try await client.query(
-                """
-                UPDATE rollout_leases SET expires = now() + make_interval(secs => \(seconds))
-                WHERE key = \(key) AND run = \(run) RETURNING key
-                """, logger: Self.logger)
-            for try await _ in rows.decode(String.self) { return true }
-            return false
+        try await call("cannot renew the leases in") { client in
+            try await client.query(
+                "UPDATE rollout_leases SET expires = now() + make_interval(secs => \(seconds)) WHERE owner = \(owner)", logger: Self.logger)
         }
     }
 
-    /// Gives a run's lease up.
-    func release(_ key: String, of run: String) async {
-        _ = try? await call("cannot release the lease \(key) in") { client in
-            try await client.query("DELETE FROM rollout_leases WHERE key = \(key) AND run = \(run)", logger: Self.logger)
+    /// Gives an owner's leases up: all of them, or all but one key.
+    func release(owner: String, keeping kept: String? = nil) async {
+        _ = try? await call("cannot release the leases in") { client in
+            try await client.query(
+                "DELETE FROM rollout_leases WHERE owner = \(owner) AND (\(kept)::text IS NULL OR key <> \(kept))", logger: Self.logger)
         }
     }
 
@@ -261,38 +282,54 @@ final class PostgresStore: StateStore {
     }
 }
 
-/// What a lease is on, as a key that says so in full, so that no two things share one.
-enum LeaseKey {
-    /// A run, held by the process running it.
-    static func run(_ id: String) -> String { "run/\(id)" }
-}
-
-/// A lease this process holds in the database: renewed every third of the lease time until it is
-/// released; a renewal that fails is tried again at the next.
-final class PostgresLease: RunHold {
-    let key: String
+/// A run held in the database by this process, and the leases it took: each owned by a token of
+/// this process's own (so that another process resuming the same run cannot take them), all
+/// renewed together every third of the lease time. Every take asks the database, which renews a
+/// lease this process still owns and refuses one another owner holds: a run never changes a
+/// release on a lease it may have lost while the database was away or a person unlocked it.
+final class PostgresHold: RunHold {
     let run: String
+    let owner = UUID().uuidString
     private let store: PostgresStore
-    private let renewing: Task<Void, Never>
+    private let renewing = Mutex<Task<Void, Never>?>(nil)
 
-    init(key: String, run: String, store: PostgresStore) {
-        self.key = key
+    init(run: String, store: PostgresStore) {
         self.run = run
         self.store = store
-        let every = store.settings.lease / 3
-        renewing = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: every)
-                guard !Task.isCancelled else { return }
-                _ = try? await store.renew(key, of: run)
+    }
+
+    func take(_ keys: [String], as holder: Holder) async throws -> Lease? {
+        startRenewing()
+        for key in keys where try await !store.lease(key, owner: owner, holder: holder) {
+            // Gone between the two calls: the next try takes it.
+            return try await store.lease(of: key) ?? Lease(key: key, holder: .unnamed, expires: nil)
+        }
+        return nil
+    }
+
+    /// Renews every lease this process owns, every third of the lease time, until released.
+    private func startRenewing() {
+        renewing.withLock { task in
+            guard task == nil else { return }
+            let (store, owner) = (store, owner)
+            task = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: store.settings.lease / 3)
+                    guard !Task.isCancelled else { return }
+                    _ = try? await store.renew(owner: owner)
+                }
             }
         }
     }
 
-    func release() async {
-        renewing.cancel()
-        await store.release(key, of: run)
+    func releaseLeases() async {
+        await store.release(owner: owner, keeping: LeaseKey.run(run))
     }
 
-    deinit { renewing.cancel() }
+    func release() async {
+        renewing.withLock { $0?.cancel() }
+        await store.release(owner: owner)
+    }
+
+    deinit { renewing.withLock { $0?.cancel() } }
 }

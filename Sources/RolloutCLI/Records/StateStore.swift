@@ -38,6 +38,12 @@ protocol StateStore: Sendable {
     /// True while some process holds the run.
     func isHeld(_ id: String) async throws -> Bool
 
+    /// The leases a run holds, or held when its process died, with their holders.
+    func leases(of run: String) async throws -> [Lease]
+
+    /// Releases every lease of a run (its process is gone, and a person said so).
+    func unlock(_ run: String) async throws
+
     /// Forgets the records of runs that are over but the newest `count`, which nothing resumes.
     func prune(keeping count: Int) async
 
@@ -45,9 +51,41 @@ protocol StateStore: Sendable {
     func close() async
 }
 
-/// A run held by this process; `release()` lets it go before the process ends.
+/// A run held by this process, and the leases it takes on what it changes; `release()` lets them
+/// all go before the process ends, and a process that dies lets them go by itself.
 protocol RunHold: Sendable {
+    /// Takes leases on keys, in order, for a holder of this run; nil when every one is held,
+    /// else the first one another process holds (the ones before it stay held).
+    func take(_ keys: [String], as holder: Holder) async throws -> Lease?
+
+    /// Lets go of every lease but the run's own (the prompt, between statements).
+    func releaseLeases() async
+
+    /// Lets go of the run and every lease.
     func release() async
+}
+
+/// A lease on something a run changes, and who holds it.
+struct Lease: Sendable, Equatable {
+    var key: String
+    var holder: Holder
+    /// When it ends unless it is renewed (a shared store's; local locks end with their process).
+    var expires: String?
+}
+
+/// What a lease is on, as a key that says so in full, so that no two things share one.
+enum LeaseKey {
+    /// A run, held by the process running it.
+    static func run(_ id: String) -> String { "run/\(id)" }
+
+    /// A release of a target: `release/<target>/<cluster>/<namespace>/<name>`.
+    static func release(_ release: String, of target: String) -> String { "release/\(target)/\(release)" }
+
+    /// The release a key names, `<cluster>/<namespace>/<name>`, for a message.
+    static func releaseName(_ key: String) -> String {
+        guard key.hasPrefix("release/") else { return key }
+        return key.split(separator: "/").suffix(3).joined(separator: "/")
+    }
 }
 
 /// Who holds a run or a lease: the user, host and process, the run, since when, and what it runs.
@@ -63,6 +101,9 @@ struct Holder: Codable, Sendable, Equatable {
     static func this(run: String, statement: String? = nil) -> Holder {
         Holder(user: Who.user, host: Who.host, pid: getpid(), run: run, since: Date().formatted(Journal.timeFormat), statement: statement)
     }
+
+    /// A holder whose name could not be read (it was being written, or the lease just ended).
+    static let unnamed = Holder(user: "someone", host: "?", pid: 0, run: "?", since: "?", statement: nil)
 
     /// The holder in words: `alice on ci-7 (pid 412, run …, since …)`.
     var description: String {

@@ -19,11 +19,15 @@ struct Resumption {
     /// A run kept in a shared store goes on from any machine: its script is read where it was, or
     /// from the store when it is not there.
     static func prepare(
-        id: String?, store: any StateStore, choice: TargetChoice, given: [String: String], environment: [String: String]
+        id: String?, store: any StateStore, choice: TargetChoice, given: [String: String], environment: [String: String],
+        lockTimeout: Duration = .zero
     ) async throws -> Resumption {
         let record = try await find(id, in: store)
-        guard let hold = try await store.hold(record.id, by: .this(run: record.id)) else {
-            throw CLIError("run \(record.id) is being run or resumed by another process (pid \(record.pid)); wait for it to end", exitCode: 2)
+        guard let hold = try await hold(record.id, in: store, waiting: lockTimeout) else {
+            let holder = try await store.leases(of: record.id).first { $0.key == LeaseKey.run(record.id) }?.holder
+            throw CLIError(
+                "run \(record.id) is being run or resumed by another process (\(holder?.description ?? "pid \(record.pid)")); wait for it to end (--lock-timeout waits), or if that process is gone: rollout unlock \(record.id)",
+                exitCode: ExitCode.locked.rawValue)
         }
         switch record.state {
         case .ended(.succeeded): throw CLIError("run \(record.id) succeeded; there is nothing to resume", exitCode: 2)
@@ -61,6 +65,17 @@ struct Resumption {
                 exitCode: 2)
         }
         return Resumption(record: record, hold: hold, source: source, variables: variables)
+    }
+
+    /// Holds the run for this process, waiting up to `limit` for a process that holds it (or whose
+    /// lease has not yet expired) to let go; nil when it does not.
+    private static func hold(_ id: String, in store: any StateStore, waiting limit: Duration) async throws -> (any RunHold)? {
+        let start = ContinuousClock.now
+        while true {
+            if let hold = try await store.hold(id, by: .this(run: id)) { return hold }
+            guard ContinuousClock.now - start < limit else { return nil }
+            try await Task.sleep(for: .milliseconds(200))
+        }
     }
 
     /// The script a run ran, with the content it began with: its file where it was, or the text the

@@ -14,6 +14,10 @@ struct ScriptRunner {
     /// The run held by this process while it runs, so that no other process settles a change of
     /// it as left unknown meanwhile; nil when the store cannot hold it.
     let hold: (any RunHold)?
+    /// Why the run could not be held, when it could not.
+    let holdProblem: String?
+    /// How long a change waits for a release another run holds.
+    let lockTimeout: Duration
     /// The journal's lines about analyses, written in the order they were measured.
     private let analysisLines = SerialWork()
 
@@ -22,10 +26,13 @@ struct ScriptRunner {
     /// target that a run no process holds left with no known outcome is read back and settled.
     static func open(
         _ choice: TargetChoice, store: any StateStore, renderer: Renderer, debug: Bool, environment: [String: String], attempt: Int = 1,
-        held: (any RunHold)? = nil
+        held: (any RunHold)? = nil, lockTimeout: Duration = .zero
     ) async throws -> ScriptRunner {
         var hold = held
-        if hold == nil { hold = (try? await store.hold(renderer.runID, by: .this(run: renderer.runID))) ?? nil }
+        var holdProblem: String?
+        if hold == nil {
+            do { hold = try await store.hold(renderer.runID, by: .this(run: renderer.runID)) } catch { holdProblem = "\(error)" }
+        }
         let session = try await Session.open(choice, debug: debug, style: renderer.style)
         let journal = Journal(store: store, target: choice.identity, runID: renderer.runID, attempt: attempt)
         if session.keepsState {
@@ -36,7 +43,9 @@ struct ScriptRunner {
                 throw error
             }
         }
-        return ScriptRunner(session: session, renderer: renderer, journal: journal, environment: environment, hold: hold)
+        return ScriptRunner(
+            session: session, renderer: renderer, journal: journal, environment: environment, hold: hold, holdProblem: holdProblem,
+            lockTimeout: lockTimeout)
     }
 
     /// Makes an interpreter whose changes are journaled and whose events are shown (or, for
@@ -53,11 +62,15 @@ struct ScriptRunner {
                 do { try await journal.append(measurement, of: step) } catch { renderer.note("warning: \(error)") }
             }
         }
+        let locks = ReleaseLocks(
+            hold: hold, holdProblem: holdProblem, target: session.choice.lockName, run: journal.runID, timeout: lockTimeout
+        ) { renderer.note($0) }
         return Interpreter(
             api: session.api, context: context, environment: environment,
             resolveCluster: { session.choice.clusterID($0) },
             journal: { record in try await journal.append(record) },
             fleets: session.choice.fleets, sources: session.sources,
+            claim: { releases, info in try await locks.claim(releases, info) },
             events: events)
     }
 

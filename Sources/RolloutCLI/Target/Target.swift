@@ -54,6 +54,15 @@ struct TargetChoice {
         }
     }
 
+    /// The target as the keys of its locks name it: its endpoint, whatever profile reaches it, so
+    /// that two profiles for one endpoint share their releases' locks.
+    var lockName: String {
+        switch kind {
+        case .embedded: return "embedded"
+        case .remote(let endpoint, _): return endpoint.url.absoluteString
+        }
+    }
+
     /// Resolves the target of a command.
     static func resolve(_ options: TargetOptions, environment: [String: String]) throws -> TargetChoice {
         let named = options.profile ?? environment["ROLLOUT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }

@@ -16,6 +16,8 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     case rolledBack = 6
     /// `plan --live`: the script would change something (0 there means it would change nothing).
     case wouldChange = 7
+    /// Another run holds a release the run would change, past `--lock-timeout` (the last line names it).
+    case locked = 8
     /// Interrupted (Ctrl-C).
     case interrupted = 130
 
@@ -35,6 +37,7 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
         case .halted: return "a rollout halted and held"
         case .rolledBack: return "a rollout halted and rolled back"
         case .wouldChange: return "plan --live: the script would change something"
+        case .locked: return "another run holds a release it would change"
         case .interrupted: return "interrupted"
         }
     }

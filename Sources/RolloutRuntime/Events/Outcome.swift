@@ -20,7 +20,7 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
         switch code {
         case .success: self = .succeeded
         case .recovered: self = .recovered
-        case .stepFailed, .timedOut: self = .failed
+        case .stepFailed, .timedOut, .locked: self = .failed
         case .halted: self = .held
         case .rolledBack: self = .rolledBack
         case .interrupted: self = .interrupted

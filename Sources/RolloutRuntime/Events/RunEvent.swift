@@ -59,6 +59,8 @@ public struct StepFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case api, waitFailed, timedOut, expectation, aborted, invalid, interrupted, outcomeUnknown
         /// A change was not sent because its intent could not be put on record.
         case notRecorded
+        /// A change was not sent because another run holds its release.
+        case locked
         /// A rollout halted (its halt rule, or a gate not passed) and held.
         case halted
         /// A rollout halted and its policy rolled back what it named.

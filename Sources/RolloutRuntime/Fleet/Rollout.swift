@@ -55,7 +55,7 @@ extension Interpreter {
         let clock = ContinuousClock()
         let start = clock.now
         control.rolloutBegan()
-        var (outcome, reason) = await runWaves(settings, body, book, info)
+        var (outcome, reason) = try await runWaves(settings, body, book, info)
         control.rolloutEnded()
         book.markUnstarted()
         if outcome == .succeeded { outcome = .ofRollout(book.snapshot.map(\.state)) }
@@ -114,8 +114,11 @@ extension Interpreter {
             recoveredOK: plan.recoveredOK, failedOK: plan.failedOK)
     }
 
-    /// The waves, one after another, then the policy if it halted.
-    private func runWaves(_ settings: RolloutSettings, _ body: [Statement], _ book: FleetBook, _ info: StepInfo) async -> (Outcome, String?) {
+    /// The waves, one after another, then the policy if it halted. A wave whose releases another
+    /// run holds does not start: the rollout stops there, as it is, and nothing is rolled back.
+    private func runWaves(
+        _ settings: RolloutSettings, _ body: [Statement], _ book: FleetBook, _ info: StepInfo
+    ) async throws(StepFailure) -> (Outcome, String?) {
         var haltReason: String?
         var lastWave: [MemberTag] = []
         let waves = settings.waves.filter { !$0.isEmpty }
@@ -145,6 +148,15 @@ extension Interpreter {
                     continue waves
                 case .quit: return (.interrupted, interruption(book))
                 }
+            }
+            // Every release member of the wave is held before any of them starts, in one order.
+            let releases = wave.filter { !membersDone.contains($0.member.label) }.compactMap { tag in
+                tag.member.release.map { "\(resolveCluster(tag.member.cluster))/\(tag.member.namespace ?? context.namespace)/\($0)" }
+            }
+            if let failure = await claimReleases(releases, info) {
+                book.markUnstarted()
+                emit(.fleet(info, .halted("wave \(number) cannot start: \(failure.message)")))
+                throw failure
             }
             lastWave = wave
             emit(.fleet(info, .waveBegan(number)))
@@ -373,7 +385,7 @@ extension Interpreter {
             journal: { record in
                 try await journal(record)
                 book.note(record, of: tag)
-            },
+            }, claim: claim,
             events: { event in
                 emit(event)
                 guard let state = Self.state(shownBy: event), !book.state(of: tag).isFinal else { return }

@@ -233,6 +233,7 @@ extension Interpreter {
         var intent = record
         intent.outcome = .sending
         intent.place = place(of: info)
+        if let failure = await claimReleases([record.releaseKey], info) { throw failure }
         do {
             try await journal(intent)
         } catch {

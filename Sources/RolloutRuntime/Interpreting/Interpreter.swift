@@ -41,6 +41,10 @@ public actor Interpreter {
     /// Puts a statement's start on record before it runs; a statement whose start cannot be
     /// recorded does not run.
     var beforeStatement: (@Sendable (StepInfo) async throws -> Void)?
+    /// Takes the leases on releases (`cluster/namespace/name` keys) before they are changed, so that
+    /// no other run changes them meanwhile: nil once they are held, a sentence naming the holder
+    /// when another run holds one; throws when the leases cannot be taken or checked.
+    let claim: (@Sendable ([String], StepInfo) async throws -> String?)?
     var onPause: @Sendable (String) async -> Bool = { _ in true }
     var onGate: @Sendable (GateRequest) async -> GateAnswer = { _ in .refuse("no one can answer it here") }
     private var stepNumber = 0
@@ -65,33 +69,38 @@ public actor Interpreter {
     init(
         member tag: MemberTag, context: RunContext, charts: [Chart]?, madeEarlier: [ChangeRecord], sharing parent: Interpreter,
         analyses: [String: AnalysisDefinition], journal: @escaping @Sendable (ChangeRecord) async throws -> Void,
-        events: @escaping @Sendable (RunEvent) -> Void
+        claim parentClaim: (@Sendable ([String], StepInfo) async throws -> String?)?, events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.init(
             api: parent.api, context: context, environment: parent.environment, resolveCluster: parent.resolveCluster,
             journal: journal, fleets: parent.fleets, mode: parent.mode, readsLive: parent.readsLive, control: parent.control,
-            sources: parent.sources, analyses: analyses, member: tag, charts: charts, madeEarlier: madeEarlier, events: events)
+            sources: parent.sources, analyses: analyses, member: tag, charts: charts, madeEarlier: madeEarlier, claim: parentClaim,
+            events: events)
     }
 
     /// An interpreter over an API; `resolveCluster` maps aliases to cluster ids, `journal` puts each
-    /// change on record (its intent before it is sent, then its result), and `events` hears the rest.
+    /// change on record (its intent before it is sent, then its result), `claim` holds each release
+    /// before it is changed (`Interpreter.claim`), and `events` hears the rest.
     public init(
         api: any ReleaseAPI, context: RunContext = RunContext(), environment: [String: String] = [:],
         resolveCluster: @escaping @Sendable (String) -> String = { $0 },
         journal: @escaping @Sendable (ChangeRecord) async throws -> Void = { _ in }, fleets: [String: [String]] = [:], mode: Mode = .run,
-        sources: AnalysisSources = AnalysisSources(), events: @escaping @Sendable (RunEvent) -> Void
+        sources: AnalysisSources = AnalysisSources(), claim: (@Sendable ([String], StepInfo) async throws -> String?)? = nil,
+        events: @escaping @Sendable (RunEvent) -> Void
     ) {
         self.init(
             api: api, context: context, environment: environment, resolveCluster: resolveCluster, journal: journal, fleets: fleets,
-            mode: mode, control: RunControl(), sources: sources, events: events)
+            mode: mode, control: RunControl(), sources: sources, claim: claim, events: events)
     }
 
     init(
         api: any ReleaseAPI, context: RunContext, environment: [String: String], resolveCluster: @escaping @Sendable (String) -> String,
         journal: @escaping @Sendable (ChangeRecord) async throws -> Void, fleets: [String: [String]], mode: Mode, readsLive: Bool = false,
         control: RunControl, sources: AnalysisSources = AnalysisSources(), analyses: [String: AnalysisDefinition] = [:],
-        member: MemberTag? = nil, charts: [Chart]? = nil, madeEarlier: [ChangeRecord] = [], events: @escaping @Sendable (RunEvent) -> Void
+        member: MemberTag? = nil, charts: [Chart]? = nil, madeEarlier: [ChangeRecord] = [],
+        claim: (@Sendable ([String], StepInfo) async throws -> String?)? = nil, events: @escaping @Sendable (RunEvent) -> Void
     ) {
+        self.claim = claim
         self.member = member
         self.sources = sources
         self.analyses = analyses
@@ -144,6 +153,18 @@ public actor Interpreter {
     /// Records each statement's start before it runs (a run's record, for a resume).
     public func setBeforeStatement(_ record: @escaping @Sendable (StepInfo) async throws -> Void) { beforeStatement = record }
 
+    /// Holds releases for this run before they are changed; the failure that keeps the change from
+    /// being sent when they cannot be held.
+    func claimReleases(_ keys: [String], _ info: StepInfo) async -> StepFailure? {
+        guard let claim, !keys.isEmpty else { return nil }
+        do {
+            guard let holder = try await claim(keys.sorted(), info) else { return nil }
+            return StepFailure(.locked, holder)
+        } catch {
+            return StepFailure(.notRecorded, "not sent: \(error)")
+        }
+    }
+
     /// Answers `pause`: true to go on, false to stop.
     public func setPauseHandler(_ handler: @escaping @Sendable (String) async -> Bool) { onPause = handler }
 
@@ -164,6 +185,7 @@ public actor Interpreter {
         case .interrupted: return .interrupted
         case .halted: return .halted
         case .rolledBack: return .rolledBack
+        case .locked: return .locked
         default: return .stepFailed
         }
     }
