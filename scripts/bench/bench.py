@@ -313,12 +313,12 @@ def ideal_fleet(clusters, releases, parallel):
     return rounds(clusters) * LATENCY + LATENCY + sum(rounds(n) for n in fleet_waves(releases, parallel)) * member
 
 
-def run_fleet(url, shape, parallel, tag, text=FLEET_SCRIPT, options=()):
+def run_fleet(url, shape, parallel, tag, text=FLEET_SCRIPT, options=(), extra_env=None):
     """Seconds and peak RSS (MB) of a fleet script (the fleet 1 script unless given) run by the release build."""
     script = os.path.join(WORK, "fleet.rollout")
     with open(script, "w") as file:
         file.write(text)
-    env = dict(ENV, ROLLOUT_EMULATOR_FLEET=shape)
+    env = dict(ENV, ROLLOUT_EMULATOR_FLEET=shape, **(extra_env or {}))
     start = time.perf_counter()
     process = subprocess.Popen([ROLLOUT, "--endpoint", url, *options, script, "--", f"TAG={tag}", f"PARALLEL={parallel}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -419,6 +419,52 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def postgres():
+    """A PostgreSQL server of its own (Debian's; initdb and the server as the postgres user when run as
+    root), with fsync on as a team's would be; (process, state URL, password)."""
+    bin_dir = max((os.path.join("/usr/lib/postgresql", v, "bin") for v in os.listdir("/usr/lib/postgresql")), key=lambda p: int(p.split("/")[-2]))
+    folder = tempfile.mkdtemp(prefix="postgres-", dir=WORK)
+    os.chmod(WORK, 0o755)
+    password = "rollout-bench"
+    with open(os.path.join(folder, "password"), "w") as file:
+        file.write(password)
+    as_server = ["/usr/sbin/runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+    if as_server:
+        subprocess.run(["chown", "-R", "postgres", folder], check=True)
+    subprocess.run(as_server + [os.path.join(bin_dir, "initdb"), "-D", f"{folder}/data", "-U", "rollout", "--pwfile", f"{folder}/password",
+                                "-A", "scram-sha-256", "-E", "UTF8", "--locale", "C"], check=True, stdout=subprocess.DEVNULL)
+    port = free_port()
+    process = subprocess.Popen(as_server + [os.path.join(bin_dir, "postgres"), "-D", f"{folder}/data", "-p", str(port), "-h", "127.0.0.1", "-k", folder],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"postgres://rollout:{password}@127.0.0.1:{port}/postgres"
+    for _ in range(300):
+        if subprocess.run(["psql", "-X", "-c", "create database rollout", url], capture_output=True).returncode == 0:
+            return process, f"postgres://rollout@127.0.0.1:{port}/rollout", password
+        time.sleep(0.1)
+    raise RuntimeError("postgres did not start within 30 s")
+
+
+def shared_state(results, goals):
+    """Fleet 1 with its journal, run record and locks in PostgreSQL against the same run on local files."""
+    print("13. shared state", flush=True)
+    latency_flag = ["--latency", f"{int(LATENCY * 1000)}ms", "--deploy-time", f"{int(DEPLOY * 1000)}ms"]
+    server, url = emulator(*latency_flag, "--fleet", "100x10")
+    database, state, password = postgres()
+    shared = {"ROLLOUT_STATE": state, "ROLLOUT_STATE_PASSWORD": password}
+    try:
+        local, remote = [], []
+        for i in range(3):
+            local.append(run_fleet(url, "100x10", 64, f"files-{i}")[0])
+            remote.append(run_fleet(url, "100x10", 64, f"postgres-{i}", extra_env=shared)[0])
+    finally:
+        database.send_signal(2)
+        server.terminate()
+    base, cost = stats(local), stats(remote)
+    row(results, 13, "shared state: fleet 1 with the journal, run record and locks in PostgreSQL (loopback, fsync on), against local files",
+        "s", cost, None, base, "2,000 journal lines and 1,000 leases each run; the limit column is the run on local files")
+    goals.append(("13: fleet 1 on PostgreSQL within 1.2× of local files", cost[0] <= 1.2 * base[0], f"{cost[0] / base[0]:.2f}×"))
 
 
 def analyses_cost(results, goals):
@@ -535,6 +581,8 @@ def main():
         analyses_cost(results, goals)
     if wanted(12):
         analysis_soak(results, goals)
+    if wanted(13):
+        shared_state(results, goals)
     if wanted(6):
         memory(results, fleet_rss)
 

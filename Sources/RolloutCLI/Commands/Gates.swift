@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutopilotModels
 import Foundation
 import RolloutRuntime
 import RolloutSyntax
@@ -12,9 +13,20 @@ struct GateOptions: ParsableArguments {
     @Option(name: .customLong("approve"), help: ArgumentHelp("Pass the rollout gate of this name (repeatable).", valueName: "gate"))
     var approvals: [String] = []
 
-    /// What the checker may assume about the gates.
+    @Option(name: .customLong("gate-wait"), help: "Off a terminal, how long a gate waits for someone to pass it with rollout approve RUN GATE (e.g. 30m; 0s, the default, does not wait).")
+    var gateWait: String = "0s"
+
+    /// `--gate-wait` as a duration.
+    func gateWaitTime() throws(CLIError) -> Duration {
+        guard let duration = DurationText.parse(gateWait) ?? (gateWait == "0" ? .zero : nil) else {
+            throw CLIError("--gate-wait '\(gateWait.terminalSafe)' is not a duration such as 30s or 30m", exitCode: 2)
+        }
+        return duration
+    }
+
+    /// What the checker may assume about the gates: a gate that waits for `rollout approve` is asked.
     var answers: GateAnswers {
-        isatty(0) == 1 ? .asked : .approved(all: yes, names: Set(approvals))
+        isatty(0) == 1 || ((try? gateWaitTime()) ?? .zero) > .zero ? .asked : .approved(all: yes, names: Set(approvals))
     }
 
     /// Refuses an `--approve` that names no gate of the script.
@@ -26,14 +38,22 @@ struct GateOptions: ParsableArguments {
         }
     }
 
-    /// The answer to each gate: from the command line, else from the person at the terminal, else no.
-    func handler(renderer: Renderer) -> @Sendable (GateRequest) async -> GateAnswer {
-        let (yes, approvals) = (yes, Set(approvals))
+    /// The answer to each gate: from the command line, else from `rollout approve` elsewhere (`remote`,
+    /// for the run `run`), else from the person at the terminal, else no.
+    func handler(renderer: Renderer, remote: RequestWatcher? = nil, run: String = "RUN") -> @Sendable (GateRequest) async -> GateAnswer {
+        let (yes, approvals, wait) = (yes, Set(approvals), (try? gateWaitTime()) ?? .zero)
         return { request in
             if yes { return .pass("approved by --yes") }
             if approvals.contains(request.name) { return .pass("approved by --approve \(request.name)") }
+            if let how = await remote?.approval(of: request.name, waiting: .zero) { return .pass(how) }
             guard isatty(0) == 1 else {
-                return .refuse("not on a terminal, and neither --approve \(request.name) nor --yes was given")
+                let command = "rollout approve \(run) \(request.name)"
+                guard let remote, wait > .zero else {
+                    return .refuse("not on a terminal, and neither --approve \(request.name) nor --yes was given (--gate-wait waits for \(command))")
+                }
+                renderer.note("⏸ gate '\(request.name)' waits up to \(DurationText.format(wait)) for: \(command)")
+                if let how = await remote.approval(of: request.name, waiting: wait) { return .pass(how) }
+                return .refuse("no one passed it within \(DurationText.format(wait)) (\(command))")
             }
             renderer.suspendBoard()
             let counts = MemberState.counts(request.members.filter { $0.tag.wave < request.wave }.map(\.state))

@@ -28,14 +28,8 @@ struct JournalCommand: AsyncParsableCommand {
         let filter = JournalFilter(
             target: target, cluster: cluster, release: release, user: user, run: run, since: try Self.time(since, "--since"),
             until: try Self.time(until, "--until"))
-        let store = try await profile.open(stateOptions, environment: environment)
-        let lines: [Journal.Line]
-        do { lines = try await store.journal(filter) } catch {
-            await store.close()
-            throw error
-        }
-        await store.close()
-        show(lines, place: store.place)
+        let (lines, place) = try await profile.withStore(stateOptions) { store in (try await store.journal(filter), store.place) }
+        show(lines, place: place)
     }
 
     /// A time as the journal writes it (UTC, to the second), from a day or a full ISO 8601 time.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import AutopilotModels
 import RolloutSyntax
 
@@ -91,10 +92,20 @@ struct StateProfileOption: ParsableArguments {
     @Option(help: "The profile of $XDG_CONFIG_HOME/rollout/config.toml whose state to use.")
     var profile: String?
 
-    /// Opens the store the state options, the environment and this profile choose.
-    func open(_ state: StateOptions, environment: [String: String]) async throws -> any StateStore {
+    /// Opens the store the state options, the environment and this profile choose, works with it,
+    /// and closes it, whatever the work throws.
+    func withStore<T>(_ state: StateOptions, _ work: (any StateStore) async throws -> T) async throws -> T {
+        let environment = ProcessInfo.processInfo.environment
         let named = profile ?? environment["ROLLOUT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
         let profile = try Profile.load(named: named, from: Paths(environment).configFile, environment: environment)
-        return try await StateChoice.resolve(state.state, profile: profile, environment: environment).open(Paths(environment))
+        let store = try await StateChoice.resolve(state.state, profile: profile, environment: environment).open(Paths(environment))
+        do {
+            let result = try await work(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 }

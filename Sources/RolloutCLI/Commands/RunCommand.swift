@@ -137,8 +137,11 @@ struct RunCommand: AsyncParsableCommand {
             await interpreter.setBeforeStep(StepMode.decider(renderer))
         }
         await interpreter.setPauseHandler(StepMode.pause)
-        await interpreter.setGateHandler(gates.handler(renderer: renderer))
+        // What others ask of the run (approve, hold, abort) is heard while it runs.
+        let requests = await RequestWatcher.start(store: store, run: renderer.runID, interpreter: interpreter, renderer: renderer)
+        await interpreter.setGateHandler(gates.handler(renderer: renderer, remote: requests, run: renderer.runID))
         let code = await ScriptRunner.run(script, on: interpreter, from: point)
+        requests.stop()
         await recorder?.finish(code)
         if let recorder { renderer.runEnded(recorder.id, code: code) }
         await runner.close()

@@ -20,14 +20,7 @@ struct UnlockCommand: AsyncParsableCommand {
     @OptionGroup var stateOptions: StateOptions
 
     func run() async throws {
-        let store = try await profile.open(stateOptions, environment: ProcessInfo.processInfo.environment)
-        do {
-            try await unlock(in: store)
-        } catch {
-            await store.close()
-            throw error
-        }
-        await store.close()
+        try await profile.withStore(stateOptions) { store in try await unlock(in: store) }
     }
 
     private func unlock(in store: any StateStore) async throws {

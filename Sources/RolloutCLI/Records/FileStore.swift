@@ -36,17 +36,7 @@ struct FileStore: StateStore {
             throw Journal.WriteFailure(
                 place: file.path, cause: Self.blockingFile(above: file).map { "\($0) is a file, not a folder" } ?? FileProblem.cause(of: error))
         }
-        // Members of a rollout write side by side, and other processes may write too: each line is
-        // written under a lock to a file opened for appending, so lines never interleave.
-        let failed: Int32? = Self.lock.withLock { _ in
-            let fd = open(file.path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { return errno }
-            defer { Glibc.close(fd) }
-            flock(fd, LOCK_EX)
-            defer { flock(fd, LOCK_UN) }
-            return Self.appendWhole(bytes, to: fd)
-        }
-        if let code = failed {
+        if let code = Self.append(bytes, to: file.path) {
             throw Journal.WriteFailure(
                 place: file.path, cause: Self.blockingFile(above: file).map { "\($0) is a file, not a folder" } ?? String(cString: strerror(code)))
         }
@@ -62,6 +52,20 @@ struct FileStore: StateStore {
             throw CLIError("cannot read the journal \(journalFile.path): \(FileProblem.cause(of: error))")
         }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Journal.Line(String($0)) }.filter { filter.takes($0) }
+    }
+
+    /// Appends a line to a file and flushes it; the errno when it cannot. Members of a rollout write
+    /// side by side, and other processes may write too: each line is written under a lock to a file
+    /// opened for appending, so lines never interleave.
+    private static func append(_ bytes: [UInt8], to path: String) -> Int32? {
+        lock.withLock { _ in
+            let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { return errno }
+            defer { Glibc.close(fd) }
+            flock(fd, LOCK_EX)
+            defer { flock(fd, LOCK_UN) }
+            return appendWhole(bytes, to: fd)
+        }
     }
 
     /// Writes a line at the end of a file and flushes it; when it cannot be written whole (a full
@@ -192,12 +196,7 @@ struct FileStore: StateStore {
     var locksFolder: URL { journalFile.deletingLastPathComponent().appendingPathComponent("locks") }
 
     func leases(of run: String) async throws -> [Lease] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: locksFolder.path)) ?? []
-        return names.filter { $0.hasSuffix(".lock") }.compactMap { name in
-            let path = locksFolder.appendingPathComponent(name).path
-            guard FileHold.isLocked(path), let lease = FileHold.lease(at: path), lease.holder.run == run else { return nil }
-            return lease
-        }
+        FileHold.leases(in: locksFolder).filter { $0.holder.run == run }
     }
 
     /// A lock here ends with its process: a dead run holds none, and a live one's cannot be taken.
@@ -213,14 +212,62 @@ struct FileStore: StateStore {
     private func held(_ id: String) -> Bool { FileHold.isLocked(lockFile(id)) }
 
     func close() async {}
+
+    // MARK: Requests
+
+    private func requestsFile(_ id: String) -> String { folder.appendingPathComponent("\(id).requests.jsonl").path }
+
+    func send(_ request: RunRequest, to run: String) async throws {
+        try ensureFolder()
+        let bytes = Array(try JSONEncoder().encode(request)) + [UInt8(ascii: "\n")]
+        if let code = Self.append(bytes, to: requestsFile(run)) {
+            throw CLIError("cannot write \(requestsFile(run)): \(String(cString: strerror(code)))")
+        }
+    }
+
+    func requests(for run: String, after: Int) async throws -> [(number: Int, request: RunRequest)] {
+        guard let data = FileManager.default.contents(atPath: requestsFile(run)) else { return [] }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        return lines.enumerated().dropFirst(after).compactMap { index, line in
+            (try? JSONDecoder().decode(RunRequest.self, from: Data(line.utf8))).map { (index + 1, $0) }
+        }
+    }
+
+    /// Files say nothing when they change: every half second.
+    func wakeups(for run: String) -> AsyncStream<Void> { Wakeups.every(.milliseconds(500)) }
 }
 
-/// A run held with `flock` on an open file, and its leases, each `flock` on a file of its own that
-/// names its holder: let go when they are closed, or the process ends.
+/// Streams of wake-ups for a run's requests.
+enum Wakeups {
+    /// A wake-up every `interval`, until the stream is dropped.
+    static func every(_ interval: Duration, also more: (@Sendable (AsyncStream<Void>.Continuation) async -> Void)? = nil) -> AsyncStream<Void> {
+        AsyncStream { continuation in
+            let timer = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    continuation.yield()
+                }
+            }
+            let listener = more.map { more in Task { await more(continuation) } }
+            continuation.onTermination = { _ in
+                timer.cancel()
+                listener?.cancel()
+            }
+        }
+    }
+}
+
+/// A run held with `flock` on an open file, and its leases: each a lock on one byte of
+/// `locks/leases`, at an offset the key's hash gives (an open file description's lock, which the
+/// kernel drops when the process ends, and one file for any number of leases). Who holds them is
+/// written once per take, for all its keys, in a file of the process's own (`locks/<pid>.json`),
+/// which one that meets a held lease reads to name its holder.
 final class FileHold: RunHold {
     private struct Held {
         var run: Int32
-        var leases: [String: Int32] = [:]
+        /// The file whose bytes are the leases, opened at the first lease.
+        var leases: Int32 = -1
+        var keys: [String: off_t] = [:]
     }
 
     private let held: Mutex<Held>
@@ -231,64 +278,130 @@ final class FileHold: RunHold {
         self.locks = locks
     }
 
-    /// The file of a key's lease: its hash, since a key may hold any character.
-    private func file(_ key: String) -> String {
-        locks.appendingPathComponent(RunRecord.hash(of: Array(key.utf8)).prefix(32) + ".lock").path
+    /// A key's byte: 62 bits of its hash.
+    private static func offset(_ key: String) -> off_t {
+        off_t(UInt64(RunRecord.hash(of: Array(key.utf8)).prefix(16), radix: 16).map { $0 >> 2 } ?? 0)
+    }
+
+    /// `fcntl`'s commands for open file description locks (Linux), which the Glibc module leaves out.
+    private static let setLock: Int32 = 37, unlock = Int16(F_UNLCK), writeLock = Int16(F_WRLCK)
+
+    /// Locks or unlocks one byte; true when it was done.
+    private static func lockByte(_ fd: Int32, at offset: off_t, _ type: Int16) -> Bool {
+        var lock = flock(l_type: type, l_whence: Int16(SEEK_SET), l_start: offset, l_len: 1, l_pid: 0)
+        return fcntl(fd, setLock, &lock) == 0
     }
 
     func take(_ keys: [String], as holder: Holder) async throws -> Lease? {
-        try FileManager.default.createDirectory(at: locks, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let fd = try leasesFile()
+        var taken: [LeaseFile] = []
         for key in keys {
-            if held.withLock({ $0.leases[key] != nil }) { continue }
-            let path = file(key)
-            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw CLIError("cannot open the lock \(path): \(String(cString: strerror(errno)))") }
-            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-                Glibc.close(fd)
+            if held.withLock({ $0.keys[key] != nil }) { continue }
+            let offset = Self.offset(key)
+            guard Self.lockByte(fd, at: offset, Self.writeLock) else {
+                try writeHolders(adding: taken)
                 // Its holder may be writing its name still: one that cannot be read yet is unnamed.
-                return Self.lease(at: path) ?? Lease(key: key, holder: .unnamed, expires: nil)
+                return Self.leases(in: locks).first { $0.key == key } ?? Lease(key: key, holder: .unnamed, expires: nil)
             }
-            let text = Array((try JSONEncoder().encode(LeaseFile(key: key, holder: holder))))
-            _ = ftruncate(fd, 0)
-            _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-            held.withLock { $0.leases[key] = fd }
+            held.withLock { $0.keys[key] = offset }
+            taken.append(LeaseFile(key: key, holder: holder))
         }
+        try writeHolders(adding: taken)
         return nil
     }
 
-    func releaseLeases() async {
-        let fds = held.withLock { held in
-            defer { held.leases = [:] }
-            return Array(held.leases.values)
+    /// The leases this process took, written where others read their holders.
+    private let holders = Mutex<[LeaseFile]>([])
+
+    /// Adds leases to this process's file of holders (one write for all the keys of a take).
+    private func writeHolders(adding taken: [LeaseFile]) throws {
+        guard !taken.isEmpty else { return }
+        let all = holders.withLock { holders in
+            holders += taken
+            return holders
         }
-        for fd in fds { Glibc.close(fd) }
+        let text = try JSONEncoder().encode(all)
+        let path = locks.appendingPathComponent("\(getpid()).json").path
+        let temporary = path + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: text, attributes: [.posixPermissions: 0o600]), rename(temporary, path) == 0 else {
+            throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The open file of the leases' bytes.
+    private func leasesFile() throws -> Int32 {
+        if let fd = held.withLock({ $0.leases >= 0 ? $0.leases : nil }) { return fd }
+        try FileManager.default.createDirectory(at: locks, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = locks.appendingPathComponent("leases").path
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CLIError("cannot open the locks \(path): \(String(cString: strerror(errno)))") }
+        return held.withLock { held in
+            if held.leases >= 0 {
+                Glibc.close(fd)
+            } else {
+                held.leases = fd
+            }
+            return held.leases
+        }
+    }
+
+    func releaseLeases() async {
+        held.withLock { held in
+            for offset in held.keys.values { _ = Self.lockByte(held.leases, at: offset, Self.unlock) }
+            held.keys = [:]
+        }
+        forgetHolders()
+    }
+
+    /// Removes this process's file of holders: it holds no lease now.
+    private func forgetHolders() {
+        holders.withLock { $0 = [] }
+        try? FileManager.default.removeItem(at: locks.appendingPathComponent("\(getpid()).json"))
     }
 
     func release() async {
-        await releaseLeases()
+        forgetHolders()
         letGo()
     }
 
     private func letGo() {
         held.withLock { held in
             if held.run >= 0 { Glibc.close(held.run) }
-            for fd in held.leases.values { Glibc.close(fd) }
+            if held.leases >= 0 { Glibc.close(held.leases) }
             held = Held(run: -1)
         }
     }
 
     deinit { letGo() }
 
-    /// What a lease file says: its key and holder.
+    /// True while some process holds the lease on a key.
+    static func isLeased(_ key: String, in locks: URL) -> Bool {
+        let fd = open(locks.appendingPathComponent("leases").path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { Glibc.close(fd) }
+        var lock = flock(l_type: writeLock, l_whence: Int16(SEEK_SET), l_start: offset(key), l_len: 1, l_pid: 0)
+        // F_OFD_GETLK: says whether the lock could be taken, without taking it.
+        guard fcntl(fd, 36, &lock) == 0 else { return false }
+        return lock.l_type != unlock
+    }
+
+    /// A lease as a holders' file lists it: its key and holder.
     private struct LeaseFile: Codable {
         var key: String
         var holder: Holder
     }
 
-    /// The lease a file names; nil when it names none.
-    static func lease(at path: String) -> Lease? {
-        guard let data = FileManager.default.contents(atPath: path), let file = try? JSONDecoder().decode(LeaseFile.self, from: data) else { return nil }
-        return Lease(key: file.key, holder: file.holder, expires: nil)
+    /// The leases some live process holds, as the holders' files in a folder say.
+    static func leases(in locks: URL) -> [Lease] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: locks.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.flatMap { name -> [Lease] in
+            // A dead process's file is left behind only by a kill; its leases ended with it.
+            guard let pid = Int32(name.dropLast(5)), kill(pid, 0) == 0 || errno == EPERM,
+                let data = FileManager.default.contents(atPath: locks.appendingPathComponent(name).path),
+                let files = try? JSONDecoder().decode([LeaseFile].self, from: data)
+            else { return [] }
+            return files.filter { isLeased($0.key, in: locks) }.map { Lease(key: $0.key, holder: $0.holder, expires: nil) }
+        }
     }
 
     /// True while some process holds the file's lock.

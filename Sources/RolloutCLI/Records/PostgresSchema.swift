@@ -26,7 +26,16 @@ enum PostgresSchema {
                 key text PRIMARY KEY, run text NOT NULL, owner text NOT NULL, holder text NOT NULL, expires timestamptz NOT NULL)
             """,
             "CREATE INDEX rollout_leases_run ON rollout_leases (run)",
-        ]
+        ],
+        // Requests to running runs from elsewhere (approve, hold, abort), with who made them.
+        [
+            """
+            CREATE TABLE rollout_requests (
+                seq bigserial PRIMARY KEY, run text NOT NULL, kind text NOT NULL, gate text,
+                "user" text NOT NULL, host text NOT NULL, time text NOT NULL)
+            """,
+            "CREATE INDEX rollout_requests_run ON rollout_requests (run, seq)",
+        ],
     ]
 
     /// The version this binary writes.

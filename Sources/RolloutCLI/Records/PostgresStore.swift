@@ -275,6 +275,53 @@ final class PostgresStore: StateStore {
         }
     }
 
+    // MARK: Requests
+
+    /// The channel a request is announced on, with its run as the payload.
+    static let requestChannel = "rollout_requests"
+
+    func send(_ request: RunRequest, to run: String) async throws {
+        try await call("cannot send the request to run \(run) in") { client in
+            try await client.query(
+                """
+                WITH sent AS (
+                    INSERT INTO rollout_requests (run, kind, gate, "user", host, time)
+                    VALUES (\(run), \(request.kind.rawValue), \(request.gate), \(request.user), \(request.host), \(request.time)) RETURNING run)
+                SELECT pg_notify(\(Self.requestChannel), run) FROM sent
+                """, logger: Self.logger)
+        }
+    }
+
+    func requests(for run: String, after: Int) async throws -> [(number: Int, request: RunRequest)] {
+        try await call("cannot read the requests to run \(run) in") { client in
+            let rows = try await client.query(
+                """
+                SELECT row_number() OVER (ORDER BY seq), kind, gate, "user", host, time FROM rollout_requests WHERE run = \(run) ORDER BY seq OFFSET \(after)
+                """, logger: Self.logger)
+            var requests: [(number: Int, request: RunRequest)] = []
+            for try await (number, kind, gate, user, host, time) in rows.decode((Int, String, String?, String, String, String).self) {
+                guard let kind = RunRequest.Kind(rawValue: kind) else { continue }
+                requests.append((number, RunRequest(kind: kind, gate: gate, user: user, host: host, time: time)))
+            }
+            return requests
+        }
+    }
+
+    /// At once by LISTEN on a connection of its own while the database answers, and every second.
+    func wakeups(for run: String) -> AsyncStream<Void> {
+        let client = client
+        return Wakeups.every(.seconds(1)) { wake in
+            while !Task.isCancelled {
+                try? await client.withConnection { connection in
+                    try await connection.listen(on: Self.requestChannel) { notifications in
+                        for try await notification in notifications where notification.payload == run { wake.yield() }
+                    }
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
     func close() async {
         running.cancel()
         let running = running

@@ -65,6 +65,8 @@ struct RunRecord: Codable, Equatable {
     var tries: Int?
     /// The process that runs it now, or last did.
     var pid: Int32
+    /// Who runs it now, or last did: `user on host` (nil in a record written before it was kept).
+    var by: String?
     var started: String
     var updated: String
 
@@ -95,6 +97,9 @@ final class RunRecorder: Sendable {
     /// The writes, in the order they were made, and the last one's failure.
     private let writes = SerialWork()
     private let failure = Mutex<String?>(nil)
+    /// The newest record not yet written: a write takes the newest, so that members ending faster
+    /// than a record can be written make one write, not one each.
+    private let unwritten = Mutex<RunRecord?>(nil)
 
     init(store: any StateStore, record: RunRecord, script: Script, hold: any RunHold) {
         self.store = store
@@ -123,6 +128,7 @@ final class RunRecorder: Sendable {
                 record.state = .running
                 record.exitCode = nil
                 record.pid = getpid()
+                record.by = "\(Who.user) on \(Who.host)"
                 record.tries = (record.tries ?? 1) + 1
                 record.updated = now
                 let recorder = RunRecorder(store: store, record: record, script: script, hold: resumption.hold)
@@ -149,7 +155,7 @@ final class RunRecorder: Sendable {
                 id: id, script: path, sha256: RunRecord.hash(of: Array(text.utf8)), target: choice.identity, cluster: context.cluster,
                 namespace: context.namespaceChosen ? context.namespace : nil,
                 variables: context.variables.filter { !SecretKeys.isSecret($0.key) }, secretVariables: secrets, state: .running,
-                exitCode: nil, statement: 0, membersDone: [], membersFailed: [], tries: 1, pid: getpid(),
+                exitCode: nil, statement: 0, membersDone: [], membersFailed: [], tries: 1, pid: getpid(), by: "\(Who.user) on \(Who.host)",
                 started: now, updated: now)
             let recorder = RunRecorder(store: store, record: record, script: script, hold: hold)
             try await recorder.start()
@@ -209,6 +215,15 @@ final class RunRecorder: Sendable {
         if let failure = failure.withLock({ $0 }) { throw CLIError("the run's record cannot be written: \(failure)") }
     }
 
+    /// Writes the newest record not yet written, if any.
+    private func saveNewest() async {
+        guard let snapshot = unwritten.withLock({ unwritten in
+            defer { unwritten = nil }
+            return unwritten
+        }) else { return }
+        await save(snapshot)
+    }
+
     /// Writes a record, keeping whether it was written for the next `flush()`.
     private func save(_ snapshot: RunRecord) async {
         do {
@@ -227,7 +242,11 @@ final class RunRecorder: Sendable {
             guard writing else { return }
             record.updated = Date().formatted(Journal.timeFormat)
             let snapshot = record
-            writes.add { await self.save(snapshot) }
+            let wasWaiting = unwritten.withLock { unwritten in
+                defer { unwritten = snapshot }
+                return unwritten != nil
+            }
+            if !wasWaiting { writes.add { await self.saveNewest() } }
         }
     }
 }

@@ -44,6 +44,16 @@ protocol StateStore: Sendable {
     /// Releases every lease of a run (its process is gone, and a person said so).
     func unlock(_ run: String) async throws
 
+    /// Puts a request to a run on record, and wakes the run if it listens.
+    func send(_ request: RunRequest, to run: String) async throws
+
+    /// The requests to a run after the `after`th, in order, each with its number.
+    func requests(for run: String, after: Int) async throws -> [(number: Int, request: RunRequest)]
+
+    /// Wakes the run when a request may have come: at once where the store can tell, and at least
+    /// every second, until the stream is dropped.
+    func wakeups(for run: String) -> AsyncStream<Void>
+
     /// Forgets the records of runs that are over but the newest `count`, which nothing resumes.
     func prune(keeping count: Int) async
 

@@ -124,7 +124,12 @@ extension Interpreter {
         let waves = settings.waves.filter { !$0.isEmpty }
         waves: for (position, wave) in waves.enumerated() {
             let number = wave[0].wave
-            if control.stopRequested || Task.isCancelled { return (.interrupted, interruption(book)) }
+            if let stopped = stopped(book, info) { return stopped }
+            if case .halt(let reason)? = control.stop {
+                haltReason = "halted by \(reason)"
+                emit(.fleet(info, .halted(haltReason ?? "")))
+                break
+            }
             if let gate = settings.gates[number], position > 0 {
                 switch await answer(gate, before: number, settings.gateChecks[number], book, info) {
                 case .pass(let how):
@@ -162,7 +167,12 @@ extension Interpreter {
             emit(.fleet(info, .waveBegan(number)))
             let halted = await runWave(wave, settings, body, book, info)
             emit(.fleet(info, .waveEnded(number)))
-            if control.stopRequested || Task.isCancelled { return (.interrupted, interruption(book)) }
+            if let stopped = stopped(book, info) { return stopped }
+            if case .halt(let reason)? = control.stop {
+                haltReason = "halted by \(reason)"
+                emit(.fleet(info, .halted(haltReason ?? "")))
+                break
+            }
             if halted {
                 haltReason = haltText(settings, book)
                 break
@@ -181,7 +191,7 @@ extension Interpreter {
                     haltReason = haltText(settings, book) + ", by an analysis in wave \(number)"
                     break
                 }
-                if control.stopRequested || Task.isCancelled { return (.interrupted, interruption(book)) }
+                if let stopped = stopped(book, info) { return stopped }
                 if ranNow && readAgain {
                     await lookAgain(wave, settings, book, info)
                     if book.failedCount >= settings.halt.failures {
@@ -420,6 +430,21 @@ extension Interpreter {
         let more = failed.count > 3 ? "; and \(failed.count - 3) more" : ""
         return "rollout \(summary.group): \(failed.count) of \(summary.members.count) members failed (\(named.joined(separator: "; "))\(more)); "
             + "\(summary.tally); '\(RolloutClause.failures.syntax)' in its header accepts failed members"
+    }
+
+    /// How the rollout ends when it was interrupted or held from elsewhere, or nil to go on (a
+    /// halt asked from elsewhere goes on to the policy).
+    private func stopped(_ book: FleetBook, _ info: StepInfo) -> (Outcome, String?)? {
+        if Task.isCancelled { return (.interrupted, interruption(book)) }
+        switch control.stop {
+        case .interrupt?: return (.interrupted, interruption(book))
+        case .hold(let reason)?:
+            book.markUnstarted()
+            let text = "held by \(reason); the members running finished their block"
+            emit(.fleet(info, .halted(text)))
+            return (.held, text)
+        case .halt?, nil: return nil
+        }
     }
 
     private func interruption(_ book: FleetBook) -> String {

@@ -4,9 +4,21 @@ import Synchronization
 /// whether a rollout is running (then the first Ctrl-C only stops new members from starting), and
 /// the read-backs under way after a cut-off change (which a later Ctrl-C stops).
 final class RunControl: Sendable {
+    /// Why a run stops early: an interrupt, or a person elsewhere holding or halting it.
+    enum Stop: Sendable, Equatable {
+        /// Ctrl-C: no member starts from now on.
+        case interrupt
+        /// No member or statement starts from now on; the run holds as it is (`rollout hold`).
+        case hold(String)
+        /// A rollout halts as its halt rule would, with its policy (`rollout abort`).
+        case halt(String)
+    }
+
     private struct State {
         var rollouts = 0
         var stopRequested = false
+        /// A stop asked from elsewhere, which lasts until the run ends.
+        var remote: Stop?
         var readBacks: [Int: Task<ReadBack, Never>] = [:]
         var nextReadBack = 0
     }
@@ -23,7 +35,13 @@ final class RunControl: Sendable {
     }
 
     /// True once a stop was asked for.
-    var stopRequested: Bool { state.withLock { $0.stopRequested } }
+    var stopRequested: Bool { state.withLock { $0.stopRequested || $0.remote != nil } }
+
+    /// The stop asked for: a hold or halt from elsewhere, else an interrupt; nil when none was.
+    var stop: Stop? { state.withLock { $0.remote ?? ($0.stopRequested ? .interrupt : nil) } }
+
+    /// A hold or halt asked from elsewhere: it reaches the rollout running, or the next statement.
+    func request(_ stop: Stop) { state.withLock { if $0.remote == nil { $0.remote = stop } } }
 
     /// A rollout starts: until it ends, the first Ctrl-C only stops new members from starting.
     func rolloutBegan() { state.withLock { $0.rollouts += 1 } }

@@ -130,6 +130,14 @@ public actor Interpreter {
         control.requestStop()
     }
 
+    /// A person elsewhere holds the run (`rollout hold`): no member starts from now on and the
+    /// rollout holds; with no rollout running, the run holds before its next statement.
+    public nonisolated func hold(by reason: String) { control.request(.hold(reason)) }
+
+    /// A person elsewhere halts the run (`rollout abort`): a running rollout halts with its policy;
+    /// with none running, the run stops before its next statement.
+    public nonisolated func halt(by reason: String) { control.request(.halt(reason)) }
+
     /// The groups defined so far, as the checker sees them (for a prompt, line after line).
     public var groupKinds: [String: GroupKind] {
         groups.mapValues { members in
@@ -223,6 +231,10 @@ public actor Interpreter {
         let result: Result<StepResult, StepFailure>
         if Task.isCancelled {
             result = .failure(StepFailure(.interrupted, "interrupted before it started"))
+        } else if member == nil, !asElse, case .hold(let reason)? = control.stop {
+            result = .failure(StepFailure(.halted, "not started: held by \(reason)"))
+        } else if member == nil, !asElse, case .halt(let reason)? = control.stop {
+            result = .failure(StepFailure(.halted, "not started: halted by \(reason)"))
         } else if let failure = await recordStart(info) {
             result = .failure(failure)
         } else {
