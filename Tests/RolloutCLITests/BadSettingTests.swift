@@ -41,6 +41,13 @@ import Testing
         #expect(result.err.contains("ROLLOUT_EMULATOR_DEPLOY_TIME='\(value)' is not a duration such as 300ms or 2s"), "\(result.all)")
     }
 
+    @Test(arguments: ["--lock-timeout", "--gate-wait"], ["soon", "-1s", "0.3"])
+    func aWaitThatIsNotADurationIsRefusedBeforeAnythingRuns(option: String, value: String) async throws {
+        let result = try await RolloutProcess().run(["-c", "charts", "\(option)=\(value)"])
+        #expect(result.code == 2, "\(result.all)")
+        #expect(result.err.contains("The value '\(value)' is invalid for '\(option)"), "\(result.all)")
+    }
+
     @Test func doctorFilesAProfilesMissingSecretUnderCredentials() async throws {
         let rollout = try RolloutProcess()
         try FileManager.default.createDirectory(at: rollout.configFile.deletingLastPathComponent(), withIntermediateDirectories: true)

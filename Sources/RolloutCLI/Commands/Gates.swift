@@ -14,19 +14,11 @@ struct GateOptions: ParsableArguments {
     var approvals: [String] = []
 
     @Option(name: .customLong("gate-wait"), help: "Off a terminal, how long a gate waits for someone to pass it with rollout approve RUN GATE (e.g. 30m; 0s, the default, does not wait).")
-    var gateWait: String = "0s"
-
-    /// `--gate-wait` as a duration.
-    func gateWaitTime() throws(CLIError) -> Duration {
-        guard let duration = DurationText.parse(gateWait) ?? (gateWait == "0" ? .zero : nil) else {
-            throw CLIError("--gate-wait '\(gateWait.terminalSafe)' is not a duration such as 30s or 30m", exitCode: 2)
-        }
-        return duration
-    }
+    var gateWait = DurationArgument.zero
 
     /// What the checker may assume about the gates: a gate that waits for `rollout approve` is asked.
     var answers: GateAnswers {
-        isatty(0) == 1 || ((try? gateWaitTime()) ?? .zero) > .zero ? .asked : .approved(all: yes, names: Set(approvals))
+        isatty(0) == 1 || gateWait.duration > .zero ? .asked : .approved(all: yes, names: Set(approvals))
     }
 
     /// Refuses an `--approve` that names no gate of the script.
@@ -41,7 +33,7 @@ struct GateOptions: ParsableArguments {
     /// The answer to each gate: from the command line, else from `rollout approve` elsewhere (`remote`,
     /// for the run `run`), else from the person at the terminal, else no.
     func handler(renderer: Renderer, remote: RequestWatcher? = nil, run: String = "RUN") -> @Sendable (GateRequest) async -> GateAnswer {
-        let (yes, approvals, wait) = (yes, Set(approvals), (try? gateWaitTime()) ?? .zero)
+        let (yes, approvals, wait) = (yes, Set(approvals), gateWait.duration)
         return { request in
             if yes { return .pass("approved by --yes") }
             if approvals.contains(request.name) { return .pass("approved by --approve \(request.name)") }

@@ -76,15 +76,25 @@ struct StateOptions: ParsableArguments {
     var state: String?
 
     @Option(name: .customLong("lock-timeout"), help: "How long a change waits for a release another run holds (e.g. 30s or 10m; 0s, the default, does not wait); then the run exits 8, naming the holder.")
-    var lockTimeout: String = "0s"
+    var lockTimeout = DurationArgument.zero
+}
 
-    /// `--lock-timeout` as a duration.
-    func lockWait() throws(CLIError) -> Duration {
-        guard let duration = DurationText.parse(lockTimeout) ?? (lockTimeout == "0" ? .zero : nil) else {
-            throw CLIError("--lock-timeout '\(lockTimeout.terminalSafe)' is not a duration such as 30s or 10m", exitCode: 2)
-        }
-        return duration
+/// A duration given on the command line (`30s`, `10m`, `0`); one that is not is refused as the
+/// command line is, before anything runs.
+struct DurationArgument: ExpressibleByArgument, Sendable {
+    var duration: Duration
+
+    /// No time: do not wait.
+    static let zero = DurationArgument(duration: .zero)
+
+    init(duration: Duration) { self.duration = duration }
+
+    init?(argument: String) {
+        guard let duration = DurationText.parse(argument) ?? (argument == "0" ? .zero : nil) else { return nil }
+        self.duration = duration
     }
+
+    var defaultValueDescription: String { DurationText.format(duration) }
 }
 
 /// The profile whose state a command that reaches no target reads (`journal`, `unlock`).

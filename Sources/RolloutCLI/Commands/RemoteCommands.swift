@@ -36,9 +36,15 @@ struct RunsCommand: AsyncParsableCommand {
     /// or how it ended.
     static func standing(of record: RunRecord, in store: any StateStore) async throws -> String {
         switch record.state {
-        case .running: return try await store.isHeld(record.id) ? "running" : "stopped (rollout --resume \(record.id))"
+        case .running: return try await isLive(record, in: store) ? "running" : "stopped (rollout --resume \(record.id))"
         case .ended(let outcome): return outcome.rawValue + (record.exitCode.map { " (exit \($0))" } ?? "")
         }
+    }
+
+    /// True while a process runs the run: its record says running, and a process holds it.
+    static func isLive(_ record: RunRecord, in store: any StateStore) async throws -> Bool {
+        guard record.state == .running else { return false }
+        return try await store.isHeld(record.id)
     }
 }
 
@@ -56,8 +62,9 @@ struct RequestOptions: ParsableArguments {
             guard let record = try await store.record(run) else {
                 throw CLIError("no run \(run) is on record in \(store.place) (rollout runs lists them)", exitCode: 2)
             }
-            let standing = try await RunsCommand.standing(of: record, in: store)
-            guard standing == "running" else { throw CLIError("run \(run) is not running: \(standing)", exitCode: 2) }
+            guard try await RunsCommand.isLive(record, in: store) else {
+                throw CLIError("run \(run) is not running: \(try await RunsCommand.standing(of: record, in: store))", exitCode: 2)
+            }
             try await store.send(request, to: run)
         }
         Console.out("✔ \(done) (asked by \(request.author)); the run hears it at once, or at the latest at its next step")

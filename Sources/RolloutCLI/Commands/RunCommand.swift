@@ -57,7 +57,7 @@ struct RunCommand: AsyncParsableCommand {
         var variables = given
         let resumption = resume
             ? try await Resumption.prepare(
-                id: file, store: store, choice: choice, given: variables, environment: environment, lockTimeout: try stateOptions.lockWait())
+                id: file, store: store, choice: choice, given: variables, environment: environment, lockTimeout: stateOptions.lockTimeout.duration)
             : nil
         let source: SourceFile?
         if let resumption {
@@ -87,7 +87,7 @@ struct RunCommand: AsyncParsableCommand {
         guard let source else {
             try await Prompt(
                 choice: choice, store: store, options: output, renderer: renderer, confirmChanges: !gates.yes && !choice.isEmbedded, gates: gates,
-                lockTimeout: try stateOptions.lockWait())
+                lockTimeout: stateOptions.lockTimeout.duration)
                 .run(environment: environment, variables: variables)
             return
         }
@@ -111,7 +111,7 @@ struct RunCommand: AsyncParsableCommand {
         let attempt = resumption.map { ($0.record.tries ?? 1) + 1 } ?? 1
         let runner = try await ScriptRunner.open(
             choice, store: store, renderer: renderer, debug: output.debug, environment: environment, attempt: attempt, held: resumption?.hold,
-            lockTimeout: try stateOptions.lockWait())
+            lockTimeout: stateOptions.lockTimeout.duration)
         var point: ResumePoint?
         if let resumption {
             do {

@@ -4,9 +4,9 @@ import Synchronization
 
 /// The state in local files, the default: the journal in `$XDG_STATE_HOME/rollout/journal.jsonl`
 /// (one JSON line each, appended under `flock` and flushed with `fsync`), a JSON file per run in
-/// `runs/`, a run held with `flock` on its `.lock` file, and a lease on a release with `flock` on a
-/// file in `locks/` named by the key's hash, which holds its holder. The kernel lets a lock go when
-/// its process dies, so a lease here ends with its holder, between the processes of one machine.
+/// `runs/`, a run held with `flock` on its `.lock` file, and leases on releases as locks in
+/// `locks/` (`FileHold`). The kernel lets a lock go when its process dies, so a lease here ends
+/// with its holder, between the processes of one machine.
 struct FileStore: StateStore {
     let journalFile: URL
     let folder: URL
@@ -29,13 +29,7 @@ struct FileStore: StateStore {
     func append(_ line: JournalLine) async throws(Journal.WriteFailure) {
         let file = journalFile
         let bytes = Array((line.text + "\n").utf8)
-        do {
-            try FileManager.default.createDirectory(
-                at: file.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw Journal.WriteFailure(
-                place: file.path, cause: Self.blockingFile(above: file).map { "\($0) is a file, not a folder" } ?? FileProblem.cause(of: error))
-        }
+        if let cause = Self.makeFolder(file.deletingLastPathComponent()) { throw Journal.WriteFailure(place: file.path, cause: cause) }
         if let code = Self.append(bytes, to: file.path) {
             throw Journal.WriteFailure(
                 place: file.path, cause: Self.blockingFile(above: file).map { "\($0) is a file, not a folder" } ?? String(cString: strerror(code)))
@@ -101,6 +95,16 @@ struct FileStore: StateStore {
     /// One writer at a time in this process (`flock` keeps out the others).
     private static let lock = Mutex(())
 
+    /// Makes a folder readable by the owner only; why it cannot be made, or nil once it is there.
+    static func makeFolder(_ folder: URL) -> String? {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            return nil
+        } catch {
+            return blockingFile(above: folder.appendingPathComponent("x")).map { "\($0) is a file, not a folder" } ?? FileProblem.cause(of: error)
+        }
+    }
+
     /// The nearest existing path above `file` when it is not a folder, which no folder can be made under.
     private static func blockingFile(above file: URL) -> String? {
         var folder = file.deletingLastPathComponent()
@@ -124,12 +128,7 @@ struct FileStore: StateStore {
 
     /// Makes the folder, readable by the owner only; says why it cannot be made.
     private func ensureFolder() throws {
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            let cause = Self.blockingFile(above: folder.appendingPathComponent("x")).map { "\($0) is a file, not a folder" } ?? FileProblem.cause(of: error)
-            throw CLIError("the state folder \(folder.path) cannot be made: \(cause)")
-        }
+        if let cause = Self.makeFolder(folder) { throw CLIError("the state folder \(folder.path) cannot be made: \(cause)") }
     }
 
     func save(_ record: RunRecord) async throws {
@@ -237,26 +236,6 @@ struct FileStore: StateStore {
     func wakeups(for run: String) -> AsyncStream<Void> { Wakeups.every(.milliseconds(500)) }
 }
 
-/// Streams of wake-ups for a run's requests.
-enum Wakeups {
-    /// A wake-up every `interval`, until the stream is dropped.
-    static func every(_ interval: Duration, also more: (@Sendable (AsyncStream<Void>.Continuation) async -> Void)? = nil) -> AsyncStream<Void> {
-        AsyncStream { continuation in
-            let timer = Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
-                    continuation.yield()
-                }
-            }
-            let listener = more.map { more in Task { await more(continuation) } }
-            continuation.onTermination = { _ in
-                timer.cancel()
-                listener?.cancel()
-            }
-        }
-    }
-}
-
 /// A run held with `flock` on an open file, and its leases: each a lock on one byte of
 /// `locks/leases`, at an offset the key's hash gives (an open file description's lock, which the
 /// kernel drops when the process ends, and one file for any number of leases). Who holds them is
@@ -283,8 +262,9 @@ final class FileHold: RunHold {
         off_t(UInt64(RunRecord.hash(of: Array(key.utf8)).prefix(16), radix: 16).map { $0 >> 2 } ?? 0)
     }
 
-    /// `fcntl`'s commands for open file description locks (Linux), which the Glibc module leaves out.
-    private static let setLock: Int32 = 37, unlock = Int16(F_UNLCK), writeLock = Int16(F_WRLCK)
+    /// `fcntl`'s commands for open file description locks (Linux's F_OFD_GETLK and F_OFD_SETLK),
+    /// which the Glibc module leaves out, and the lock types.
+    private static let getLock: Int32 = 36, setLock: Int32 = 37, unlock = Int16(F_UNLCK), writeLock = Int16(F_WRLCK)
 
     /// Locks or unlocks one byte; true when it was done.
     private static func lockByte(_ fd: Int32, at offset: off_t, _ type: Int16) -> Bool {
@@ -331,7 +311,7 @@ final class FileHold: RunHold {
     /// The open file of the leases' bytes.
     private func leasesFile() throws -> Int32 {
         if let fd = held.withLock({ $0.leases >= 0 ? $0.leases : nil }) { return fd }
-        try FileManager.default.createDirectory(at: locks, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        if let cause = FileStore.makeFolder(locks) { throw CLIError("the locks folder \(locks.path) cannot be made: \(cause)") }
         let path = locks.appendingPathComponent("leases").path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CLIError("cannot open the locks \(path): \(String(cString: strerror(errno)))") }
@@ -380,8 +360,8 @@ final class FileHold: RunHold {
         guard fd >= 0 else { return false }
         defer { Glibc.close(fd) }
         var lock = flock(l_type: writeLock, l_whence: Int16(SEEK_SET), l_start: offset(key), l_len: 1, l_pid: 0)
-        // F_OFD_GETLK: says whether the lock could be taken, without taking it.
-        guard fcntl(fd, 36, &lock) == 0 else { return false }
+        // Says whether the lock could be taken, without taking it.
+        guard fcntl(fd, getLock, &lock) == 0 else { return false }
         return lock.l_type != unlock
     }
 

@@ -27,3 +27,23 @@ struct RunRequest: Codable, Sendable, Equatable {
     /// Who asked, in words: `alice on ci-9 at 2026-12-06T08:00:00Z`.
     var author: String { "\(user) on \(host) at \(time)" }
 }
+
+/// Streams of wake-ups for a run's requests.
+enum Wakeups {
+    /// A wake-up every `interval`, until the stream is dropped.
+    static func every(_ interval: Duration, also more: (@Sendable (AsyncStream<Void>.Continuation) async -> Void)? = nil) -> AsyncStream<Void> {
+        AsyncStream { continuation in
+            let timer = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    continuation.yield()
+                }
+            }
+            let listener = more.map { more in Task { await more(continuation) } }
+            continuation.onTermination = { _ in
+                timer.cancel()
+                listener?.cancel()
+            }
+        }
+    }
+}
