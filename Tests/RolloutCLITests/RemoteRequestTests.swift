@@ -55,6 +55,38 @@ import Testing
         }
     }
 
+    @Test func aGateThatNamesWhoMayPassItTakesOnlyThemAndNeverItsRunner() async throws {
+        let machine = try RolloutProcess()
+        let emulator = try await EmulatorProcess.start(machine, arguments: ["--fleet", "2x1", "--deploy-time", "300ms"])
+        defer { emulator.kill9Soon() }
+        let file = try ResumeTests.script(machine, "gated.rollout", Self.script(#"waves 1 gate "canary-ok" by alice, ops rest"#))
+        let endpoint = ["--endpoint", emulator.url.absoluteString]
+        let runner = ["ROLLOUT_EMULATOR_FLEET": "2x1", "USER": "ops"]
+        let approveOnCommandLine = try await machine.run(endpoint + ["--approve", "canary-ok", "--gate-wait", "1s", file.path], extraEnvironment: runner)
+        #expect(approveOnCommandLine.code == 2, "\(approveOnCommandLine.all)")
+        #expect(approveOnCommandLine.err.contains("--approve canary-ok cannot pass the gate 'canary-ok': only rollout approve from alice or ops does"))
+        let child = try machine.start(endpoint + ["--yes", "--gate-wait", "60s", file.path], extraEnvironment: runner)
+        let id = try await Self.running(machine, environment: [:])
+        for (user, gate, refusal) in [
+            ("mallory", "canary-ok", "you (mallory) cannot pass the gate 'canary-ok' of run \(id): only alice or ops may pass it"),
+            ("ops", "canary-ok", "you (ops) cannot pass the gate 'canary-ok' of run \(id): ops runs this rollout, and someone else must pass its gate"),
+            ("alice", "prod", "run \(id) has no gate 'prod' (its gates: canary-ok)"),
+        ] {
+            let refused = try await machine.run(["approve", id, gate], extraEnvironment: ["USER": user])
+            #expect(refused.code == 2 && refused.err.contains(refusal), "\(refused.all)")
+        }
+        // The run judges too: a request put on record some other way is refused there.
+        try #"{"kind":"approve","gate":"canary-ok","user":"mallory","host":"elsewhere","time":"2026-12-06T00:00:00Z"}"#.appending("\n")
+            .write(to: machine.home.appendingPathComponent("state/rollout/runs/\(id).requests.jsonl"), atomically: false, encoding: .utf8)
+        let approved = try await machine.run(["approve", id, "canary-ok"], extraEnvironment: ["USER": "alice"])
+        #expect(approved.code == 0, "\(approved.all)")
+        let code = await child.exit()
+        let (out, err) = await child.output()
+        #expect(code == 0, "--yes does not pass it; alice does: \(out)\(err)")
+        #expect(err.contains("✘ gate 'canary-ok': the approval by mallory on elsewhere"), "\(err)")
+        #expect((out + err).contains("gate 'canary-ok' approved by alice on "), "\(out)\(err)")
+    }
+
     @Test func holdFromAnotherShellStopsTheNextWaveAndTheRunResumesLater() async throws {
         let machine = try RolloutProcess()
         let emulator = try await EmulatorProcess.start(machine, arguments: ["--fleet", "4x1", "--deploy-time", "1s"])

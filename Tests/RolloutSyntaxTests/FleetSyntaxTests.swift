@@ -22,6 +22,9 @@ import Testing
         ("rollout web recovered ok then rollback wave halt at 10% soak 5m waves 1 gate \"prod\" rest {\n upgrade\n else rollback\n}",
          "rollout web waves 1 gate \"prod\" rest soak 5m halt at 10% then rollback wave recovered ok { upgrade; else rollback }"),
         ("rollout web halt after 2 then hold { upgrade }", "rollout web halt after 2 then hold { upgrade }"),
+        ("rollout web waves 1 gate \"prod\" by alice, bob.smith rest { upgrade }", "rollout web waves 1 gate \"prod\" by alice, bob.smith rest { upgrade }"),
+        ("rollout web waves 1 gate \"prod\" analysis p99 and ask by ci@corp 10% gate by carol rest { upgrade }",
+         "rollout web waves 1 gate \"prod\" analysis p99 and ask by ci@corp 10% gate by carol rest { upgrade }"),
         ("rollout web failures ok halt after 3 { upgrade }", "rollout web halt after 3 failures ok { upgrade }"),
     ]
 
@@ -59,6 +62,7 @@ import Testing
         ("rollout web then rollback some { upgrade }", "'then' needs what a halt does"),
         ("rollout web recovered { upgrade }", "'recovered' is written 'recovered ok'"),
         ("rollout web waves 1 gate \"no good\" rest { upgrade }", "a gate's name is a plain name"),
+        ("rollout web waves 1 gate \"prod\" by rest { upgrade }", "'by' after a gate needs who may pass it"),
         ("rollout web { upgrade", "missing '}' to close the block"),
         ("upgrade { x }", "'{' is only for else and rollout blocks"),
     ])
@@ -157,6 +161,17 @@ import Testing
         #expect(rendered(text, scope: CheckScope(gates: .asked)).isEmpty)
         let (script, _) = parse(text + "\nrollout web waves 1 gate 10% gate rest { upgrade x }")
         #expect(script.gateNames == ["prod", "wave-2", "wave-3"])
+    }
+
+    @Test func aGateThatNamesWhoMayPassItNeedsARunThatWaitsForThem() {
+        let text = "group web = clusters a b c\nrollout web waves 1 gate \"prod\" by alice, bob 1 gate rest { upgrade x }"
+        #expect(rendered(text, scope: CheckScope(gates: .approved(all: true, names: []))).contains(
+            "the gate 'prod' is passed only by rollout approve from alice or bob, and this run does not wait for one"))
+        var waiting = CheckScope(gates: .asked)
+        waiting.awaitsApprovals = true
+        #expect(rendered(text, scope: waiting).isEmpty)
+        let (script, _) = parse(text)
+        #expect(script.gates == ["prod": ["alice", "bob"], "wave-3": []])
     }
 
     @Test(arguments: [

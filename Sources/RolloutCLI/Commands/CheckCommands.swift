@@ -26,7 +26,7 @@ struct CheckCommand: AsyncParsableCommand {
         for file in files {
             let source = try SourceLoader.load(file)
             try gates.validate(against: Parser.parse(source).script)
-            if ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers), format: format) != nil {
+            if ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers, awaitsApprovals: gates.awaitsApprovals), format: format) != nil {
                 if format == .human { Console.out("\(file): ok") }
             } else {
                 failed = true

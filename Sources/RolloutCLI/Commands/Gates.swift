@@ -21,12 +21,21 @@ struct GateOptions: ParsableArguments {
         isatty(0) == 1 || gateWait.duration > .zero ? .asked : .approved(all: yes, names: Set(approvals))
     }
 
-    /// Refuses an `--approve` that names no gate of the script.
+    /// True when a gate waits for `rollout approve`.
+    var awaitsApprovals: Bool { gateWait.duration > .zero }
+
+    /// Refuses an `--approve` that names no gate of the script, or a gate only its approvers pass.
     func validate(against script: Script) throws {
         let gates = script.gateNames
-        for name in approvals where !gates.contains(name) {
-            let known = gates.isEmpty ? "it has none" : "its gates: \(gates.joined(separator: ", "))"
-            throw CLIError("--approve \(name) names no gate of the script (\(known))", exitCode: 2)
+        let approvers = script.gates
+        for name in approvals {
+            guard gates.contains(name) else {
+                let known = gates.isEmpty ? "it has none" : "its gates: \(gates.joined(separator: ", "))"
+                throw CLIError("--approve \(name) names no gate of the script (\(known))", exitCode: 2)
+            }
+            if let names = approvers[name], !names.isEmpty {
+                throw CLIError("--approve \(name) cannot pass the gate '\(name)': only rollout approve from \(names.joined(separator: " or ")) does", exitCode: 2)
+            }
         }
     }
 
@@ -35,6 +44,13 @@ struct GateOptions: ParsableArguments {
     func handler(renderer: Renderer, remote: RequestWatcher? = nil, run: String = "RUN") -> @Sendable (GateRequest) async -> GateAnswer {
         let (yes, approvals, wait) = (yes, Set(approvals), gateWait.duration)
         return { request in
+            if !request.approvers.isEmpty {
+                let command = "rollout approve \(run) \(request.name)"
+                guard let remote, wait > .zero else { return .refuse("only \(command) from \(request.approvers.joined(separator: " or ")) passes it (--gate-wait waits for it)") }
+                renderer.note("⏸ gate '\(request.name)' waits up to \(DurationText.format(wait)) for: \(command), from \(request.approvers.joined(separator: " or "))")
+                if let how = await remote.approval(of: request.name, waiting: wait) { return .pass(how) }
+                return .refuse("none of \(request.approvers.joined(separator: ", ")) passed it within \(DurationText.format(wait)) (\(command))")
+            }
             if yes { return .pass("approved by --yes") }
             if approvals.contains(request.name) { return .pass("approved by --approve \(request.name)") }
             if let how = await remote?.approval(of: request.name, waiting: .zero) { return .pass(how) }

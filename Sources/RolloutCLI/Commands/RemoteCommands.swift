@@ -56,8 +56,9 @@ struct RequestOptions: ParsableArguments {
     @OptionGroup var profile: StateProfileOption
     @OptionGroup var stateOptions: StateOptions
 
-    /// Puts the request on record for a running run and says so; refuses a run that is not running.
-    func send(_ request: RunRequest, saying done: String) async throws {
+    /// Puts the request on record for a running run and says so; refuses a run that is not
+    /// running, and a request `refusal` refuses (an approval the gate does not take).
+    func send(_ request: RunRequest, saying done: String, refusal: (RunRecord) -> String? = { _ in nil }) async throws {
         try await profile.withStore(stateOptions) { store in
             guard let record = try await store.record(run) else {
                 throw CLIError("no run \(run) is on record in \(store.place) (rollout runs lists them)", exitCode: 2)
@@ -65,6 +66,7 @@ struct RequestOptions: ParsableArguments {
             guard try await RunsCommand.isLive(record, in: store) else {
                 throw CLIError("run \(run) is not running: \(try await RunsCommand.standing(of: record, in: store))", exitCode: 2)
             }
+            if let refusal = refusal(record) { throw CLIError(refusal, exitCode: 2) }
             try await store.send(request, to: run)
         }
         Console.out("✔ \(done) (asked by \(request.author)); the run hears it at once, or at the latest at its next step")
@@ -80,7 +82,18 @@ struct ApproveCommand: AsyncParsableCommand {
     @Argument(help: "The gate's name.") var gate: String
 
     func run() async throws {
-        try await request.send(.now(.approve, gate: gate), saying: "gate '\(gate)' of run \(request.run) approved")
+        let (gate, run) = (gate, request.run)
+        try await request.send(.now(.approve, gate: gate), saying: "gate '\(gate)' of run \(run) approved") { record in
+            // A record written before gates were kept is left to the run to judge.
+            guard let gates = record.gates else { return nil }
+            guard let approvers = gates[gate] else {
+                let known = gates.isEmpty ? "it has none" : "its gates: \(gates.keys.sorted().joined(separator: ", "))"
+                return "run \(run) has no gate '\(gate)' (\(known))"
+            }
+            return RequestWatcher.refusal(of: Who.user, for: gate, approvers: approvers, runner: record.runner ?? "").map {
+                "you (\(Who.user)) cannot pass the gate '\(gate)' of run \(run): \($0)"
+            }
+        }
     }
 }
 

@@ -18,7 +18,7 @@ public struct RolloutCommand: AsyncParsableCommand {
             rollout doctor              check target, credentials, proxy, TLS and clock
             """ + "\n\nGuides: rollout help <topic>, where the topic is " + HelpTopic.names + ".\n\n" + ExitCode.summary,
         version: RolloutVersion.current,
-        subcommands: [RunCommand.self, CheckCommand.self, PlanCommand.self, DoctorCommand.self, EmulatorCommand.self, JournalCommand.self, RunsCommand.self, ApproveCommand.self, HoldCommand.self, AbortCommand.self, UnlockCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, PlanCommand.self, DoctorCommand.self, EmulatorCommand.self, JournalCommand.self, RunsCommand.self, WatchCommand.self, ApproveCommand.self, HoldCommand.self, AbortCommand.self, UnlockCommand.self],
         defaultSubcommand: RunCommand.self)
 
     /// Makes the command (ArgumentParser).

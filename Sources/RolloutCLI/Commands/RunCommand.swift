@@ -92,7 +92,7 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         try gates.validate(against: Parser.parse(source).script)
-        guard let script = ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers))
+        guard let script = ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers, awaitsApprovals: gates.awaitsApprovals))
         else {
             throw CLIExit(code: ExitCode.invalid.rawValue)
         }
@@ -123,11 +123,15 @@ struct RunCommand: AsyncParsableCommand {
         }
         let recorder = await RunRecorder.begin(
             resumption, id: renderer.runID, source: source, script: script, context: context, choice: choice, store: store, hold: runner.hold)
+        // A run on record can be followed from elsewhere (rollout watch).
+        let publisher = recorder.map { RunPublisher(store: store, run: $0.id) }
+        if let publisher { renderer.mirror(to: publisher.renderer) }
         if let recorder {
             renderer.runBegan(recorder.id, script: source.name, resumed: point.map { " at \($0.place(in: script, source.name))" })
         }
         let interpreter = runner.interpreter(context: context) { event in
             recorder?.observe(event)
+            publisher?.take(event)
             renderer.show(event)
         }
         if let recorder {
@@ -138,12 +142,14 @@ struct RunCommand: AsyncParsableCommand {
         }
         await interpreter.setPauseHandler(StepMode.pause)
         // What others ask of the run (approve, hold, abort) is heard while it runs.
-        let requests = await RequestWatcher.start(store: store, run: renderer.runID, interpreter: interpreter, renderer: renderer)
+        let requests = await RequestWatcher.start(store: store, run: renderer.runID, gates: script.gates, interpreter: interpreter, renderer: renderer)
         await interpreter.setGateHandler(gates.handler(renderer: renderer, remote: requests, run: renderer.runID))
         let code = await ScriptRunner.run(script, on: interpreter, from: point)
         requests.stop()
-        await recorder?.finish(code)
         if let recorder { renderer.runEnded(recorder.id, code: code) }
+        // The last view is up before the record says the run ended, which is when a watch stops.
+        await publisher?.finish()
+        await recorder?.finish(code)
         await runner.close()
         return code
     }

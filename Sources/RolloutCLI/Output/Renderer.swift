@@ -24,9 +24,17 @@ final class Renderer: Sendable {
     let pager: Pager?
     /// The run's id: on every JSON step and every journal line.
     let runID: String
+    /// Where its lines go.
+    private let output: RenderOutput
+    /// A renderer shown everything this one is (a run's published view), when there is one.
+    private let mirror = Mutex<Renderer?>(nil)
 
-    init(format: OutputFormat, color: Bool, live: Bool, board: Bool = true, pager: Pager? = nil, runID: String = Journal.newRunID()) {
+    init(
+        format: OutputFormat, color: Bool, live: Bool, board: Bool = true, pager: Pager? = nil, runID: String = Journal.newRunID(),
+        output: RenderOutput = .console
+    ) {
         self.runID = runID
+        self.output = output
         self.pager = format == .human ? pager : nil
         self.format = format
         self.style = Style(enabled: color && format == .human)
@@ -45,23 +53,30 @@ final class Renderer: Sendable {
         }
     }
 
+    /// Shows everything this renderer shows to another one too, from now on.
+    func mirror(to other: Renderer) { mirror.withLock { $0 = other } }
+
+    private var mirrored: Renderer? { mirror.withLock { $0 } }
+
     /// A line about the run itself (a resume's read-backs), on stderr in the human form.
     func note(_ text: String) {
-        if format == .human { Console.err(style.dim("  \(text)")) }
+        mirrored?.note(text)
+        if format == .human { output.err(style.dim("  \(text)")) }
     }
 
     /// The run's id as a script starts (and where a resumed one goes on): on stderr in the human
     /// form, first of the JSON objects in the other.
     func runBegan(_ id: String, script: String, resumed: String?) {
+        mirrored?.runBegan(id, script: script, resumed: resumed)
         switch format {
         case .json:
             let object: JSONValue = ["event": "run_began", "run": .string(id), "script": .string(script), "resumed": .bool(resumed != nil)]
-            Console.out(object.jsonText)
+            output.out(object.jsonText)
         case .human:
             if let resumed {
-                Console.err(style.dim("▶ resuming run \(id)\(resumed)"))
+                output.err(style.dim("▶ resuming run \(id)\(resumed)"))
             } else {
-                Console.err(style.dim("▶ run \(id)"))
+                output.err(style.dim("▶ run \(id)"))
             }
         }
     }
@@ -69,12 +84,14 @@ final class Renderer: Sendable {
     /// Where a run that stopped short can go on, said where it stopped (the human form; nothing for
     /// a run that succeeded or ended recovered, which a resume refuses).
     func runEnded(_ id: String, code: ExitCode) {
+        mirrored?.runEnded(id, code: code)
         guard format == .human, ![.success, .recovered, .invalid, .wouldChange].contains(code) else { return }
-        Console.err(style.dim("↻ rollout --resume \(id) goes on from there"))
+        output.err(style.dim("↻ rollout --resume \(id) goes on from there"))
     }
 
     /// Shows one event.
     func show(_ event: RunEvent) {
+        mirrored?.show(event)
         switch format {
         case .json: showJSON(event)
         case .human: showHuman(event)
@@ -95,20 +112,20 @@ final class Renderer: Sendable {
                 object["ok"] = false
                 object["error"] = JSONOutput.failure(failure)
             }
-            Console.out(JSONValue.object(object).jsonText)
+            output.out(JSONValue.object(object).jsonText)
         case .recovered(let info):
             var object = JSONOutput.step(info, run: runID)
             object["event"] = "recovered"
-            Console.out(JSONValue.object(object).jsonText)
+            output.out(JSONValue.object(object).jsonText)
         case .skipped(let info):
             var object = JSONOutput.step(info, run: runID)
             object["event"] = "skipped"
-            Console.out(JSONValue.object(object).jsonText)
+            output.out(JSONValue.object(object).jsonText)
         case .fleet(let info, let event):
-            if let object = JSONOutput.fleetEvent(event, of: info, run: runID) { Console.out(object.jsonText) }
+            if let object = JSONOutput.fleetEvent(event, of: info, run: runID) { output.out(object.jsonText) }
         case .measured(let info, let measurement, let decided):
             let object = JSONOutput.step(info, run: runID).merging(JSONOutput.measurement(measurement, decided: decided)) { $1 }
-            Console.out(JSONValue.object(object).jsonText)
+            output.out(JSONValue.object(object).jsonText)
         default:
             break
         }
@@ -140,7 +157,7 @@ final class Renderer: Sendable {
             closeLive()
             var text = style.red("✘ \(info.location.fileAndLine): \(info.text): \(failure.message.terminalSafe)")
             if failure.kind == .interrupted { text = style.yellow("⏹ \(info.location.fileAndLine): \(info.text): \(failure.message.terminalSafe)") }
-            Console.err(text)
+            output.err(text)
         case .skipped(let info):
             line(style.dim("↷ skipped \(info.text)"))
         case .alternative, .alternativeEnded:
@@ -165,7 +182,7 @@ final class Renderer: Sendable {
             if case .ended(let summary) = event {
                 board.close()
                 self.board.withLock { $0 = nil }
-                Console.out(ResultText.table(summary))
+                output.out(ResultText.table(summary))
             }
             return
         }
@@ -205,7 +222,7 @@ final class Renderer: Sendable {
         case .progress(_, let text): line(style.dim(prefix + "… " + text.terminalSafe))
         case .measured(_, let measurement, _): line(style.dim(prefix + "… " + Self.measured(measurement)))
         case .finished(let info, .success(let result)): line(prefix + text.result(info, result))
-        case .finished(let info, .failure(let failure)): Console.err(style.red(prefix + "✘ \(info.text): \(failure.message.terminalSafe)"))
+        case .finished(let info, .failure(let failure)): output.err(style.red(prefix + "✘ \(info.text): \(failure.message.terminalSafe)"))
         default: break
         }
     }
@@ -230,7 +247,7 @@ final class Renderer: Sendable {
 
     private func line(_ text: String) {
         closeLive()
-        Console.out(text)
+        output.out(text)
     }
 
     private func closeLive() {
@@ -241,4 +258,15 @@ final class Renderer: Sendable {
             }
         }
     }
+}
+
+/// Where a renderer writes its lines: the terminal (secrets masked on the way out), or elsewhere.
+struct RenderOutput: Sendable {
+    /// Takes a line of results.
+    let out: @Sendable (String) -> Void
+    /// Takes a line about the run (failures, notes).
+    let err: @Sendable (String) -> Void
+
+    /// Standard output and standard error.
+    static let console = RenderOutput(out: { Console.out($0) }, err: { Console.err($0) })
 }

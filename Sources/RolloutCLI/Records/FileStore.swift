@@ -131,14 +131,31 @@ struct FileStore: StateStore {
         if let cause = Self.makeFolder(folder) { throw CLIError("the state folder \(folder.path) cannot be made: \(cause)") }
     }
 
+    private func viewFile(_ id: String) -> URL { folder.appendingPathComponent("\(id).view.json") }
+
     func save(_ record: RunRecord) async throws {
+        try writeWhole(try RunRecord.encoder.encode(record), to: file(record.id), what: "the run record")
+    }
+
+    /// Writes a file whole, readable by the owner only: a new file renamed over the old, so a
+    /// reader finds the old one or the new one, never a part.
+    private func writeWhole(_ data: Data, to target: URL, what: String) throws {
         try ensureFolder()
-        let temporary = folder.appendingPathComponent(".\(record.id).\(getpid()).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: try RunRecord.encoder.encode(record), attributes: [.posixPermissions: 0o600])
-        else { throw CLIError("cannot write the run record \(temporary.path)") }
-        guard rename(temporary.path, file(record.id).path) == 0 else {
-            throw CLIError("cannot write the run record \(file(record.id).path): \(String(cString: strerror(errno)))")
+        let temporary = folder.appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
+        else { throw CLIError("cannot write \(what) \(temporary.path)") }
+        guard rename(temporary.path, target.path) == 0 else {
+            throw CLIError("cannot write \(what) \(target.path): \(String(cString: strerror(errno)))")
         }
+    }
+
+    func publish(_ view: RunView, of run: String) async throws {
+        try writeWhole(try JSONEncoder().encode(view), to: viewFile(run), what: "the view of run \(run)")
+    }
+
+    func view(of run: String) async throws -> RunView? {
+        guard let data = FileManager.default.contents(atPath: viewFile(run).path) else { return nil }
+        return try? JSONDecoder().decode(RunView.self, from: data)
     }
 
     /// A script file stays where it is; statements from `-c` or stdin are kept beside the record,
@@ -176,6 +193,8 @@ struct FileStore: StateStore {
         for record in over.dropLast(count) where !held(record.id) {
             try? FileManager.default.removeItem(at: file(record.id))
             try? FileManager.default.removeItem(at: textFile(record.id))
+            try? FileManager.default.removeItem(at: viewFile(record.id))
+            try? FileManager.default.removeItem(atPath: requestsFile(record.id))
             try? FileManager.default.removeItem(atPath: lockFile(record.id))
         }
     }

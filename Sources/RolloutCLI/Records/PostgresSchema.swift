@@ -36,6 +36,10 @@ enum PostgresSchema {
             """,
             "CREATE INDEX rollout_requests_run ON rollout_requests (run, seq)",
         ],
+        // How each run stands, as it last put it up, for `rollout watch`.
+        [
+            "CREATE TABLE rollout_views (run text PRIMARY KEY, view text NOT NULL, updated timestamptz NOT NULL DEFAULT now())",
+        ],
     ]
 
     /// The version this binary writes.

@@ -189,6 +189,26 @@ final class PostgresStore: StateStore {
         }
     }
 
+    func publish(_ view: RunView, of run: String) async throws {
+        let text = String(decoding: try JSONEncoder().encode(view), as: UTF8.self)
+        try await call("cannot put up the view of run \(run) in") { client in
+            try await client.query(
+                """
+                INSERT INTO rollout_views (run, view) VALUES (\(run), \(text))
+                ON CONFLICT (run) DO UPDATE SET view = excluded.view, updated = now()
+                """, logger: Self.logger)
+        }
+    }
+
+    func view(of run: String) async throws -> RunView? {
+        try await call("cannot read the view of run \(run) in") { client in
+            for try await text in try await client.query("SELECT view FROM rollout_views WHERE run = \(run)", logger: Self.logger).decode(String.self) {
+                return try? JSONDecoder().decode(RunView.self, from: Data(text.utf8))
+            }
+            return nil
+        }
+    }
+
     /// Runs stay on record: the database is the team's history of them.
     func prune(keeping count: Int) async {}
 

@@ -67,8 +67,14 @@ struct RunRecord: Codable, Equatable {
     var pid: Int32
     /// Who runs it now, or last did: `user on host` (nil in a record written before it was kept).
     var by: String?
+    /// Its rollouts' gates by name, with who may pass each (empty: anyone); nil in a record written
+    /// before they were kept.
+    var gates: [String: [String]]? = nil
     var started: String
     var updated: String
+
+    /// The user who runs it now, or last did.
+    var runner: String? { by?.components(separatedBy: " on ").first }
 
     /// The SHA-256 of a script's text (its UTF-8 bytes), in hex.
     static func hash(of data: some DataProtocol) -> String {
@@ -155,7 +161,7 @@ final class RunRecorder: Sendable {
                 id: id, script: path, sha256: RunRecord.hash(of: Array(text.utf8)), target: choice.identity, cluster: context.cluster,
                 namespace: context.namespaceChosen ? context.namespace : nil,
                 variables: context.variables.filter { !SecretKeys.isSecret($0.key) }, secretVariables: secrets, state: .running,
-                exitCode: nil, statement: 0, membersDone: [], membersFailed: [], tries: 1, pid: getpid(), by: "\(Who.user) on \(Who.host)",
+                exitCode: nil, statement: 0, membersDone: [], membersFailed: [], tries: 1, pid: getpid(), by: "\(Who.user) on \(Who.host)", gates: script.gates,
                 started: now, updated: now)
             let recorder = RunRecorder(store: store, record: record, script: script, hold: hold)
             try await recorder.start()

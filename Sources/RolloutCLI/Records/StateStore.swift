@@ -54,6 +54,12 @@ protocol StateStore: Sendable {
     /// every second, until the stream is dropped.
     func wakeups(for run: String) -> AsyncStream<Void>
 
+    /// Puts up how a run stands now (`rollout watch` shows it), over what was put up before.
+    func publish(_ view: RunView, of run: String) async throws
+
+    /// How a run stood when it last said; nil before it has.
+    func view(of run: String) async throws -> RunView?
+
     /// Forgets the records of runs that are over but the newest `count`, which nothing resumes.
     func prune(keeping count: Int) async
 

@@ -15,10 +15,17 @@ final class RequestWatcher: Sendable {
 
     private let approvals = Mutex(Approvals())
     private let task = Mutex<Task<Void, Never>?>(nil)
+    /// Who may pass each gate of the run, by its name (empty: anyone).
+    private let gates: [String: [String]]
 
-    /// Starts hearing the run's requests; those made before it started (by an earlier try) are passed over.
-    static func start(store: any StateStore, run: String, interpreter: Interpreter, renderer: Renderer) async -> RequestWatcher {
-        let watcher = RequestWatcher()
+    private init(gates: [String: [String]]) { self.gates = gates }
+
+    /// Starts hearing the run's requests; those made before it started (by an earlier try) are
+    /// passed over. `gates` says who may pass each gate (`Script.gates`).
+    static func start(
+        store: any StateStore, run: String, gates: [String: [String]] = [:], interpreter: Interpreter, renderer: Renderer
+    ) async -> RequestWatcher {
+        let watcher = RequestWatcher(gates: gates)
         let heard = (try? await store.requests(for: run, after: 0).last?.number) ?? 0
         let wakeups = store.wakeups(for: run)
         watcher.task.withLock { task in
@@ -46,6 +53,10 @@ final class RequestWatcher: Sendable {
             interpreter.halt(by: "\(request.user) on \(request.host) (rollout abort)")
         case .approve:
             guard let gate = request.gate else { return }
+            if let refusal = Self.refusal(of: request.user, for: gate, approvers: gates[gate] ?? [], runner: Who.user) {
+                renderer.note("✘ gate '\(gate)': the approval by \(request.author) is refused: \(refusal)")
+                return
+            }
             let how = "approved by \(request.author) (rollout approve)"
             renderer.note("✔ gate '\(gate)' \(how)")
             let waiting = approvals.withLock { approvals in
@@ -54,6 +65,15 @@ final class RequestWatcher: Sendable {
             }
             for continuation in waiting { continuation.resume(returning: how) }
         }
+    }
+
+    /// Why a user may not pass a gate that names who may, or nil when they may: one of them, and
+    /// not the user who runs the rollout.
+    static func refusal(of user: String, for gate: String, approvers: [String], runner: String) -> String? {
+        guard !approvers.isEmpty else { return nil }
+        guard approvers.contains(user) else { return "only \(approvers.joined(separator: " or ")) may pass it" }
+        guard user != runner else { return "\(user) runs this rollout, and someone else must pass its gate" }
+        return nil
     }
 
     /// How a gate was approved from elsewhere, waiting up to `limit` for it; nil when it was not.

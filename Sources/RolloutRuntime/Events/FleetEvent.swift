@@ -209,6 +209,8 @@ public struct GateRequest: Sendable {
     public var wave: Int
     /// Each member's state so far, in group order.
     public var members: [(tag: MemberTag, state: MemberState)]
+    /// Who may pass it, when it names them: only `rollout approve` from one of them does.
+    public var approvers: [String] = []
 }
 
 /// How a gate was answered.

@@ -5,6 +5,8 @@ import RolloutSyntax
 struct RolloutSettings {
     var waves: [[MemberTag]]
     var gates: [Int: String]
+    /// Who may pass each gate that names them, by the gate's name.
+    var gateApprovers: [String: [String]]
     /// The gates an analysis decides, by the wave each opens: the analysis, and whether a person is asked too.
     var gateChecks: [Int: (analysis: AnalysisDefinition, ask: Bool)]
     var parallel: Int
@@ -110,7 +112,7 @@ extension Interpreter {
         var gateChecks: [Int: (analysis: AnalysisDefinition, ask: Bool)] = [:]
         for (wave, check) in plan.gateChecks { gateChecks[wave] = (try definition(check.analysis), check.ask) }
         return RolloutSettings(
-            waves: waves, gates: plan.gates, gateChecks: gateChecks, parallel: parallel, soak: soak, analyses: analyses, halt: halt, policy: plan.policy ?? .hold,
+            waves: waves, gates: plan.gates, gateApprovers: plan.gateApprovers, gateChecks: gateChecks, parallel: parallel, soak: soak, analyses: analyses, halt: halt, policy: plan.policy ?? .hold,
             recoveredOK: plan.recoveredOK, failedOK: plan.failedOK)
     }
 
@@ -131,7 +133,7 @@ extension Interpreter {
                 break
             }
             if let gate = settings.gates[number], position > 0 {
-                switch await answer(gate, before: number, settings.gateChecks[number], book, info) {
+                switch await answer(gate, before: number, settings.gateChecks[number], approvers: settings.gateApprovers[gate] ?? [], book, info) {
                 case .pass(let how):
                     emit(.fleet(info, .gate(name: gate, passed: true, how: how)))
                 case .refuse(let why):
@@ -478,7 +480,10 @@ extension Interpreter {
         emit(.progress(info, "\(all.count) member\(all.count == 1 ? "" : "s") in \(settings.waves.count) wave\(settings.waves.count == 1 ? "" : "s"), \(settings.parallel) at a time; \(settings.halt.text), then \(settings.policy.spelling)"))
         for wave in settings.waves where !wave.isEmpty {
             if let gate = settings.gates[wave[0].wave], wave[0].wave > 1 {
-                let asks = "asks before wave \(wave[0].wave); off a terminal it passes only with --approve \(gate) or --yes"
+                let approvers = settings.gateApprovers[gate] ?? []
+                let asks = approvers.isEmpty
+                    ? "asks before wave \(wave[0].wave); off a terminal it passes only with --approve \(gate) or --yes"
+                    : "waits before wave \(wave[0].wave) for rollout approve from \(approvers.joined(separator: " or ")), not the user who runs it"
                 if let (definition, ask) = settings.gateChecks[wave[0].wave] {
                     let then = ", then " + (ask ? asks : "opens wave \(wave[0].wave)")
                     do throws(StepFailure) {

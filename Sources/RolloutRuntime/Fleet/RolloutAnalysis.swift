@@ -72,9 +72,10 @@ extension Interpreter {
 
     /// A gate's answer: a person's, an analysis's, or the analysis's and then a person's.
     func answer(
-        _ gate: String, before wave: Int, _ check: (analysis: AnalysisDefinition, ask: Bool)?, _ book: FleetBook, _ info: StepInfo
+        _ gate: String, before wave: Int, _ check: (analysis: AnalysisDefinition, ask: Bool)?, approvers: [String], _ book: FleetBook,
+        _ info: StepInfo
     ) async -> GateAnswer {
-        let request = GateRequest(name: gate, wave: wave, members: book.snapshot)
+        let request = GateRequest(name: gate, wave: wave, members: book.snapshot, approvers: approvers)
         guard let (definition, ask) = check else { return await onGate(request) }
         let measured = await waitToPass(definition, info)
         guard case .pass(let how) = measured, ask else { return measured }

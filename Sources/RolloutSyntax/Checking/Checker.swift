@@ -13,6 +13,9 @@ public struct CheckScope: Sendable {
     public var fleets: [String: [String]]
     /// How a rollout's gates can be answered.
     public var gates: GateAnswers
+    /// True when a run waits for `rollout approve` at a gate (`--gate-wait`), the only answer to a
+    /// gate that names who may pass it.
+    public var awaitsApprovals = false
     /// The cluster aliases the target knows, so that a group member that is neither one of them nor
     /// a cluster id is caught; nil when they are not known.
     public var clusterAliases: Set<String>?
@@ -301,7 +304,7 @@ public struct Checker {
             diagnostics.append(Diagnostic("no group '\(group)' is defined before this rollout", at: range, note: note))
         }
         let wavesAt = plan.wavesRange.isEmpty ? range : plan.wavesRange
-        for case .gate(let name?, _) in plan.waves where !gatesNamedHere.insert(name).inserted {
+        for case .gate(let name?, _, _) in plan.waves where !gatesNamedHere.insert(name).inserted {
             diagnostics.append(
                 Diagnostic("gate '\(name)' is named twice in this script", at: wavesAt, note: "--approve \(name) would pass both: name each gate once"))
         }
@@ -325,6 +328,12 @@ public struct Checker {
         case nil: break
         }
         for check in plan.gateChecks.values { checkAnalysisName(check.analysis) }
+        for (gate, approvers) in plan.gateApprovers.sorted(by: { $0.key < $1.key }) where !scope.awaitsApprovals {
+            diagnostics.append(
+                Diagnostic(
+                    "the gate '\(gate)' is passed only by rollout approve from \(approvers.joined(separator: " or ")), and this run does not wait for one",
+                    at: wavesAt, note: "give --gate-wait (e.g. --gate-wait 30m) to wait for it"))
+        }
         for gate in plan.askedGateNames where !scope.gates.answers(gate) {
             diagnostics.append(
                 Diagnostic(

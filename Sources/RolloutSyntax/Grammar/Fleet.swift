@@ -26,7 +26,7 @@ public enum RolloutClause: String, Sendable, CaseIterable {
     /// How it is written, for help.
     public var syntax: String {
         switch self {
-        case .waves: return "waves <n|p%|rest|gate [\"name\"] [analysis <name> [and ask]]>..."
+        case .waves: return "waves <n|p%|rest|gate [\"name\"] [analysis <name> [and ask]] [by <user>, ...]>..."
         case .parallel: return "parallel <n>"
         case .soak: return "soak <d>"
         case .analyze: return "analyze <analysis>[, <analysis>]..."
@@ -40,7 +40,7 @@ public enum RolloutClause: String, Sendable, CaseIterable {
     /// What it means, in a line.
     public var summary: String {
         switch self {
-        case .waves: return "wave sizes: counts, percentages of the group, and rest; a gate between two waves asks before the next, or waits for an analysis to pass (default: one wave of all)"
+        case .waves: return "wave sizes: counts, percentages of the group, and rest; a gate between two waves asks before the next, or waits for an analysis to pass, or for rollout approve from the users named after 'by' (default: one wave of all)"
         case .parallel: return "at most n members at a time within a wave (default 1)"
         case .soak: return "wait this long after each wave, then read its members again: one no longer DEPLOYED has failed"
         case .analyze: return "measure each member by these analyses from when its block ends until its wave's soak ends (every wave soaks then); a member whose analysis fails has failed"
@@ -61,8 +61,9 @@ public enum WaveStep: Sendable, Hashable {
     /// A wave of every member not in an earlier wave; it comes last.
     case rest
     /// A gate before the next wave; the name is what `--approve` names. With a check, an analysis
-    /// decides it (and a person too, when the check also asks).
-    case gate(String?, check: GateCheck? = nil)
+    /// decides it (and a person too, when the check also asks). With approvers, only `rollout
+    /// approve` from one of them passes it, never the user who runs the rollout.
+    case gate(String?, check: GateCheck? = nil, approvers: [String] = [])
 
     /// True for a gate, false for a wave size.
     public var isGate: Bool {
@@ -72,8 +73,8 @@ public enum WaveStep: Sendable, Hashable {
 
     /// The word `rest`.
     public static let restWord = "rest"
-    /// The word `gate`.
-    public static let gateWord = "gate"
+    /// The word `gate`, and `by` before the names of who may pass it.
+    public static let gateWord = "gate", byWord = "by"
 
     /// Reads a size: `3`, `10%` or `rest`.
     public init?(size text: String) {
@@ -94,9 +95,9 @@ public enum WaveStep: Sendable, Hashable {
         case .count(let n): return String(n)
         case .percent(let p): return "\(p)%"
         case .rest: return Self.restWord
-        case .gate(let name, let check):
+        case .gate(let name, let check, let approvers):
             let named = name.map { "\(Self.gateWord) \(WordPrinter.print(Word($0, quoted: true)))" } ?? Self.gateWord
-            return named + (check.map { " " + $0.spelling } ?? "")
+            return named + (check.map { " " + $0.spelling } ?? "") + (approvers.isEmpty ? "" : " \(Self.byWord) " + approvers.joined(separator: ", "))
         }
     }
 }
@@ -208,6 +209,16 @@ public enum GroupName {
     public static func isValid(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII else { return false }
         return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+    }
+}
+
+/// The rule for the user names a gate's `by` lists: as `rollout approve` gives its user (`$USER`).
+public enum UserName {
+    /// True when the text can be a user's name: letters, digits, `.`, `-`, `_` and `@`, not
+    /// starting with `-`.
+    public static func isValid(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first != "-" else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-@".unicodeScalars.contains($0)) }
     }
 }
 

@@ -27,6 +27,17 @@ public struct Script: Sendable, Equatable {
             return []
         }
     }
+
+    /// Every rollout gate in it, by name, with who may pass it (empty: anyone who may answer gates).
+    public var gates: [String: [String]] {
+        var gates: [String: [String]] = [:]
+        for statement in everyStatement {
+            guard case .rollout(_, let plan, _) = statement.kind else { continue }
+            let approvers = plan.gateApprovers
+            for name in plan.gateNames { gates[name] = approvers[name] ?? [] }
+        }
+        return gates
+    }
 }
 
 /// One statement, where it is, the comment block above it, and what runs if it fails.
@@ -318,7 +329,7 @@ public struct RolloutPlan: Sendable, Equatable {
         var wave = 0
         for step in waves {
             switch step {
-            case .gate(let name, _): gates[wave + 1] = name ?? Self.gateName(beforeWave: wave + 1)
+            case .gate(let name, _, _): gates[wave + 1] = name ?? Self.gateName(beforeWave: wave + 1)
             default: wave += 1
             }
         }
@@ -331,17 +342,32 @@ public struct RolloutPlan: Sendable, Equatable {
         var wave = 0
         for step in waves {
             switch step {
-            case .gate(_, let check): checks[wave + 1] = check
+            case .gate(_, let check, _): checks[wave + 1] = check
             default: wave += 1
             }
         }
         return checks
     }
 
-    /// The names of the gates a person answers (those with no analysis, or that also ask), in order.
+    /// Who may pass each gate that names them, by the gate's name.
+    public var gateApprovers: [String: [String]] {
+        var approvers: [String: [String]] = [:]
+        var wave = 0
+        for step in waves {
+            switch step {
+            case .gate(let name, _, let names) where !names.isEmpty: approvers[name ?? Self.gateName(beforeWave: wave + 1)] = names
+            case .gate: break
+            default: wave += 1
+            }
+        }
+        return approvers
+    }
+
+    /// The names of the gates a person answers (those with no analysis, or that also ask), in
+    /// order; a gate that names who may pass it is passed only by them (`gateApprovers`).
     public var askedGateNames: [String] {
-        let checks = gateChecks
-        return gates.sorted { $0.key < $1.key }.filter { checks[$0.key].map(\.ask) ?? true }.map(\.value)
+        let (checks, approvers) = (gateChecks, gateApprovers)
+        return gates.sorted { $0.key < $1.key }.filter { (checks[$0.key].map(\.ask) ?? true) && approvers[$0.value] == nil }.map(\.value)
     }
 
     /// The names of its gates, in order.

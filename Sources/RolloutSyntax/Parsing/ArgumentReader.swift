@@ -285,8 +285,8 @@ struct ArgumentReader {
                     tokens.removeFirst()
                     end = next.range.upperBound
                 }
-                guard let check = gateCheck(&end) else { return nil }
-                steps.append(.gate(name, check: check.value))
+                guard let check = gateCheck(&end), let approvers = gateApprovers(&end) else { return nil }
+                steps.append(.gate(name, check: check.value, approvers: approvers))
                 continue
             }
             for size in text.split(separator: ",") {
@@ -328,6 +328,27 @@ struct ArgumentReader {
             check.ask = true
         }
         return (check, ())
+    }
+
+    /// After a gate: `by <user>[, <user>]…`, who may pass it, or nothing; nil after a diagnostic.
+    /// The names run to the next wave size or clause.
+    private mutating func gateApprovers(_ end: inout Int) -> [String]? {
+        guard let first = tokens.first, literal(first) == WaveStep.byWord else { return [] }
+        tokens.removeFirst()
+        var names: [String] = []
+        while let token = tokens.first, let text = literal(token), WaveStep(size: text) == nil, text != WaveStep.gateWord {
+            let words = text.split(separator: ",").map(String.init)
+            guard words.allSatisfy(UserName.isValid) else { break }
+            tokens.removeFirst()
+            end = token.range.upperBound
+            names += words
+            if !text.hasSuffix(","), tokens.first.flatMap(literal) != "," { break }
+        }
+        guard !names.isEmpty else {
+            diagnostics.append(Diagnostic("'by' after a gate needs who may pass it", at: first.range, note: "e.g. gate \"prod\" by alice, bob"))
+            return nil
+        }
+        return names
     }
 
     /// The analysis names after `analyze`, up to the next clause (commas between them allowed).
