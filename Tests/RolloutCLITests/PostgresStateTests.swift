@@ -55,6 +55,12 @@ import Testing
             #expect(!inURL.all.contains(PostgresServer.password), "\(inURL.all)")
             let unknown = try await rollout.run(["journal", "--state", server.stateURL + "?sslmode=maybe"], extraEnvironment: server.stateEnvironment)
             #expect(unknown.code == 2 && unknown.err.contains("sslmode is disable, prefer, require or verify-full, not 'maybe'"), "\(unknown.all)")
+            // doctor says the same of the state, on its own line.
+            let doctor = try await rollout.run(["doctor"], extraEnvironment: server.stateEnvironment)
+            #expect(doctor.code == 0 && doctor.out.contains("✔ state       \(server.stateURL), schema version \(PostgresSchema.version)"), "\(doctor.all)")
+            let sick = try await rollout.run(["doctor"], extraEnvironment: ["ROLLOUT_STATE": server.stateURL, "ROLLOUT_STATE_PASSWORD": "not-the-password"])
+            #expect(sick.code == 1 && sick.out.contains("✘ state") && sick.out.contains("password authentication failed"), "\(sick.all)")
+            #expect(!sick.all.contains("not-the-password"), "\(sick.all)")
         }
     }
 

@@ -5,15 +5,16 @@ import RolloutRuntime
 
 /// `rollout doctor`: the first command to run against a new account. Each line names one thing
 /// rollout depends on (target, credentials and their source, project, proxy, TLS trust, clock, a
-/// signed read, the sources analyses measure with), passes or fails, and on failure says what to do
-/// next. Nothing is changed.
+/// signed read, the sources analyses measure with, the state), passes or fails, and on failure says
+/// what to do next. No release is changed.
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check the target, credentials, project, proxy, TLS, clock, one signed read and the analyses' Prometheus and AOM; nothing is changed.")
+        abstract: "Check the target, credentials, project, proxy, TLS, clock, one signed read, the analyses' Prometheus and AOM, and the state; no release is changed.")
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var stateOptions: StateOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -37,6 +38,7 @@ struct DoctorCommand: AsyncParsableCommand {
         await Self.check(choice, session.client, url: session.url, into: &report)
         await Self.checkSources(choice, session.sources, into: &report)
         await session.close()
+        await Self.checkState(stateOptions.state, profile: choice.profile, environment: environment, into: &report)
         if report.failed { throw CLIExit(code: 1) }
     }
 
@@ -138,6 +140,29 @@ extension DoctorCommand {
             report.pass("aom", "\((aom as? AOMSource)?.endpoint.description ?? "AOM") answered a signed query")
         } catch {
             report.warn("aom", AutopilotError.sentence(of: error), next: "analyses that ask AOM will fail; check the region or --aom-endpoint and the credentials' AOM permission (aom:metric:list)")
+        }
+    }
+}
+
+extension DoctorCommand {
+    /// The state: its folder can be made, or its database answers, with a schema this rollout
+    /// keeps (brought up to date, as every command that opens it does).
+    static func checkState(_ option: String?, profile: Profile?, environment: [String: String], into report: inout DoctorReport) async {
+        let next = "check --state, ROLLOUT_STATE or the profile's state, and ROLLOUT_STATE_PASSWORD (rollout help state)"
+        do {
+            let choice = try StateChoice.resolve(option, profile: profile, environment: environment)
+            let store = try await choice.open(Paths(environment))
+            await store.close()
+            switch choice {
+            case .files:
+                let folder = Paths(environment).journalFile.deletingLastPathComponent()
+                if let cause = FileStore.makeFolder(folder) { return report.fail("state", "\(folder.path) cannot be made: \(cause)", next: next) }
+                report.pass("state", "local files in \(store.place) (this machine only; a team shares a database: rollout help state)")
+            case .postgres:
+                report.pass("state", "\(store.place), schema version \(PostgresSchema.version)")
+            }
+        } catch {
+            report.fail("state", String(describing: error), next: next)
         }
     }
 }
