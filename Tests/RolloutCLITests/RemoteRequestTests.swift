@@ -31,16 +31,24 @@ import Testing
         return try #require(id, "\(seen)")
     }
 
+    /// A rollout of two members on its own emulator, started on `machine` with the state `state`
+    /// names (a database's environment, or none: local files), once it is running as `other` sees
+    /// it: then it waits up to a minute at its gate `canary-ok`.
+    static func gatedRun(
+        on machine: RolloutProcess, state: [String: String], seenFrom other: RolloutProcess
+    ) async throws -> (emulator: EmulatorProcess, child: Child, id: String) {
+        let emulator = try await EmulatorProcess.start(machine, arguments: ["--fleet", "2x1", "--deploy-time", "300ms"])
+        let file = try ResumeTests.script(machine, "gated.rollout", Self.script(#"waves 1 gate "canary-ok" rest"#))
+        let environment = state.merging(["ROLLOUT_EMULATOR_FLEET": "2x1"]) { $1 }
+        let child = try machine.start(["--endpoint", emulator.url.absoluteString, "--gate-wait", "60s", file.path], extraEnvironment: environment)
+        return (emulator, child, try await Self.running(other, environment: state))
+    }
+
     @Test func aGateIsPassedByRollOutApproveFromAnotherMachine() async throws {
         try await PostgresStateTests.withServer { server in
-            let machine = try RolloutProcess()
-            let emulator = try await EmulatorProcess.start(machine, arguments: ["--fleet", "2x1", "--deploy-time", "300ms"])
-            defer { emulator.kill9Soon() }
-            let file = try ResumeTests.script(machine, "gated.rollout", Self.script(#"waves 1 gate "canary-ok" rest"#))
-            let environment = server.stateEnvironment.merging(["ROLLOUT_EMULATOR_FLEET": "2x1"]) { $1 }
-            let child = try machine.start(["--endpoint", emulator.url.absoluteString, "--gate-wait", "60s", file.path], extraEnvironment: environment)
             let other = try RolloutProcess()
-            let id = try await Self.running(other, environment: server.stateEnvironment)
+            let (emulator, child, id) = try await Self.gatedRun(on: try RolloutProcess(), state: server.stateEnvironment, seenFrom: other)
+            defer { emulator.kill9Soon() }
             let approved = try await other.run(["approve", id, "canary-ok"], extraEnvironment: server.stateEnvironment.merging(["USER": "carol"]) { $1 })
             #expect(approved.code == 0 && approved.out.contains("gate 'canary-ok' of run \(id) approved (asked by carol on "), "\(approved.all)")
             let code = await child.exit()

@@ -11,14 +11,9 @@ import Testing
 @Suite(.serialized) struct WatchTests {
     @Test func aRunIsFollowedFromAnotherMachineToItsEnd() async throws {
         try await PostgresStateTests.withServer { server in
-            let machine = try RolloutProcess()
-            let emulator = try await EmulatorProcess.start(machine, arguments: ["--fleet", "2x1", "--deploy-time", "300ms"])
-            defer { emulator.kill9Soon() }
-            let file = try ResumeTests.script(machine, "gated.rollout", RemoteRequestTests.script(#"waves 1 gate "canary-ok" rest"#))
-            let environment = server.stateEnvironment.merging(["ROLLOUT_EMULATOR_FLEET": "2x1"]) { $1 }
-            let child = try machine.start(["--endpoint", emulator.url.absoluteString, "--gate-wait", "60s", file.path], extraEnvironment: environment)
             let other = try RolloutProcess()
-            let id = try await RemoteRequestTests.running(other, environment: server.stateEnvironment)
+            let (emulator, child, id) = try await RemoteRequestTests.gatedRun(on: try RolloutProcess(), state: server.stateEnvironment, seenFrom: other)
+            defer { emulator.kill9Soon() }
             // The view is up while the run waits at its gate.
             try await EveryRunTests.waitUntil("the run's view to show its gate") {
                 try await server.sql("select view from rollout_views where run = '\(id)'").contains("waits up to")
@@ -40,12 +35,8 @@ import Testing
 
     @Test func aRunWhoseProcessDiedIsSaidStoppedWithHowToResumeIt() async throws {
         let machine = try RolloutProcess()
-        let emulator = try await EmulatorProcess.start(machine, arguments: ["--fleet", "2x1", "--deploy-time", "300ms"])
+        let (emulator, child, id) = try await RemoteRequestTests.gatedRun(on: machine, state: [:], seenFrom: machine)
         defer { emulator.kill9Soon() }
-        let file = try ResumeTests.script(machine, "gated.rollout", RemoteRequestTests.script(#"waves 1 gate "canary-ok" rest"#))
-        let child = try machine.start(
-            ["--endpoint", emulator.url.absoluteString, "--gate-wait", "60s", file.path], extraEnvironment: ["ROLLOUT_EMULATOR_FLEET": "2x1"])
-        let id = try await RemoteRequestTests.running(machine, environment: [:])
         let view = machine.home.appendingPathComponent("state/rollout/runs/\(id).view.json").path
         try await EveryRunTests.waitUntil("the run's view to show its gate") {
             (FileManager.default.contents(atPath: view).map { String(decoding: $0, as: UTF8.self) } ?? "").contains("waits up to")
