@@ -173,6 +173,22 @@ import Testing
         #expect(!ended.contains("rollout web  wave"), "no board in step mode: \(ended)")
     }
 
+    @Test func aGateAskedAtTheTerminalIsPassedByRolloutApproveFromAnotherShell() async throws {
+        let rollout = try RolloutProcess()
+        let file = rollout.home.appendingPathComponent("gate.rollout")
+        try "group web = releases edge-001/web/web-01 edge-002/web/web-01\nset tag v2\nrollout web waves 1 gate rest { upgrade; wait deployed }\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let pane = TmuxPane()
+        defer { pane.killSoon() }
+        try await pane.start(paneCommand(rollout, file.path, deployTime: "200ms"))
+        try await pane.waitFor("start wave 2? [y/N]", timeout: 20)
+        let id = try await RemoteRequestTests.running(rollout, environment: [:])
+        let approved = try await rollout.run(["approve", id, "wave-2"], extraEnvironment: ["USER": "erin"])
+        #expect(approved.code == 0, "\(approved.all)")
+        let ended = try await pane.waitFor("rollout web succeeded", timeout: 20)
+        #expect(ended.contains("gate 'wave-2' passed: approved by erin on "), "no one typed an answer: \(ended)")
+    }
+
     @Test func theBoardShowsEachWaveLiveAndATableAtTheEnd() async throws {
         let rollout = try RolloutProcess()
         let file = rollout.home.appendingPathComponent("board.rollout")

@@ -66,9 +66,15 @@ struct GateOptions: ParsableArguments {
             renderer.suspendBoard()
             let counts = MemberState.counts(request.members.filter { $0.tag.wave < request.wave }.map(\.state))
             Console.out("gate '\(request.name)': the waves so far: " + counts.map { "\($0.count) \($0.state)" }.joined(separator: ", "))
-            guard Question.yesOrNo("start wave \(request.wave)?").ask() == true else {
-                return .refuse("declined at the terminal")
+            // `rollout approve` from elsewhere answers the question too.
+            let answer = Question.yesOrNo("start wave \(request.wave)?").ask(read: {
+                StepMode.readAnswer { remote?.given(request.name) != nil }
+            })
+            if let how = remote?.given(request.name) {
+                Console.out("")
+                return .pass(how)
             }
+            guard answer == true else { return .refuse("declined at the terminal") }
             return .pass("approved at the terminal")
         }
     }

@@ -76,6 +76,9 @@ final class RequestWatcher: Sendable {
         return nil
     }
 
+    /// How a gate was approved from elsewhere, when it was; nil when it was not (yet).
+    func given(_ gate: String) -> String? { approvals.withLock { $0.given[gate] } }
+
     /// How a gate was approved from elsewhere, waiting up to `limit` for it; nil when it was not.
     func approval(of gate: String, waiting limit: Duration) async -> String? {
         if let how = approvals.withLock({ $0.given[gate] }) { return how }

@@ -61,4 +61,15 @@ enum StepMode {
     static func readAnswer() -> String? {
         Swift.readLine(strippingNewline: true)
     }
+
+    /// A line typed at the terminal, or nil as soon as `answeredElsewhere` says the question was
+    /// answered another way (a gate passed by `rollout approve`): the terminal is looked at every
+    /// tenth of a second and read only once a line is there, so no read is left waiting.
+    static func readAnswer(unless answeredElsewhere: () -> Bool) -> String? {
+        var terminal = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        while !answeredElsewhere() {
+            if poll(&terminal, 1, 100) > 0 { return readAnswer() }
+        }
+        return nil
+    }
 }
