@@ -59,7 +59,8 @@ struct CloudTargetTests {
     }
 
     @Test func metadataCredentialsThatExpireDuringAWaitAreFetchedAgain() async throws {
-        try await withEmulator(deployTime: 4, configure: { $0.credentials.temporaryLifetime = 1.5 }) { _, emulator in
+        // Keys that outlast a start on a loaded machine, and a wait that outlasts several of them.
+        try await withEmulator(deployTime: 8, configure: { $0.credentials.temporaryLifetime = 3 }) { _, emulator in
             let rollout = try RolloutProcess()
             var environment = Self.region(at: emulator.url!)
             environment["ROLLOUT_METADATA_ENDPOINT"] = emulator.url!.absoluteString
@@ -67,7 +68,7 @@ struct CloudTargetTests {
                 ["--region", "cn-north-4", "--yes", "-c", "use cluster \(DemoData.demoClusterID); set interval 200ms; set tag v6; upgrade testwww in monitoring; wait deployed"],
                 extraEnvironment: environment)
             #expect(result.code == 0, "\(result.all)")
-            // Keys lasting 1.5 s over a 4 s wait: fetched again several times, and no poll was refused.
+            // Keys lasting 3 s over an 8 s wait: fetched again several times, and no poll was refused.
             #expect(emulator.identity.issuedKeyCount >= 3, "\(emulator.identity.issuedKeyCount) keys")
             #expect(emulator.store.changeCounts()["\(DemoData.demoClusterID)/monitoring/testwww"] == 1)
         }

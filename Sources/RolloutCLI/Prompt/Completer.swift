@@ -213,7 +213,8 @@ final class Completer: Sendable {
         return try await session.api.releases(in: cluster, namespace: nil, chart: nil).map { "\($0.name)\t\($0.namespace)" }
     }
 
-    /// A cached list, fetched at most every ten seconds; waits up to two seconds for a fetch.
+    /// A cached list, fetched at most every ten seconds; waits up to two seconds for a fetch, and
+    /// a fetch that takes longer still fills the cache for the next Tab.
     private func cached(_ key: String, fetch: @escaping @Sendable () async throws -> [String]) -> [String] {
         if let (time, values) = cache.withLock({ $0[key] }), Date().timeIntervalSince(time) < 10 { return values }
         let result = Mutex<[String]>([])
@@ -221,11 +222,10 @@ final class Completer: Sendable {
         Task {
             let values = (try? await fetch()) ?? []
             result.withLock { $0 = values }
+            self.cache.withLock { $0[key] = (Date(), values) }
             done.signal()
         }
         guard done.wait(timeout: .now() + 2) == .success else { return [] }
-        let values = result.withLock { $0 }
-        cache.withLock { $0[key] = (Date(), values) }
-        return values
+        return result.withLock { $0 }
     }
 }
