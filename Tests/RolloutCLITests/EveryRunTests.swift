@@ -22,7 +22,7 @@ import Testing
 
     @Test func aChangeOfAKilledCommandLineRunIsShownUnknownThenSettledByTheNextRun() async throws {
         let rollout = try RolloutProcess()
-        let emulator = try await EmulatorProcess.start(rollout, arguments: ["--latency", "1500ms", "--deploy-time", "0s"])
+        let emulator = try await EmulatorProcess.start(rollout, arguments: ["--latency", "5000ms", "--deploy-time", "0s"])
         defer { emulator.kill9Soon() }
         let endpoint = ["--endpoint", emulator.url.absoluteString]
         let child = try rollout.start(endpoint + ["-c", "use cluster demo; set tag v9; upgrade testwww in monitoring"])
