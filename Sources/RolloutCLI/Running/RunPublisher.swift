@@ -74,7 +74,10 @@ final class RunPublisher: Sendable {
             }
         case .measured(let info, let measurement, _):
             guard let tag = info.member else { return }
-            pending.state.withLock { $0.board?.take(measurement, of: tag) }
+            pending.state.withLock { state in
+                state.board?.take(measurement, of: tag)
+                state.changed = true
+            }
         default:
             break
         }
