@@ -94,11 +94,13 @@ private let jsonHead = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
     @Test func aMetadataServiceThatRefusesIsNamedAsHavingAnswered() async throws {
         let metadata = try await HostileServer { _ in [.answer(status: 403, headers: [("Content-Type", "text/plain")], body: "resolve_deny: denied destination")] }
         defer { Task { await metadata.stop() } }
-        let services = FirstAnswering([MetadataService(endpoint: metadata.url)])
+        // The server answers at once; the long limit only keeps a loaded machine from turning its answer into silence.
+        let services = FirstAnswering([MetadataService(endpoint: metadata.url, timeout: .seconds(30))])
         let error = await #expect(throws: AutopilotError.self) { try await services.fetch() }
         #expect(error?.message.hasPrefix("no credential service gave credentials: ") == true, "\(String(describing: error))")
         #expect(error?.description.contains("403") == true)
-        let silent = FirstAnswering([MetadataService(endpoint: URL(string: "http://127.0.0.1:9")!)])
+        // Nothing listens on the discard port; a refused connection is tried again until the time is up.
+        let silent = FirstAnswering([MetadataService(endpoint: URL(string: "http://127.0.0.1:9")!, timeout: .milliseconds(500))])
         let none = await #expect(throws: AutopilotError.self) { try await silent.fetch() }
         #expect(none?.message.hasPrefix("no credential service answered: ") == true, "\(String(describing: none))")
     }

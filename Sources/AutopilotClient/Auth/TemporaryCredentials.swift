@@ -35,16 +35,21 @@ public struct MetadataService: CredentialFetcher {
     public static let standardEndpoint = URL(string: "http://169.254.169.254")!
     /// Where this one asks.
     public let endpoint: URL
+    /// How long a call may take; short, because a host that is not on ECS has no service to answer.
+    public let timeout: Duration
 
     /// The metadata service at an address (the standard one unless a test points elsewhere).
-    public init(endpoint: URL = standardEndpoint) { self.endpoint = endpoint }
+    public init(endpoint: URL = standardEndpoint, timeout: Duration = .seconds(3)) {
+        self.endpoint = endpoint
+        self.timeout = timeout
+    }
 
     /// `the ECS metadata service at <url>`.
     public var source: String { "the ECS metadata service at \(endpoint.absoluteString)" }
 
     /// Asks for a session token, then for the agency's temporary credentials.
     public func fetch() async throws(AutopilotError) -> FetchedCredentials {
-        let call = ServiceCall(network: NetworkSettings(), timeout: .seconds(3))
+        let call = ServiceCall(network: NetworkSettings(), timeout: timeout)
         let service = "ECS metadata service"
         var headers: [(String, String)] = []
         let token = try await call.send(
