@@ -40,7 +40,11 @@ public struct AutopilotError: Error, Sendable, CustomStringConvertible {
     /// For transport failures: which one.
     public var transportFailure: TransportFailure?
     /// For `outcomeUnknown`: the release as read back after the failure, if the read worked.
-    public var readBack: Release?
+    public var readBack: Release? {
+        get { readBackStorage?.value }
+        set { readBackStorage = newValue.map(Indirect.value) }
+    }
+    private var readBackStorage: Indirect<Release>?
     /// For 429 and 503: how long the server asked to wait, in seconds.
     public var retryAfter: Double?
     /// What to do next, in one sentence, where the code says (the gateway's `APIG.` codes).
@@ -57,7 +61,7 @@ public struct AutopilotError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.requestID = requestID
         self.transportFailure = transportFailure
-        self.readBack = readBack
+        self.readBackStorage = readBack.map(Indirect.value)
         self.retryAfter = retryAfter
     }
 

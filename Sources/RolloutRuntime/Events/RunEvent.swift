@@ -22,7 +22,7 @@ public struct StepInfo: Sendable, Equatable {
 }
 
 /// What a successful step produced, for the command to show.
-public enum StepResult: Sendable, Equatable {
+public indirect enum StepResult: Sendable, Equatable {
     case none
     case message(String)
     case release(Release)
@@ -76,13 +76,17 @@ public struct StepFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// What failed, in words.
     public var message: String
     /// The API error behind it, if any.
-    public var apiError: AutopilotError?
+    public var apiError: AutopilotError? {
+        get { apiErrorStorage?.value }
+        set { apiErrorStorage = newValue.map(Indirect.value) }
+    }
+    private var apiErrorStorage: Indirect<AutopilotError>?
 
     /// Makes a failure.
     public init(_ kind: Kind, _ message: String, apiError: AutopilotError? = nil) {
         self.kind = kind
         self.message = message
-        self.apiError = apiError
+        self.apiErrorStorage = apiError.map(Indirect.value)
     }
 
     /// The message.
@@ -185,7 +189,7 @@ public enum ChangeOutcome: String, Sendable, CaseIterable, Codable {
 }
 
 /// What the interpreter reports while it runs; it prints nothing itself.
-public enum RunEvent: Sendable {
+public indirect enum RunEvent: Sendable {
     /// A step starts.
     case started(StepInfo)
     /// A step is waiting for something, in words.
