@@ -21,7 +21,8 @@ public struct StepInfo: Sendable, Equatable {
     public var member: MemberTag?
 }
 
-/// What a successful step produced, for the command to show.
+/// What a successful step produced, for the command to show. Indirect, so a result is one pointer
+/// in the async frames it passes through (see `Indirect`).
 public indirect enum StepResult: Sendable, Equatable {
     case none
     case message(String)
@@ -188,7 +189,8 @@ public enum ChangeOutcome: String, Sendable, CaseIterable, Codable {
     public var isUnsettled: Bool { self == .sending || self == .outcomeUnknown }
 }
 
-/// What the interpreter reports while it runs; it prints nothing itself.
+/// What the interpreter reports while it runs; it prints nothing itself. Indirect, so an event is
+/// one pointer in the async frames that make it (see `Indirect`).
 public indirect enum RunEvent: Sendable {
     /// A step starts.
     case started(StepInfo)
