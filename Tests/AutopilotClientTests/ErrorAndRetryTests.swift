@@ -223,7 +223,7 @@ let releaseJSON = #"{"name":"r1","namespace":"n1","version":2,"status":"DEPLOYED
             .init(status: 200, body: releaseJSON, delay: .seconds(5)), .init(status: 200, body: releaseJSON),
         ]
         // The read timeout has room for the quick read-back under a loaded machine.
-        try await withScriptedServer(answers, readTimeout: .seconds(1)) { client, server in
+        try await withScriptedServer(answers, readTimeout: .seconds(2)) { client, server in
             let error = await #expect(throws: AutopilotError.self) {
                 try await client.upgrade(release: "r1", in: "n1", cluster: "c1", chart: "x")
             }
