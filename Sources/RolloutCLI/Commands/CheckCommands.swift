@@ -25,7 +25,7 @@ struct CheckCommand: AsyncParsableCommand {
         var failed = false
         for file in files {
             let source = try SourceLoader.load(file)
-            try gates.validate(against: Parser.parse(source).script)
+            try gates.validate(against: source)
             if ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers, awaitsApprovals: gates.awaitsApprovals), format: format) != nil {
                 if format == .human { Console.out("\(file): ok") }
             } else {

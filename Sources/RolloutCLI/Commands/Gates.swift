@@ -25,7 +25,10 @@ struct GateOptions: ParsableArguments {
     var awaitsApprovals: Bool { gateWait.duration > .zero }
 
     /// Refuses an `--approve` that names no gate of the script, or a gate only its approvers pass.
-    func validate(against script: Script) throws {
+    /// The script is read for its gates only when there is an `--approve` to hold to them.
+    func validate(against source: SourceFile) throws {
+        guard !approvals.isEmpty else { return }
+        let script = Parser.parse(source).script
         let gates = script.gateNames
         let approvers = script.gates
         for name in approvals {

@@ -91,7 +91,7 @@ struct RunCommand: AsyncParsableCommand {
                 .run(environment: environment, variables: variables)
             return
         }
-        try gates.validate(against: Parser.parse(source).script)
+        try gates.validate(against: source)
         guard let script = ScriptRunner.checked(source, scope: choice.checkScope(context, environment: environment, gates: gates.answers, awaitsApprovals: gates.awaitsApprovals))
         else {
             throw CLIExit(code: ExitCode.invalid.rawValue)
