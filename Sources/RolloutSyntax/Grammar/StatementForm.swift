@@ -66,7 +66,12 @@ public struct StatementForm: Sendable {
 
 extension Keyword {
     /// The statement's declaration.
-    public var form: StatementForm {
+    public var form: StatementForm { Self.forms[self]! }
+
+    /// Every declaration, made once: the parser and the checker ask for one at every statement.
+    private static let forms = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.declaration) })
+
+    private var declaration: StatementForm {
         switch self {
         case .use:
             return StatementForm(
