@@ -183,10 +183,16 @@ import Testing
         try await pane.start(paneCommand(rollout, file.path, deployTime: "200ms"))
         try await pane.waitFor("start wave 2? [y/N]", timeout: 20)
         let id = try await RemoteRequestTests.running(rollout, environment: [:])
+        let watcher = try rollout.start(["watch", id])
         let approved = try await rollout.run(["approve", id, "wave-2"], extraEnvironment: ["USER": "erin"])
         #expect(approved.code == 0, "\(approved.all)")
         let ended = try await pane.waitFor("rollout web succeeded", timeout: 20)
         #expect(ended.contains("gate 'wave-2' passed: approved by erin on "), "no one typed an answer: \(ended)")
+        #expect(await watcher.exit() == 0)
+        let (out, err) = await watcher.output()
+        // Who follows the run sees it wait for the question the terminal asks, and how it was answered.
+        #expect((out + err).contains("gate 'wave-2' waits for an answer at the run's terminal, or: rollout approve \(id) wave-2"), "\(out)\(err)")
+        #expect((out + err).contains("gate 'wave-2' passed: approved by erin on "), "\(out)\(err)")
     }
 
     @Test func theBoardShowsEachWaveLiveAndATableAtTheEnd() async throws {

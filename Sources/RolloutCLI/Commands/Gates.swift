@@ -67,6 +67,7 @@ struct GateOptions: ParsableArguments {
                 return .refuse("no one passed it within \(DurationText.format(wait)) (\(command))")
             }
             renderer.suspendBoard()
+            renderer.noteForWatchers("⏸ gate '\(request.name)' waits for an answer at the run's terminal, or: rollout approve \(run) \(request.name)")
             let counts = MemberState.counts(request.members.filter { $0.tag.wave < request.wave }.map(\.state))
             Console.out("gate '\(request.name)': the waves so far: " + counts.map { "\($0.count) \($0.state)" }.joined(separator: ", "))
             // `rollout approve` from elsewhere answers the question too.

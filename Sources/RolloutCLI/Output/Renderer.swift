@@ -58,6 +58,10 @@ final class Renderer: Sendable {
 
     private var mirrored: Renderer? { mirror.withLock { $0 } }
 
+    /// A line for those who follow the run from elsewhere (`rollout watch`) only: what this terminal
+    /// shows in a way of its own, as a question.
+    func noteForWatchers(_ text: String) { mirrored?.note(text) }
+
     /// A line about the run itself (a resume's read-backs), on stderr in the human form.
     func note(_ text: String) {
         mirrored?.note(text)
